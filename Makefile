@@ -1,0 +1,62 @@
+# kioskhub — two set-up commands for a fresh machine: `make demo` and `make test`.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PROTOS := $(wildcard protos/kioskhub/v1/*.proto)
+APT_PACKAGES := $(shell cat .ci/apt-packages.txt 2>/dev/null)
+
+.PHONY: demo test test-inner bench protos lint typecheck buf-lint system-deps clean
+
+$(STAMP): pyproject.toml
+	@$(MAKE) --no-print-directory system-deps
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $@
+
+## System packages (daemons the tests and --simulate use): installed with apt when root.
+system-deps:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	  if [ -n "$$missing" ]; then \
+	    echo "installing system packages: $$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  fi; \
+	else \
+	  echo "note: not root; install these system packages for the real-stack tests: $(APT_PACKAGES)"; \
+	fi
+
+demo: $(STAMP)
+	$(BIN)/python -m hubd.demo
+
+## As root, the tests run inside a private network namespace with only loopback.
+test: $(STAMP)
+	@if [ "$$(id -u)" = 0 ] && [ -z "$$KIOSKHUB_NETNS" ] && command -v unshare >/dev/null; then \
+	  KIOSKHUB_NETNS=1 unshare -n sh -c 'ip link set lo up; ip link set lo multicast on; exec $(MAKE) --no-print-directory test-inner'; \
+	else \
+	  $(MAKE) --no-print-directory test-inner; \
+	fi
+
+test-inner:
+	$(BIN)/pytest -n 2 --dist loadgroup -q tests
+
+bench: $(STAMP)
+	$(BIN)/python -m tests.bench
+
+protos: $(STAMP)
+	$(BIN)/python protos/generate.py
+
+buf-lint:
+	npm install --silent --prefix .tools @bufbuild/buf >/dev/null
+	cd protos && ../.tools/node_modules/.bin/buf lint
+
+lint: $(STAMP)
+	$(BIN)/ruff check hubd drivers simulators tests
+	$(BIN)/mypy
+
+typecheck: lint
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .tools

@@ -1,0 +1,161 @@
+"""Transport base: a byte link with timeouts, opened by URL; OS errors are converted here, once."""
+
+from __future__ import annotations
+
+import abc
+import asyncio
+import errno
+import logging
+from collections.abc import Mapping
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from hubd.errors import InvalidArgument, TransportError, TransportTimeout
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 2.0
+_ERRNO_REASONS = {
+    errno.ECONNREFUSED: "CONNECTION_REFUSED",
+    errno.ENOENT: "NO_SUCH_DEVICE",
+    errno.ENODEV: "NO_SUCH_DEVICE",
+    errno.ENXIO: "NO_SUCH_DEVICE",
+    errno.EACCES: "PERMISSION_DENIED",
+    errno.EPERM: "PERMISSION_DENIED",
+    errno.EBUSY: "DEVICE_BUSY",
+    errno.EIO: "IO_ERROR",
+    errno.EPIPE: "DISCONNECTED",
+    errno.ECONNRESET: "DISCONNECTED",
+    errno.EHOSTUNREACH: "HOST_UNREACHABLE",
+    errno.ENETUNREACH: "HOST_UNREACHABLE",
+}
+
+
+def os_error(url: str, action: str, err: OSError) -> TransportError:
+    """The one conversion of an ``OSError`` into a ``TransportError`` with a reason."""
+    if isinstance(err, TimeoutError):
+        return TransportTimeout(f"{url}: {action} timed out")
+    reason = _ERRNO_REASONS.get(err.errno or 0, "IO_ERROR")
+    detail = err.strerror or str(err) or type(err).__name__
+    return TransportError(f"{url}: {action} failed: {detail}", reason=reason)
+
+
+class ParsedUrl:
+    """A transport URL split into scheme, host, port, path and query options."""
+
+    def __init__(self, url: str) -> None:
+        parts = urlsplit(url)
+        if not parts.scheme:
+            raise InvalidArgument("url", f"{url!r} has no scheme (like serial:// or tcp://)")
+        self.url = url
+        self.scheme = parts.scheme
+        self.host = parts.hostname or ""
+        try:
+            self.port = parts.port
+        except ValueError as err:
+            raise InvalidArgument("url", f"{url!r}: bad port") from err
+        self.username = unquote(parts.username) if parts.username else ""
+        self.path = unquote(parts.path)
+        self.query: Mapping[str, str] = dict(parse_qsl(parts.query))
+
+    def number(self, key: str, default: float) -> float:
+        """A numeric query option, or ``default``; a non-number is INVALID_ARGUMENT."""
+        raw = self.query.get(key)
+        if raw is None:
+            return default
+        try:
+            return float(raw)
+        except ValueError as err:
+            raise InvalidArgument("url", f"{self.url!r}: {key}={raw!r} is not a number") from err
+
+
+class Transport(abc.ABC):
+    """A byte stream to a device. ``open`` is idempotent; every read and write has a timeout."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.parsed = ParsedUrl(url)
+        self.timeout = self.parsed.number("timeout", DEFAULT_TIMEOUT)
+        self._buf = bytearray()
+        self._lock = asyncio.Lock()
+
+    @property
+    @abc.abstractmethod
+    def is_open(self) -> bool:
+        """True while the link is open."""
+
+    @abc.abstractmethod
+    async def open(self) -> None:
+        """Open the link (no-op when open); raise ``TransportError``."""
+
+    @abc.abstractmethod
+    async def close(self) -> None:
+        """Close the link; never raises."""
+
+    @abc.abstractmethod
+    async def _recv(self, timeout: float) -> bytes:
+        """Return at least one byte; raise ``TransportTimeout`` or ``TransportError`` (EOF)."""
+
+    @abc.abstractmethod
+    async def _send(self, data: bytes, timeout: float) -> None:
+        """Write all of ``data``; raise ``TransportError``."""
+
+    async def write(self, data: bytes, timeout: float | None = None) -> None:
+        """Open if needed and write all bytes."""
+        await self.open()
+        try:
+            await self._send(data, self.timeout if timeout is None else timeout)
+        except TransportError:
+            await self.close()
+            raise
+
+    async def read(self, max_bytes: int = 4096, timeout: float | None = None) -> bytes:
+        """Read what is available (at least one byte) up to ``max_bytes``."""
+        if not self._buf:
+            self._buf += await self._recv_or_close(self.timeout if timeout is None else timeout)
+        out = bytes(self._buf[:max_bytes])
+        del self._buf[:max_bytes]
+        return out
+
+    async def read_until(
+        self, terminator: bytes, timeout: float | None = None, limit: int = 4096
+    ) -> bytes:
+        """Read up to and including ``terminator`` within ``timeout`` seconds in total."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + (self.timeout if timeout is None else timeout)
+        while (idx := self._buf.find(terminator)) < 0:
+            if len(self._buf) > limit:
+                self._buf.clear()
+                raise TransportError(f"{self.url}: no terminator in {limit} bytes", reason="OVERRUN")
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise TransportTimeout(f"{self.url}: no reply within the timeout")
+            self._buf += await self._recv_or_close(remaining)
+        end = idx + len(terminator)
+        out = bytes(self._buf[:end])
+        del self._buf[:end]
+        return out
+
+    async def request(self, data: bytes, until: bytes, timeout: float | None = None) -> bytes:
+        """Discard stale input, send ``data`` and read the reply up to ``until`` (serialised)."""
+        async with self._lock:
+            await self.open()
+            self._buf.clear()
+            await self.write(data, timeout)
+            return await self.read_until(until, timeout)
+
+    async def _recv_or_close(self, timeout: float) -> bytes:
+        """Receive; on a hard error close the link so the next call reopens it."""
+        try:
+            return await self._recv(timeout)
+        except TransportTimeout:
+            raise
+        except TransportError:
+            await self.close()
+            raise
+
+    async def __aenter__(self) -> Transport:
+        await self.open()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()

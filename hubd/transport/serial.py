@@ -1,0 +1,118 @@
+"""``serial:///dev/ttyUSB0?baudrate=2400`` (and ``pty:///dev/pts/N``) over a non-blocking fd."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+import serial
+
+from hubd.errors import InvalidArgument, TransportError, TransportTimeout
+from hubd.transport.base import Transport, os_error
+
+_PARITY = {"N": serial.PARITY_NONE, "E": serial.PARITY_EVEN, "O": serial.PARITY_ODD}
+
+
+class SerialTransport(Transport):
+    """A serial line configured with pyserial (8N1 by default), read and written via asyncio."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        p = self.parsed
+        if not p.path.startswith("/"):
+            raise InvalidArgument("url", f"{url!r}: needs an absolute device path")
+        self.baudrate = int(p.number("baudrate", 9600))
+        self.bytesize = int(p.number("bytesize", 8))
+        self.stopbits = p.number("stopbits", 1)
+        parity = p.query.get("parity", "N").upper()
+        if parity not in _PARITY or self.bytesize not in (5, 6, 7, 8) or self.stopbits not in (1, 2):
+            raise InvalidArgument("url", f"{url!r}: bad line settings")
+        self.parity = _PARITY[parity]
+        self._port: serial.Serial | None = None
+
+    @property
+    def is_open(self) -> bool:
+        """True while the port is open."""
+        return self._port is not None
+
+    async def open(self) -> None:
+        """Open and configure the port (raw mode, no flow control)."""
+        if self._port is not None:
+            return
+        try:
+            port = serial.Serial(
+                self.parsed.path,
+                baudrate=self.baudrate,
+                bytesize=self.bytesize,
+                parity=self.parity,
+                stopbits=self.stopbits,
+                timeout=0,
+                write_timeout=0,
+                exclusive=True,
+            )
+        except serial.SerialException as err:
+            inner = err if isinstance(err, OSError) else OSError(err.errno or 0, str(err))
+            raise os_error(self.url, "open", inner) from err
+        except OSError as err:
+            raise os_error(self.url, "open", err) from err
+        os.set_blocking(port.fileno(), False)
+        self._port = port
+        self._buf.clear()
+
+    async def close(self) -> None:
+        """Close the port."""
+        port, self._port = self._port, None
+        if port is not None:
+            try:
+                port.close()
+            except (OSError, serial.SerialException):
+                pass
+
+    def _fd(self) -> int:
+        if self._port is None:
+            raise TransportError(f"{self.url}: not open", reason="DISCONNECTED")
+        return self._port.fileno()
+
+    async def _recv(self, timeout: float) -> bytes:
+        fd = self._fd()
+        loop = asyncio.get_running_loop()
+        ready: asyncio.Future[None] = loop.create_future()
+        loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+        try:
+            await asyncio.wait_for(ready, timeout)
+        except TimeoutError as err:
+            raise TransportTimeout(f"{self.url}: no reply within {timeout:.1f}s") from err
+        finally:
+            loop.remove_reader(fd)
+        try:
+            data = os.read(fd, 65536)
+        except BlockingIOError:
+            return b""
+        except OSError as err:
+            raise os_error(self.url, "read", err) from err
+        if not data:
+            raise TransportError(f"{self.url}: device went away", reason="DISCONNECTED")
+        return data
+
+    async def _send(self, data: bytes, timeout: float) -> None:
+        fd = self._fd()
+        loop = asyncio.get_running_loop()
+        view = memoryview(data)
+        deadline = loop.time() + timeout
+        while view:
+            try:
+                n = os.write(fd, view)
+                view = view[n:]
+                continue
+            except BlockingIOError:
+                pass
+            except OSError as err:
+                raise os_error(self.url, "write", err) from err
+            ready: asyncio.Future[None] = loop.create_future()
+            loop.add_writer(fd, lambda: ready.done() or ready.set_result(None))
+            try:
+                await asyncio.wait_for(ready, max(0.0, deadline - loop.time()))
+            except TimeoutError as err:
+                raise TransportTimeout(f"{self.url}: write stalled for {timeout:.1f}s") from err
+            finally:
+                loop.remove_writer(fd)

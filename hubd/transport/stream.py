@@ -1,0 +1,76 @@
+"""``tcp://host:port`` and ``unix:///path`` transports over asyncio streams."""
+
+from __future__ import annotations
+
+import asyncio
+
+from hubd.errors import InvalidArgument, TransportError, TransportTimeout
+from hubd.transport.base import Transport, os_error
+
+
+class StreamTransport(Transport):
+    """A TCP or unix-socket byte stream (AppSocket printers, simulators, NUT…)."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        p = self.parsed
+        if p.scheme == "tcp" and (not p.host or p.port is None):
+            raise InvalidArgument("url", f"{url!r}: tcp:// needs host:port")
+        if p.scheme == "unix" and not p.path:
+            raise InvalidArgument("url", f"{url!r}: unix:// needs an absolute path")
+        self._reader: asyncio.StreamReader | None = None
+        self._writer: asyncio.StreamWriter | None = None
+
+    @property
+    def is_open(self) -> bool:
+        """True while connected."""
+        return self._writer is not None and not self._writer.is_closing()
+
+    async def open(self) -> None:
+        """Connect within the timeout."""
+        if self.is_open:
+            return
+        p = self.parsed
+        try:
+            if p.scheme == "unix":
+                coro = asyncio.open_unix_connection(p.path)
+            else:
+                coro = asyncio.open_connection(p.host, p.port)
+            self._reader, self._writer = await asyncio.wait_for(coro, self.timeout)
+        except OSError as err:
+            raise os_error(self.url, "connect", err) from err
+        self._buf.clear()
+
+    async def close(self) -> None:
+        """Close the socket."""
+        writer, self._writer, self._reader = self._writer, None, None
+        if writer is not None:
+            writer.close()
+            try:
+                await asyncio.wait_for(writer.wait_closed(), 1.0)
+            except (OSError, TimeoutError):
+                pass
+
+    async def _recv(self, timeout: float) -> bytes:
+        if self._reader is None:
+            raise TransportError(f"{self.url}: not open", reason="DISCONNECTED")
+        try:
+            data = await asyncio.wait_for(self._reader.read(65536), timeout)
+        except TimeoutError as err:
+            raise TransportTimeout(f"{self.url}: no reply within {timeout:.1f}s") from err
+        except OSError as err:
+            raise os_error(self.url, "read", err) from err
+        if not data:
+            raise TransportError(f"{self.url}: connection closed by peer", reason="DISCONNECTED")
+        return data
+
+    async def _send(self, data: bytes, timeout: float) -> None:
+        if self._writer is None:
+            raise TransportError(f"{self.url}: not open", reason="DISCONNECTED")
+        try:
+            self._writer.write(data)
+            await asyncio.wait_for(self._writer.drain(), timeout)
+        except TimeoutError as err:
+            raise TransportTimeout(f"{self.url}: write stalled for {timeout:.1f}s") from err
+        except OSError as err:
+            raise os_error(self.url, "write", err) from err

@@ -1,0 +1,189 @@
+import datetime
+
+from google.protobuf import duration_pb2 as _duration_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from kioskhub.v1 import common_pb2 as _common_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class EventType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    EVENT_TYPE_UNSPECIFIED: _ClassVar[EventType]
+    EVENT_TYPE_GAP: _ClassVar[EventType]
+    EVENT_TYPE_DEVICE_AVAILABLE: _ClassVar[EventType]
+    EVENT_TYPE_DEVICE_UNAVAILABLE: _ClassVar[EventType]
+    EVENT_TYPE_ON_BATTERY: _ClassVar[EventType]
+    EVENT_TYPE_LOW_BATTERY: _ClassVar[EventType]
+    EVENT_TYPE_ON_LINE: _ClassVar[EventType]
+    EVENT_TYPE_SHUTDOWN_IMMINENT: _ClassVar[EventType]
+    EVENT_TYPE_LEASE_ACQUIRED: _ClassVar[EventType]
+    EVENT_TYPE_LEASE_RELEASED: _ClassVar[EventType]
+    EVENT_TYPE_JOB_QUEUED: _ClassVar[EventType]
+    EVENT_TYPE_JOB_PRINTING: _ClassVar[EventType]
+    EVENT_TYPE_JOB_DONE: _ClassVar[EventType]
+    EVENT_TYPE_JOB_FAILED: _ClassVar[EventType]
+    EVENT_TYPE_JOB_WAITING: _ClassVar[EventType]
+    EVENT_TYPE_JOB_CANCELLED: _ClassVar[EventType]
+    EVENT_TYPE_JOB_EXPIRED: _ClassVar[EventType]
+EVENT_TYPE_UNSPECIFIED: EventType
+EVENT_TYPE_GAP: EventType
+EVENT_TYPE_DEVICE_AVAILABLE: EventType
+EVENT_TYPE_DEVICE_UNAVAILABLE: EventType
+EVENT_TYPE_ON_BATTERY: EventType
+EVENT_TYPE_LOW_BATTERY: EventType
+EVENT_TYPE_ON_LINE: EventType
+EVENT_TYPE_SHUTDOWN_IMMINENT: EventType
+EVENT_TYPE_LEASE_ACQUIRED: EventType
+EVENT_TYPE_LEASE_RELEASED: EventType
+EVENT_TYPE_JOB_QUEUED: EventType
+EVENT_TYPE_JOB_PRINTING: EventType
+EVENT_TYPE_JOB_DONE: EventType
+EVENT_TYPE_JOB_FAILED: EventType
+EVENT_TYPE_JOB_WAITING: EventType
+EVENT_TYPE_JOB_CANCELLED: EventType
+EVENT_TYPE_JOB_EXPIRED: EventType
+
+class GetHubInfoRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class GetHubInfoResponse(_message.Message):
+    __slots__ = ("version", "boot_id", "started_at", "simulate", "services", "last_sequence")
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    BOOT_ID_FIELD_NUMBER: _ClassVar[int]
+    STARTED_AT_FIELD_NUMBER: _ClassVar[int]
+    SIMULATE_FIELD_NUMBER: _ClassVar[int]
+    SERVICES_FIELD_NUMBER: _ClassVar[int]
+    LAST_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    version: str
+    boot_id: str
+    started_at: _timestamp_pb2.Timestamp
+    simulate: bool
+    services: _containers.RepeatedScalarFieldContainer[str]
+    last_sequence: int
+    def __init__(self, version: _Optional[str] = ..., boot_id: _Optional[str] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., simulate: _Optional[bool] = ..., services: _Optional[_Iterable[str]] = ..., last_sequence: _Optional[int] = ...) -> None: ...
+
+class ListDevicesRequest(_message.Message):
+    __slots__ = ("device_class",)
+    DEVICE_CLASS_FIELD_NUMBER: _ClassVar[int]
+    device_class: _common_pb2.DeviceClass
+    def __init__(self, device_class: _Optional[_Union[_common_pb2.DeviceClass, str]] = ...) -> None: ...
+
+class ListDevicesResponse(_message.Message):
+    __slots__ = ("devices",)
+    DEVICES_FIELD_NUMBER: _ClassVar[int]
+    devices: _containers.RepeatedCompositeFieldContainer[_common_pb2.Device]
+    def __init__(self, devices: _Optional[_Iterable[_Union[_common_pb2.Device, _Mapping]]] = ...) -> None: ...
+
+class GetDeviceRequest(_message.Message):
+    __slots__ = ("device_id",)
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    device_id: str
+    def __init__(self, device_id: _Optional[str] = ...) -> None: ...
+
+class GetDeviceResponse(_message.Message):
+    __slots__ = ("device",)
+    DEVICE_FIELD_NUMBER: _ClassVar[int]
+    device: _common_pb2.Device
+    def __init__(self, device: _Optional[_Union[_common_pb2.Device, _Mapping]] = ...) -> None: ...
+
+class Event(_message.Message):
+    __slots__ = ("boot_id", "sequence", "time", "type", "device_id", "reason", "message", "attributes")
+    class AttributesEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    BOOT_ID_FIELD_NUMBER: _ClassVar[int]
+    SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    TIME_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    ATTRIBUTES_FIELD_NUMBER: _ClassVar[int]
+    boot_id: str
+    sequence: int
+    time: _timestamp_pb2.Timestamp
+    type: EventType
+    device_id: str
+    reason: str
+    message: str
+    attributes: _containers.ScalarMap[str, str]
+    def __init__(self, boot_id: _Optional[str] = ..., sequence: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., type: _Optional[_Union[EventType, str]] = ..., device_id: _Optional[str] = ..., reason: _Optional[str] = ..., message: _Optional[str] = ..., attributes: _Optional[_Mapping[str, str]] = ...) -> None: ...
+
+class WatchEventsRequest(_message.Message):
+    __slots__ = ("resume_boot_id", "resume_after_sequence", "device_ids")
+    RESUME_BOOT_ID_FIELD_NUMBER: _ClassVar[int]
+    RESUME_AFTER_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_IDS_FIELD_NUMBER: _ClassVar[int]
+    resume_boot_id: str
+    resume_after_sequence: int
+    device_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, resume_boot_id: _Optional[str] = ..., resume_after_sequence: _Optional[int] = ..., device_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class WatchEventsResponse(_message.Message):
+    __slots__ = ("event",)
+    EVENT_FIELD_NUMBER: _ClassVar[int]
+    event: Event
+    def __init__(self, event: _Optional[_Union[Event, _Mapping]] = ...) -> None: ...
+
+class Lease(_message.Message):
+    __slots__ = ("lease_id", "device_id", "holder", "expires_at")
+    LEASE_ID_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    HOLDER_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    lease_id: str
+    device_id: str
+    holder: str
+    expires_at: _timestamp_pb2.Timestamp
+    def __init__(self, lease_id: _Optional[str] = ..., device_id: _Optional[str] = ..., holder: _Optional[str] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class AcquireLeaseRequest(_message.Message):
+    __slots__ = ("device_id", "holder", "ttl")
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    HOLDER_FIELD_NUMBER: _ClassVar[int]
+    TTL_FIELD_NUMBER: _ClassVar[int]
+    device_id: str
+    holder: str
+    ttl: _duration_pb2.Duration
+    def __init__(self, device_id: _Optional[str] = ..., holder: _Optional[str] = ..., ttl: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
+
+class AcquireLeaseResponse(_message.Message):
+    __slots__ = ("lease",)
+    LEASE_FIELD_NUMBER: _ClassVar[int]
+    lease: Lease
+    def __init__(self, lease: _Optional[_Union[Lease, _Mapping]] = ...) -> None: ...
+
+class RenewLeaseRequest(_message.Message):
+    __slots__ = ("lease_id", "ttl")
+    LEASE_ID_FIELD_NUMBER: _ClassVar[int]
+    TTL_FIELD_NUMBER: _ClassVar[int]
+    lease_id: str
+    ttl: _duration_pb2.Duration
+    def __init__(self, lease_id: _Optional[str] = ..., ttl: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
+
+class RenewLeaseResponse(_message.Message):
+    __slots__ = ("lease",)
+    LEASE_FIELD_NUMBER: _ClassVar[int]
+    lease: Lease
+    def __init__(self, lease: _Optional[_Union[Lease, _Mapping]] = ...) -> None: ...
+
+class ReleaseLeaseRequest(_message.Message):
+    __slots__ = ("lease_id",)
+    LEASE_ID_FIELD_NUMBER: _ClassVar[int]
+    lease_id: str
+    def __init__(self, lease_id: _Optional[str] = ...) -> None: ...
+
+class ReleaseLeaseResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
