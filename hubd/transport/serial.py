@@ -13,6 +13,11 @@ from hubd.transport.base import Transport, os_error
 _PARITY = {"N": serial.PARITY_NONE, "E": serial.PARITY_EVEN, "O": serial.PARITY_ODD}
 
 
+def _wake(fut: asyncio.Future[None]) -> None:
+    if not fut.done():
+        fut.set_result(None)
+
+
 class SerialTransport(Transport):
     """A serial line configured with pyserial (8N1 by default), read and written via asyncio."""
 
@@ -77,7 +82,7 @@ class SerialTransport(Transport):
         fd = self._fd()
         loop = asyncio.get_running_loop()
         ready: asyncio.Future[None] = loop.create_future()
-        loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+        loop.add_reader(fd, _wake, ready)
         try:
             await asyncio.wait_for(ready, timeout)
         except TimeoutError as err:
@@ -109,7 +114,7 @@ class SerialTransport(Transport):
             except OSError as err:
                 raise os_error(self.url, "write", err) from err
             ready: asyncio.Future[None] = loop.create_future()
-            loop.add_writer(fd, lambda: ready.done() or ready.set_result(None))
+            loop.add_writer(fd, _wake, ready)
             try:
                 await asyncio.wait_for(ready, max(0.0, deadline - loop.time()))
             except TimeoutError as err:

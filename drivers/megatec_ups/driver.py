@@ -1,0 +1,145 @@
+"""The Megatec Q1 UPS device over any byte-stream transport (serial line, pty, TCP, unix socket)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from drivers.megatec_ups import protocol
+from drivers.megatec_ups.protocol import Info, Q1Status, Rating
+from hubd.errors import InvalidArgument, ProtocolError, TransportError, TransportTimeout
+from hubd.transport import open_transport
+from hubd.ups import UpsDevice, UpsReading
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 2.0
+# Reads of F / I that fail (no reply, junk) are retried on later polls, like NUT's MAXTRIES;
+# an echo means "not supported" and is never asked again.
+MAX_TRIES = 3
+
+_T = TypeVar("_T")
+
+
+def _timeout(options: Mapping[str, Any]) -> float:
+    """The reply timeout from options (seconds, > 0)."""
+    raw = options.get("timeout", DEFAULT_TIMEOUT)
+    try:
+        value = float(raw)
+    except (TypeError, ValueError) as err:
+        raise InvalidArgument("options.timeout", f"not a number: {raw!r}") from err
+    if not 0 < value <= 60:
+        raise InvalidArgument("options.timeout", f"must be in (0, 60] seconds, got {value}")
+    return value
+
+
+class MegatecUps(UpsDevice):
+    """A Megatec "Q1" UPS: polls Q1; reads the rating (F) and model (I) once and caches them."""
+
+    def __init__(self, device_id: str, url: str, options: Mapping[str, Any] | None = None) -> None:
+        super().__init__(device_id, url, options)
+        self.timeout = _timeout(self.options)
+        self._transport = open_transport(url)
+        self._rating: Rating | None = None
+        self._info: Info | None = None
+        self._tries: dict[bytes, int] = {protocol.QUERY_RATING: 0, protocol.QUERY_INFO: 0}
+        self._packs: float | None = None
+
+    async def read(self) -> UpsReading:
+        """Poll Q1 once; raise TransportError/TransportTimeout/ProtocolError, never partial data."""
+        q1 = await self._query(protocol.QUERY_STATUS, protocol.parse_q1)
+        await self._identify()
+        return self._reading(q1)
+
+    async def close(self) -> None:
+        """Close the transport; the next read reopens it."""
+        await self._transport.close()
+
+    def describe(self) -> str:
+        """Company, model and firmware from the I reply, once read ("" before)."""
+        if self._info is None:
+            return ""
+        text = " ".join(p for p in (self._info.company, self._info.model) if p)
+        return f"{text} (firmware {self._info.version})" if self._info.version else text
+
+    async def _request(self, command: bytes) -> bytes:
+        """Send one command and read its CR-terminated reply; close the link on failure."""
+        try:
+            return await self._transport.request(
+                command, until=protocol.TERMINATOR, timeout=self.timeout
+            )
+        except TransportError:
+            await self._transport.close()
+            raise
+
+    async def _query(self, command: bytes, parse: Callable[[bytes], _T]) -> _T:
+        """Request and parse; on junk close the link too, so the next poll starts clean."""
+        reply = await self._request(command)
+        try:
+            return parse(reply)
+        except ProtocolError:
+            await self._transport.close()
+            raise
+
+    async def _identify(self) -> None:
+        """Read F and I until each is known, unsupported (echoed) or failed MAX_TRIES times."""
+        for command in list(self._tries):
+            try:
+                reply = await self._request(command)
+                if protocol.is_echo(command, reply):
+                    log.info("%s: the UPS does not support %r (echoed)", self.id, command)
+                elif command == protocol.QUERY_RATING:
+                    self._rating = protocol.parse_rating(reply)
+                else:
+                    self._info = protocol.parse_info(reply)
+                    log.info("%s: %s", self.id, self.describe())
+            except (ProtocolError, TransportTimeout) as err:
+                if isinstance(err, ProtocolError):
+                    await self._transport.close()
+                self._tries[command] += 1
+                if self._tries[command] < MAX_TRIES:
+                    log.debug("%s: %r failed (%s); will retry", self.id, command, err)
+                    continue
+                log.info("%s: %r unavailable: %s", self.id, command, err)
+            del self._tries[command]
+
+    def _reading(self, q1: Q1Status) -> UpsReading:
+        """Build the reading from a Q1 reply plus the cached rating and info."""
+        variables = protocol.q1_variables(q1)
+        rating, info = self._rating, self._info
+        nominal = rating.battery_voltage if rating else None
+        if nominal and q1.battery_voltage is not None and self._packs is None:
+            self._packs = protocol.battery_packs(q1.battery_voltage, nominal)
+        charge = protocol.estimate_charge(q1.battery_voltage, rating, self._packs)
+        if rating is not None:
+            for name, value, fmt in (
+                ("input.voltage.nominal", rating.voltage, "{:.0f}"),
+                ("input.current.nominal", rating.current, "{:.1f}"),
+                ("battery.voltage.nominal", rating.battery_voltage, "{:.1f}"),
+                ("input.frequency.nominal", rating.frequency, "{:.0f}"),
+            ):
+                if value is not None:
+                    variables[name] = fmt.format(value)
+        if charge is not None and nominal:
+            low, high = protocol.battery_limits(nominal)
+            variables["battery.voltage.low"] = f"{low:.2f}"
+            variables["battery.voltage.high"] = f"{high:.2f}"
+            variables["battery.charge"] = f"{charge:.0f}"
+        if info is not None:
+            variables.update(
+                {"ups.mfr": info.company, "ups.model": info.model, "ups.firmware": info.version}
+            )
+        return UpsReading(
+            status=protocol.status_tokens(q1),
+            battery_charge=charge,
+            battery_charge_estimated=charge is not None,
+            battery_voltage=q1.battery_voltage,
+            input_voltage=q1.input_voltage,
+            output_voltage=q1.output_voltage,
+            input_frequency=q1.input_frequency,
+            load=q1.load,
+            temperature=q1.temperature,
+            model=info.model if info else "",
+            variables=variables,
+        )

@@ -1,0 +1,1 @@
+"""Command-line entry points: hubd (daemon) and hubctl (client)."""

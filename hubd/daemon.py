@@ -1,0 +1,97 @@
+"""The daemon's life: start simulators (if asked), the hub and the server; drain on SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shutil
+import signal
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from hubd.app import Hub
+from hubd.config import HubConfig
+from hubd.paths import default_socket, default_state_dir
+from hubd.rpc.server import HubServer
+from hubd.simulate import SIMULATED, SimulatorFleet
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the command line decided."""
+
+    config: HubConfig
+    simulate: bool = False
+    listen: tuple[str, ...] = ()
+    state_dir: Path | None = None
+    grace: float = 5.0
+
+
+class Daemon:
+    """One run of hubd."""
+
+    def __init__(self, opts: Options) -> None:
+        self.opts = opts
+        self.stop_requested = asyncio.Event()
+        self.fleet: SimulatorFleet | None = None
+        self.hub: Hub | None = None
+        self.server: HubServer | None = None
+        self._temp_state: Path | None = None
+
+    def _state_dir(self) -> Path:
+        explicit = self.opts.state_dir or self.opts.config.state_dir
+        if explicit is not None:
+            explicit.mkdir(parents=True, exist_ok=True)
+            return explicit
+        if self.opts.simulate:
+            self._temp_state = Path(tempfile.mkdtemp(prefix="kioskhub-sim-"))
+            return self._temp_state
+        return default_state_dir()
+
+    async def start(self) -> list[str]:
+        """Bring everything up; return the addresses served."""
+        state_dir = self._state_dir()
+        config = self.opts.config
+        simulated: frozenset[str] = frozenset()
+        if self.opts.simulate:
+            self.fleet = SimulatorFleet(state_dir)
+            devices = await self.fleet.start_all(SIMULATED)
+            config = replace(config, devices={d.id: d for d in devices})
+            simulated = frozenset(config.devices)
+        self.hub = Hub(config, state_dir, simulated=simulated)
+        await self.hub.start()
+        listen = list(self.opts.listen or config.listen or [f"unix://{default_socket()}"])
+        self.server = HubServer(self.hub, listen)
+        addresses = await self.server.start()
+        log.info("hubd %s serving on %s (state in %s)", self.hub.version, addresses, state_dir)
+        return addresses
+
+    async def shutdown(self) -> None:
+        """Drain in-flight calls, end streams, stop devices and simulators."""
+        log.info("hubd stopping")
+        if self.hub is not None:
+            self.hub.stopping.set()
+            self.hub.bus.close()
+        if self.server is not None:
+            await self.server.stop(self.opts.grace)
+        if self.hub is not None:
+            await self.hub.stop()
+        if self.fleet is not None:
+            await self.fleet.stop()
+        if self._temp_state is not None:
+            shutil.rmtree(self._temp_state, ignore_errors=True)
+
+    async def run(self) -> int:
+        """Serve until SIGTERM or SIGINT; return the exit code."""
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.stop_requested.set)
+        try:
+            await self.start()
+            await self.stop_requested.wait()
+        finally:
+            await self.shutdown()
+        return 0

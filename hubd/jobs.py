@@ -1,0 +1,334 @@
+"""The persistent print job queue: every job is committed to SQLite before it is acknowledged.
+
+One database ``<state_dir>/jobs.db`` (WAL, synchronous=FULL: see ``hubd.jobstore.connect``) holds
+the jobs of every printer. Methods are synchronous: each is one short ``BEGIN IMMEDIATE`` …
+``COMMIT`` (well under a millisecond plus one fsync), called directly from the event loop.
+
+States::
+
+    queued ──claim_next──► printing ──mark_done──► done
+      ▲  │ (reason set = waiting)  │ ──mark_failed─► failed(reason)
+      │  ├──cancel──► cancelled    └──mark_waiting──► queued(reason)   (or failed DEADLINE_EXCEEDED)
+      │  └──ttl passed, never started──► expired;  deadline passed──► failed DEADLINE_EXCEEDED
+      └──release── held ◄──recover(policy="hold")── printing found at startup
+                              recover(policy="reprint") requeues it instead; both set duplicate
+
+A job found ``printing`` after a crash may already be in the citizen's hand: it is never
+reprinted silently (``duplicate`` tells the worker to print a DUPLICATE banner) and never lost.
+"""
+
+from __future__ import annotations
+
+import builtins
+import logging
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+from hubd import crash
+from hubd.clock import Clock
+from hubd.errors import AlreadyExists, FailedPrecondition, HubError, NotFound
+from hubd.jobstore import (
+    Job,
+    JobState,
+    check_reason,
+    check_submit,
+    connect,
+    expire_rows,
+    insert,
+    marks,
+    new_job_id,
+    row_to_job,
+    sha256,
+    to_us,
+)
+
+log = logging.getLogger(__name__)
+
+__all__ = ["Job", "JobQueue", "JobState"]
+
+_Q, _P, _H = JobState.QUEUED.value, JobState.PRINTING.value, JobState.HELD.value
+
+
+class JobQueue:
+    """Print jobs of all printers in one SQLite file; ``on_change(job)`` runs after each commit."""
+
+    def __init__(
+        self, state_dir: Path, clock: Clock, on_change: Callable[[Job], None] | None = None
+    ) -> None:
+        crash.load()  # an unknown KIOSKHUB_CRASH_AT fails at startup, not mid-print
+        self.path = Path(state_dir) / "jobs.db"
+        self._clock = clock
+        self.on_change = on_change
+        self._db = connect(self.path)
+
+    def close(self) -> None:
+        """Close the database (committed jobs are already on disk)."""
+        self._db.close()
+
+    def __enter__(self) -> JobQueue:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- submission and queries -----------------------------------------------------------
+
+    def submit(
+        self,
+        printer_id: str,
+        idempotency_key: str,
+        kind: str,
+        payload: bytes,
+        ttl: timedelta | None = None,
+        deadline: datetime | None = None,
+    ) -> Job:
+        """Commit a new job (or return the one already under this key) before returning.
+
+        ``ttl``: a job not started within it becomes ``expired``. ``deadline``: retries stop then
+        (``failed`` DEADLINE_EXCEEDED). The same key with a different printer, kind or payload
+        raises AlreadyExists naming the key and the existing job.
+        """
+        now = self._clock.now()
+        check_submit(printer_id, idempotency_key, kind, payload, ttl, deadline, now)
+        payload = bytes(payload)
+        digest = sha256(payload)
+        with self._tx() as db:
+            row = db.execute(
+                "SELECT * FROM jobs WHERE idempotency_key = ?", (idempotency_key,)
+            ).fetchone()
+            if row is not None:
+                old = row_to_job(row)
+                if (old.printer_id, old.kind, old.payload_sha256) != (printer_id, kind, digest):
+                    raise AlreadyExists(
+                        f"idempotency key {idempotency_key!r} already names job {old.job_id} "
+                        "with a different printer, kind or payload",
+                        metadata={"idempotencyKey": idempotency_key, "jobId": old.job_id},
+                    )
+                return old
+            job = Job(
+                job_id=new_job_id(db),
+                printer_id=printer_id,
+                idempotency_key=idempotency_key,
+                kind=kind,
+                payload=payload,
+                payload_sha256=digest,
+                state=JobState.QUEUED,
+                reason="",
+                detail="",
+                attempts=0,
+                duplicate=False,
+                created_at=now,
+                updated_at=now,
+                deadline=deadline,
+                expires_at=None if ttl is None else now + ttl,
+                finished_at=None,
+            )
+            insert(db, job)
+            crash.crash_point("submit_before_commit")
+        crash.crash_point("job_persisted")
+        log.info("job %s queued for %s (key %r)", job.job_id, printer_id, idempotency_key)
+        self._notify([job])
+        return job
+
+    def get(self, job_id: str) -> Job:
+        """The job as last committed; NotFound if there is none."""
+        row = self._db.execute("SELECT * FROM jobs WHERE job_id = ?", (job_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no print job {job_id!r}", metadata={"jobId": job_id})
+        return row_to_job(row)
+
+    def list(
+        self,
+        printer_id: str | None = None,
+        states: Iterable[JobState] | None = None,
+        limit: int = 100,
+        newest_first: bool = False,
+    ) -> builtins.list[Job]:
+        """Jobs in queue order (oldest first unless ``newest_first``), at most ``limit``."""
+        where: builtins.list[str] = ["1"]
+        args: builtins.list[Any] = []
+        if printer_id is not None:
+            where.append("printer_id = ?")
+            args.append(printer_id)
+        if states is not None:
+            wanted = [JobState(s).value for s in states]
+            where.append(f"state IN ({marks(len(wanted))})")
+            args.extend(wanted)
+        order = "DESC" if newest_first else "ASC"
+        sql = f"SELECT * FROM jobs WHERE {' AND '.join(where)} ORDER BY seq {order} LIMIT ?"
+        return [row_to_job(r) for r in self._db.execute(sql, (*args, max(0, limit)))]
+
+    # -- worker transitions -----------------------------------------------------------------
+
+    def claim_next(self, printer_id: str) -> Job | None:
+        """Mark the oldest queued job of ``printer_id`` printing (attempts + 1) and return it."""
+        now = self._clock.now()
+        with self._tx() as db:
+            changed = expire_rows(db, now, printer_id)
+            row = db.execute(
+                "SELECT job_id FROM jobs WHERE printer_id = ? AND state = ? ORDER BY seq LIMIT 1",
+                (printer_id, _Q),
+            ).fetchone()
+            if row is not None:
+                db.execute(
+                    "UPDATE jobs SET state = ?, reason = '', detail = '', attempts = attempts + 1,"
+                    " updated_at = ? WHERE job_id = ?",
+                    (_P, to_us(now), row["job_id"]),
+                )
+        job = None if row is None else self.get(row["job_id"])
+        if job is not None:
+            crash.crash_point("job_claimed")
+        self._notify(self._jobs(changed) + ([job] if job is not None else []))
+        return job
+
+    def mark_done(self, job_id: str) -> Job:
+        """printing -> done."""
+        job = self._move(job_id, {_P}, JobState.DONE, "", "")
+        crash.crash_point("job_done")
+        return job
+
+    def mark_waiting(self, job_id: str, reason: str, detail: str = "") -> Job:
+        """printing/queued -> queued with ``reason`` (retried later); failed once past deadline."""
+        check_reason(reason)
+        deadline = self.get(job_id).deadline
+        if deadline is None or self._clock.now() < deadline:
+            return self._move(job_id, {_P, _Q}, JobState.QUEUED, reason, detail)
+        why = f"retry deadline passed while {reason}: {detail}".rstrip(": ")
+        return self._move(job_id, {_P, _Q}, JobState.FAILED, "DEADLINE_EXCEEDED", why)
+
+    def mark_failed(self, job_id: str, reason: str, detail: str = "") -> Job:
+        """queued/printing/held -> failed with ``reason`` (final)."""
+        check_reason(reason)
+        return self._move(job_id, {_Q, _P, _H}, JobState.FAILED, reason, detail)
+
+    def mark_printer_waiting(self, printer_id: str, reason: str, detail: str = "") -> int:
+        """Show why a printer's queue is blocked on each of its queued jobs ("" clears); count."""
+        if reason:
+            check_reason(reason)
+        where = "printer_id = ? AND state = ? AND (reason != ? OR detail != ?)"
+        args = (printer_id, _Q, reason, detail)
+        with self._tx() as db:
+            ids = [r[0] for r in db.execute(f"SELECT job_id FROM jobs WHERE {where}", args)]
+            db.execute(
+                f"UPDATE jobs SET reason = ?, detail = ?, updated_at = ? WHERE {where}",
+                (reason, detail, to_us(self._clock.now()), *args),
+            )
+        self._notify(self._jobs(ids))
+        return len(ids)
+
+    # -- operator and housekeeping ---------------------------------------------------------------
+
+    def cancel(self, job_id: str) -> Job:
+        """queued/held -> cancelled; FailedPrecondition once printing or finished."""
+        job = self.get(job_id)
+        if job.state is JobState.CANCELLED:
+            return job
+        return self._move(job_id, {_Q, _H}, JobState.CANCELLED, "CANCELLED", "cancelled")
+
+    def release(self, job_id: str) -> Job:
+        """held -> queued (duplicate stays set: the worker prints the DUPLICATE banner)."""
+        return self._move(
+            job_id, {_H}, JobState.QUEUED, "", "released by operator; duplicate", duplicate=True
+        )
+
+    def expire_due(self, now: datetime | None = None) -> builtins.list[Job]:
+        """Expire queued jobs never started by ``expires_at``; fail those past their deadline."""
+        with self._tx() as db:
+            changed = expire_rows(db, now or self._clock.now(), None)
+        jobs = self._jobs(changed)
+        self._notify(jobs)
+        return jobs
+
+    def recover(self, policy: Literal["reprint", "hold"] = "reprint") -> builtins.list[Job]:
+        """At startup: jobs found printing are requeued (reprint) or held, all marked duplicate."""
+        if policy not in ("reprint", "hold"):
+            raise ValueError(f"recover policy must be 'reprint' or 'hold', not {policy!r}")
+        state = JobState.QUEUED if policy == "reprint" else JobState.HELD
+        reason = "" if policy == "reprint" else "INTERRUPTED"
+        detail = "was printing when the hub stopped; may already have printed"
+        with self._tx() as db:
+            ids = [r[0] for r in db.execute("SELECT job_id FROM jobs WHERE state = ?", (_P,))]
+            db.execute(
+                "UPDATE jobs SET state = ?, reason = ?, detail = ?, duplicate = 1, updated_at = ?"
+                " WHERE state = ?",
+                (state.value, reason, detail, to_us(self._clock.now()), _P),
+            )
+        jobs = self._jobs(ids)
+        for job in jobs:
+            log.warning("job %s interrupted while printing: %s, duplicate", job.job_id, state)
+        self._notify(jobs)
+        return jobs
+
+    def purge(self, finished_before: datetime) -> int:
+        """Delete final jobs finished before the given time (their keys become reusable)."""
+        final = [s.value for s in JobState if s.final]
+        with self._tx() as db:
+            cur = db.execute(
+                f"DELETE FROM jobs WHERE state IN ({marks(len(final))}) AND finished_at < ?",
+                (*final, to_us(finished_before)),
+            )
+        return cur.rowcount
+
+    # -- internals ----------------------------------------------------------------------------
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """One ``BEGIN IMMEDIATE`` … ``COMMIT``; sqlite errors become HubError STORAGE_ERROR."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+                self._db.execute("COMMIT")
+            finally:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+        except sqlite3.Error as err:
+            raise HubError(f"job store {self.path}: {err}", reason="STORAGE_ERROR") from err
+
+    def _move(
+        self,
+        job_id: str,
+        allowed: set[str],
+        to: JobState,
+        reason: str,
+        detail: str,
+        duplicate: bool | None = None,
+    ) -> Job:
+        now = to_us(self._clock.now())
+        finished = now if to.final else None
+        dup = None if duplicate is None else int(duplicate)
+        with self._tx() as db:
+            row = db.execute("SELECT state FROM jobs WHERE job_id = ?", (job_id,)).fetchone()
+            if row is None:
+                raise NotFound(f"no print job {job_id!r}", metadata={"jobId": job_id})
+            if row["state"] not in allowed:
+                raise FailedPrecondition(
+                    f"job {job_id} is {row['state']}; cannot become {to.value}",
+                    reason="JOB_STATE",
+                    metadata={"jobId": job_id, "state": row["state"]},
+                )
+            db.execute(
+                "UPDATE jobs SET state = ?, reason = ?, detail = ?, updated_at = ?,"
+                " finished_at = ?, duplicate = COALESCE(?, duplicate) WHERE job_id = ?",
+                (to.value, reason, detail, now, finished, dup, job_id),
+            )
+        job = self.get(job_id)
+        log.info("job %s -> %s %s", job_id, to.value, reason)
+        self._notify([job])
+        return job
+
+    def _jobs(self, ids: Iterable[str]) -> builtins.list[Job]:
+        return [self.get(i) for i in ids]
+
+    def _notify(self, jobs: Iterable[Job]) -> None:
+        if self.on_change is None:
+            return
+        for job in jobs:
+            try:
+                self.on_change(job)
+            except Exception:
+                log.exception("on_change callback failed for job %s", job.job_id)

@@ -1,0 +1,1 @@
+"""Receipt rendering: layout, Devanagari shaping and rasterization for printers."""

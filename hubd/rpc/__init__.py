@@ -1,0 +1,1 @@
+"""The gRPC layer: thin servicers over the core, one error mapping, the server."""

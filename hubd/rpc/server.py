@@ -1,0 +1,149 @@
+"""The gRPC server: listeners (unix sockets, loopback TCP), health, reflection, servicers."""
+
+from __future__ import annotations
+
+import contextlib
+import grp
+import ipaddress
+import logging
+import os
+import socket
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+import grpc
+from grpc_health.v1 import _async as health_aio
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from hubd.app import Hub
+from hubd.errors import ConfigError
+from hubd.rpc.servicers.hub import HubServicer
+from hubd.rpc.servicers.ups import UpsServicer
+from hubd.rpc.status import ErrorInterceptor
+from kioskhub.v1 import hub_pb2, hub_pb2_grpc, ups_pb2, ups_pb2_grpc
+
+log = logging.getLogger(__name__)
+
+SOCKET_GROUP = "kioskhub"
+
+
+@dataclass(frozen=True)
+class Listener:
+    """One ``--listen`` address: a unix socket path or a loopback host:port."""
+
+    spec: str
+    path: Path | None = None
+    host: str = ""
+    port: int = 0
+
+    @property
+    def grpc_address(self) -> str:
+        """The address in gRPC's syntax."""
+        return f"unix:{self.path}" if self.path else f"{self.host}:{self.port}"
+
+
+def parse_listen(spec: str) -> Listener:
+    """Parse ``unix:PATH``, ``unix:///PATH`` or ``127.0.0.1:PORT``; refuse non-loopback TCP."""
+    if spec.startswith("unix:"):
+        raw = spec.removeprefix("unix://") if spec.startswith("unix://") else spec[5:]
+        path = Path(raw)
+        if not path.is_absolute():
+            raise ConfigError(f"listen {spec!r}: the socket path must be absolute")
+        return Listener(spec, path=path)
+    host, sep, port = spec.rpartition(":")
+    if not sep or not port.isdigit() or int(port) > 65535:
+        raise ConfigError(f"listen {spec!r}: expected unix:PATH or 127.0.0.1:PORT")
+    bare = host.strip("[]")
+    loopback = bare == "localhost"
+    with contextlib.suppress(ValueError):
+        loopback = loopback or ipaddress.ip_address(bare).is_loopback
+    if not loopback:
+        raise ConfigError(
+            f"listen {spec!r}: refused, only loopback addresses are allowed "
+            "(LAN access needs mTLS and a technician role, not available yet)"
+        )
+    return Listener(spec, host=host, port=int(port))
+
+
+def _prepare_socket_path(path: Path) -> None:
+    """Create the directory; remove a stale socket left by a crash; refuse a live one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        return
+    if not stat.S_ISSOCK(mode):
+        raise ConfigError(f"listen {path}: exists and is not a socket")
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        probe.connect(str(path))
+    except OSError:
+        log.info("removing stale socket %s", path)
+        path.unlink(missing_ok=True)
+    else:
+        raise ConfigError(f"listen {path}: another hub is already serving on this socket")
+    finally:
+        probe.close()
+
+
+def _secure_socket(path: Path) -> None:
+    """Mode 0660 and, where the group exists, group ``kioskhub``."""
+    os.chmod(path, 0o660)
+    with contextlib.suppress(KeyError, PermissionError):
+        os.chown(path, -1, grp.getgrnam(SOCKET_GROUP).gr_gid)
+
+
+class HubServer:
+    """grpc.aio server for a Hub."""
+
+    SERVICES = [
+        hub_pb2.DESCRIPTOR.services_by_name["HubService"].full_name,
+        ups_pb2.DESCRIPTOR.services_by_name["UpsService"].full_name,
+    ]
+
+    def __init__(self, hub: Hub, listen: list[str]) -> None:
+        self.hub = hub
+        self.listeners = [parse_listen(s) for s in listen]
+        self.addresses: list[str] = []
+        self.health = health_aio.HealthServicer()
+        self.server = grpc.aio.server(
+            interceptors=[ErrorInterceptor()],
+            options=[("grpc.so_reuseport", 0)],
+        )
+        hub_pb2_grpc.add_HubServiceServicer_to_server(HubServicer(hub, self.SERVICES), self.server)
+        ups_pb2_grpc.add_UpsServiceServicer_to_server(UpsServicer(hub), self.server)
+        health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
+        reflection.enable_server_reflection(
+            [*self.SERVICES, health.SERVICE_NAME, reflection.SERVICE_NAME], self.server
+        )
+
+    async def start(self) -> list[str]:
+        """Bind every listener, start serving, mark services SERVING; return bound addresses."""
+        for lst in self.listeners:
+            if lst.path is not None:
+                _prepare_socket_path(lst.path)
+            try:
+                port = self.server.add_insecure_port(lst.grpc_address)
+            except RuntimeError as err:
+                raise ConfigError(f"listen {lst.spec!r}: cannot bind ({err})") from err
+            if lst.path is not None:
+                self.addresses.append(f"unix://{lst.path}")
+            else:
+                self.addresses.append(f"{lst.host}:{port}")
+        await self.server.start()
+        for lst in self.listeners:
+            if lst.path is not None:
+                _secure_socket(lst.path)
+        for name in ["", *self.SERVICES]:
+            await self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
+        return self.addresses
+
+    async def stop(self, grace: float = 5.0) -> None:
+        """Refuse new calls, let in-flight calls finish within ``grace`` seconds."""
+        await self.health.enter_graceful_shutdown()
+        await self.server.stop(grace)
+        for lst in self.listeners:
+            if lst.path is not None:
+                lst.path.unlink(missing_ok=True)

@@ -1,0 +1,1 @@
+"""Thin servicers: convert the request, call the core, convert the answer."""

@@ -1,0 +1,35 @@
+"""``kioskhub.v1.UpsService``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from hubd.app import Hub
+from hubd.device import DeviceClass
+from hubd.rpc import convert
+from kioskhub.v1 import ups_pb2, ups_pb2_grpc
+
+Ctx = Any
+
+
+class UpsServicer(ups_pb2_grpc.UpsServiceServicer):
+    """UPS status, once or as a stream of changes."""
+
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+
+    async def GetUpsStatus(self, request: ups_pb2.GetUpsStatusRequest, context: Ctx) -> Any:
+        """The latest observed status."""
+        sup = self.hub.find(DeviceClass.UPS, request.device_id)
+        return ups_pb2.GetUpsStatusResponse(status=convert.ups_status_to_pb(sup))
+
+    async def WatchUpsStatus(
+        self, request: ups_pb2.WatchUpsStatusRequest, context: Ctx
+    ) -> AsyncIterator[ups_pb2.WatchUpsStatusResponse]:
+        """The status now and after every change, until the hub stops."""
+        sup = self.hub.find(DeviceClass.UPS, request.device_id)
+        while True:
+            yield ups_pb2.WatchUpsStatusResponse(status=convert.ups_status_to_pb(sup))
+            if not await self.hub.wait_changed(sup):
+                return

@@ -1,0 +1,127 @@
+"""``hubd --simulate``: one simulator process per device, reached only through its real URL."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import json
+import logging
+import os
+import signal
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hubd.config import DeviceConfig
+from hubd.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+PR_SET_PDEATHSIG = 1
+START_TIMEOUT = 15.0
+
+
+@dataclass(frozen=True)
+class SimulatedDevice:
+    """A device wired to a built-in simulator: which driver, which simulator, how it listens."""
+
+    device_id: str
+    driver: str
+    simulator: str
+    listen: str = "tcp://127.0.0.1:0"
+    options: dict[str, object] = field(default_factory=dict)
+    poll_interval: float = 1.0
+
+
+# Every device class the hub supports, wired to its simulator (later classes add a line here).
+SIMULATED: list[SimulatedDevice] = [
+    SimulatedDevice("ups", "megatec_ups", "megatec_ups", listen="pty"),
+]
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child
+    """In the child: get SIGTERM if hubd dies (even by kill -9), so nothing is left behind."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+@dataclass
+class RunningSimulator:
+    """A started simulator child process and the URLs it reported."""
+
+    spec: SimulatedDevice
+    process: asyncio.subprocess.Process
+    url: str
+    control: str
+
+
+class SimulatorFleet:
+    """Starts, records and stops the simulator processes of ``hubd --simulate``."""
+
+    def __init__(self, state_dir: Path) -> None:
+        self.state_dir = state_dir
+        self.running: list[RunningSimulator] = []
+
+    async def start(self, spec: SimulatedDevice) -> RunningSimulator:
+        """Start one simulator in its own process group and read the URL it prints."""
+        control = f"unix://{self.state_dir / f'sim-{spec.device_id}.ctl'}"
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", "from simulators.cli import main; main()",
+            spec.simulator, "--listen", spec.listen, "--control", control,
+            stdout=asyncio.subprocess.PIPE,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
+        )
+        assert proc.stdout is not None
+        try:
+            line = await asyncio.wait_for(proc.stdout.readline(), START_TIMEOUT)
+            info = json.loads(line)
+        except (TimeoutError, ValueError) as err:
+            await self._kill(proc)
+            raise ConfigError(f"simulator {spec.simulator} did not start: {err!r}") from err
+        sim = RunningSimulator(spec, proc, info["url"], info.get("control", control))
+        self.running.append(sim)
+        log.info("simulator %s for %s at %s", spec.simulator, spec.device_id, sim.url)
+        return sim
+
+    async def start_all(self, specs: list[SimulatedDevice]) -> list[DeviceConfig]:
+        """Start every simulator; return device configs pointing at them."""
+        sims = await asyncio.gather(*(self.start(s) for s in specs))
+        self._record()
+        return [
+            DeviceConfig(
+                id=s.spec.device_id, driver=s.spec.driver, url=s.url,
+                options=dict(s.spec.options), poll_interval=s.spec.poll_interval,
+            )
+            for s in sims
+        ]
+
+    def _record(self) -> None:
+        """Write ``simulators.json`` so demos and technicians can find the control sockets."""
+        data = {
+            s.spec.device_id: {
+                "simulator": s.spec.simulator, "url": s.url, "control": s.control,
+                "pid": s.process.pid,
+            }
+            for s in self.running
+        }
+        (self.state_dir / "simulators.json").write_text(json.dumps(data, indent=2))
+
+    async def stop(self) -> None:
+        """SIGTERM each process group, SIGKILL what is left after a grace period."""
+        await asyncio.gather(*(self._kill(s.process) for s in self.running))
+        self.running.clear()
+
+    @staticmethod
+    async def _kill(proc: asyncio.subprocess.Process, grace: float = 3.0) -> None:
+        if proc.returncode is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            await asyncio.wait_for(proc.wait(), grace)
+        except TimeoutError:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            await proc.wait()

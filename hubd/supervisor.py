@@ -1,0 +1,127 @@
+"""One supervisor per device: poll on a timer, time out, back off, go stale, publish transitions."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from hubd.clock import Clock
+from hubd.config import DeviceConfig
+from hubd.device import Device, DeviceState, DeviceStatus, DriverInfo
+from hubd.errors import DeviceUnavailable, HubError
+from hubd.events import EventBus
+
+log = logging.getLogger(__name__)
+
+
+class Supervisor:
+    """Keeps one device's honest status: UNKNOWN until observed, UNAVAILABLE after missed polls."""
+
+    def __init__(
+        self,
+        device: Device,
+        config: DeviceConfig,
+        driver: DriverInfo,
+        clock: Clock,
+        bus: EventBus,
+        simulated: bool = False,
+    ) -> None:
+        self.device = device
+        self.config = config
+        self.driver = driver
+        self.clock = clock
+        self.bus = bus
+        self.simulated = simulated
+        self.status = DeviceStatus(DeviceState.UNKNOWN, "NOT_POLLED_YET", device.status_source)
+        self.reason_detail = "the hub has not polled this device yet"
+        self.reading: object | None = None
+        self.missed = 0
+        self._changed = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def id(self) -> str:
+        """The device id."""
+        return self.device.id
+
+    def start(self) -> None:
+        """Start polling in the background."""
+        self._task = asyncio.create_task(self.run(), name=f"supervisor:{self.id}")
+
+    async def stop(self) -> None:
+        """Stop polling and close the device."""
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+        await self.device.close()
+
+    async def wait_changed(self) -> None:
+        """Return at the next change of status or reading."""
+        await self._changed.wait()
+
+    def _notify(self) -> None:
+        changed, self._changed = self._changed, asyncio.Event()
+        changed.set()
+
+    async def run(self) -> None:
+        """Poll forever: ``poll_interval`` while healthy, exponential backoff while failing."""
+        while True:
+            await self.poll_once()
+            await self.clock.sleep(self.next_interval())
+
+    def next_interval(self) -> float:
+        """Seconds until the next poll."""
+        if not self.missed:
+            return self.config.poll_interval
+        backoff = self.config.poll_interval * 2 ** (self.missed - 1)
+        return float(min(backoff, max(self.config.max_backoff, self.config.poll_interval)))
+
+    async def poll_once(self) -> None:
+        """Poll the device once and record the outcome."""
+        try:
+            reading = await asyncio.wait_for(self.device.poll(), self.config.timeout + 1.0)
+        except (DeviceUnavailable, TimeoutError) as err:
+            reason = err.reason if isinstance(err, HubError) else "TIMEOUT"
+            await self._failed(reason, str(err) or "poll timed out")
+        except HubError as err:
+            await self._failed(err.reason, str(err))
+        except Exception as err:  # noqa: BLE001 - a driver bug must not kill the supervisor
+            if not self.missed:
+                log.exception("device %s: driver raised unexpectedly", self.id)
+            await self._failed("DRIVER_ERROR", f"{type(err).__name__}: {err}")
+        else:
+            self._succeeded(reading)
+
+    def _succeeded(self, reading: object) -> None:
+        previous, was = self.reading, self.status.state
+        if self.missed:
+            log.info("device %s: answering again after %d missed polls", self.id, self.missed)
+        self.missed = 0
+        self.reading = reading
+        self.status = DeviceStatus(
+            DeviceState.AVAILABLE, "", self.device.status_source, self.clock.now()
+        )
+        self.reason_detail = ""
+        if was is not DeviceState.AVAILABLE:
+            self.bus.publish("DEVICE_AVAILABLE", self.id, message=self.device.describe())
+        for event in self.device.events_between(previous, reading):
+            self.bus.publish(event.kind, self.id, attributes=event.attributes)
+        if was is not DeviceState.AVAILABLE or reading != previous:
+            self._notify()
+
+    async def _failed(self, reason: str, detail: str) -> None:
+        self.missed += 1
+        if self.missed == 1:
+            log.warning("device %s: %s (%s)", self.id, detail, reason)
+        await self.device.close()
+        stale = self.missed >= self.config.stale_after
+        if self.status.state is DeviceState.AVAILABLE and not stale:
+            return
+        if self.status.state is DeviceState.UNAVAILABLE and self.status.reason == reason:
+            return
+        self.status = DeviceStatus(
+            DeviceState.UNAVAILABLE, reason, self.device.status_source, self.status.last_seen
+        )
+        self.reason_detail = detail
+        self.bus.publish("DEVICE_UNAVAILABLE", self.id, reason=reason, message=detail)
+        self._notify()
