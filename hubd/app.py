@@ -16,6 +16,7 @@ from hubd.device import Device, DeviceClass, DriverInfo
 from hubd.errors import ConfigError, DeviceUnavailable, HubError, InvalidArgument, NotFound
 from hubd.events import EventBus
 from hubd.leases import LeaseManager
+from hubd.power import PowerPolicy
 from hubd.registry import DriverRegistry
 from hubd.supervisor import Supervisor
 
@@ -25,8 +26,10 @@ log = logging.getLogger(__name__)
 class MissingDevice(Device):
     """Stands in for a device whose stack is not installed: always UNAVAILABLE with the reason."""
 
-    def __init__(self, device_id: str, device_class: DeviceClass, reason: str, detail: str) -> None:
-        super().__init__(device_id, "")
+    def __init__(
+        self, device_id: str, url: str, device_class: DeviceClass, reason: str, detail: str
+    ) -> None:
+        super().__init__(device_id, url)
         self.device_class = device_class
         self._reason, self._detail = reason, detail
 
@@ -54,6 +57,7 @@ class Hub:
         self.simulated = simulated
         self.bus = EventBus(self.clock)
         self.leases = LeaseManager(self.clock)
+        self.power = PowerPolicy(self.bus, self.clock, config.power)
         self.started_at: datetime = self.clock.now()
         self.version = __version__
         self.devices: dict[str, Supervisor] = {}
@@ -63,7 +67,8 @@ class Hub:
         """Create (or adopt) a device from its config and put it under a supervisor."""
         driver = self.registry.get(cfg.driver)
         if device is None:
-            device = driver.factory(cfg.id, cfg.url or driver.default_url, cfg.options)
+            options = {"timeout": cfg.timeout, **cfg.options}
+            device = driver.factory(cfg.id, cfg.url or driver.default_url, options)
         sup = Supervisor(device, cfg, driver, self.clock, self.bus, cfg.id in self.simulated)
         self.devices[cfg.id] = sup
         return sup
@@ -71,7 +76,8 @@ class Hub:
     def add_missing(self, cfg: DeviceConfig, reason: str, detail: str) -> Supervisor:
         """List a device whose stack is absent, UNAVAILABLE with ``reason``."""
         driver: DriverInfo = self.registry.get(cfg.driver)
-        return self.add_device(cfg, MissingDevice(cfg.id, driver.device_class, reason, detail))
+        url = cfg.url or driver.default_url
+        return self.add_device(cfg, MissingDevice(cfg.id, url, driver.device_class, reason, detail))
 
     async def start(self) -> None:
         """Create every configured device and start its supervisor."""
@@ -83,6 +89,7 @@ class Hub:
                     raise
                 except HubError as err:
                     raise ConfigError(f"{self.config.source}: devices.{cfg.id}: {err}") from err
+        self.power.start()
         for sup in self.devices.values():
             sup.start()
         log.info("hub started with %d devices", len(self.devices))
@@ -91,6 +98,7 @@ class Hub:
         """End event streams, stop supervisors and close devices."""
         self.stopping.set()
         self.bus.close()
+        await self.power.stop()
         for sup in self.devices.values():
             await sup.stop()
 

@@ -73,6 +73,7 @@ class FakeClock:
     async def advance(self, seconds: float) -> None:
         """Move time forward, waking each sleeper at its deadline and letting it run."""
         target = self._t + seconds
+        await settle()
         while self._sleepers and self._sleepers[0][0] <= target:
             deadline, _, fut = heapq.heappop(self._sleepers)
             self._t = max(self._t, deadline)

@@ -24,7 +24,7 @@ class DeviceConfig:
     poll_interval: float = 1.0
     timeout: float = 2.0
     stale_after: int = 3
-    max_backoff: float = 30.0
+    max_backoff: float = 5.0
     enabled: bool = True
 
 

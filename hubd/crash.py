@@ -63,8 +63,14 @@ def parse_crash_at(value: str) -> tuple[str, int]:
 
 
 def load(environ: Mapping[str, str] | None = None) -> tuple[str, int] | None:
-    """Read ``KIOSKHUB_CRASH_AT`` once (call at startup so a typo fails early); reset the count."""
+    """Parse ``KIOSKHUB_CRASH_AT`` once (call at startup so a typo fails early); return the target.
+
+    Later calls return the cached value and keep the hit count; passing ``environ`` re-reads it
+    and resets the count (for tests).
+    """
     global _target, _hits
+    if environ is None and _target is not _UNSET:
+        return _target
     value = (os.environ if environ is None else environ).get(ENV_AT, "")
     _target = parse_crash_at(value) if value.strip() else None
     _hits = 0

@@ -14,6 +14,7 @@ from hubd.app import Hub
 from hubd.config import HubConfig
 from hubd.paths import default_socket, default_state_dir
 from hubd.rpc.server import HubServer
+from hubd.sdnotify import Notifier, start_watchdog
 from hubd.simulate import SIMULATED, SimulatorFleet
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ class Daemon:
         self.hub: Hub | None = None
         self.server: HubServer | None = None
         self._temp_state: Path | None = None
+        self.notifier = Notifier.from_env()
 
     def _state_dir(self) -> Path:
         explicit = self.opts.state_dir or self.opts.config.state_dir
@@ -58,10 +60,14 @@ class Daemon:
         simulated: frozenset[str] = frozenset()
         if self.opts.simulate:
             self.fleet = SimulatorFleet(state_dir)
-            devices = await self.fleet.start_all(SIMULATED)
+            devices, missing = await self.fleet.start_all(SIMULATED)
             config = replace(config, devices={d.id: d for d in devices})
-            simulated = frozenset(config.devices)
+            simulated = frozenset(config.devices) | {cfg.id for cfg, _ in missing}
+        else:
+            missing = []
         self.hub = Hub(config, state_dir, simulated=simulated)
+        for cfg, why in missing:
+            self.hub.add_missing(cfg, "STACK_NOT_INSTALLED", why)
         await self.hub.start()
         listen = list(self.opts.listen or config.listen or [f"unix://{default_socket()}"])
         self.server = HubServer(self.hub, listen)
@@ -89,9 +95,18 @@ class Daemon:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.stop_requested.set)
+        watchdog: asyncio.Task[None] | None = None
         try:
-            await self.start()
+            self.notifier.status("starting devices")
+            addresses = await self.start()
+            assert self.hub is not None
+            self.notifier.ready(f"serving {len(self.hub.list())} devices on {' '.join(addresses)}")
+            watchdog = start_watchdog(self.notifier, self.hub.clock)
             await self.stop_requested.wait()
         finally:
+            self.notifier.stopping("draining calls, stopping devices")
+            if watchdog is not None:
+                watchdog.cancel()
             await self.shutdown()
+            self.notifier.close()
         return 0

@@ -2,7 +2,8 @@
 
 One database ``<state_dir>/jobs.db`` (WAL, synchronous=FULL: see ``hubd.jobstore.connect``) holds
 the jobs of every printer. Methods are synchronous: each is one short ``BEGIN IMMEDIATE`` …
-``COMMIT`` (well under a millisecond plus one fsync), called directly from the event loop.
+``COMMIT`` (well under a millisecond plus one fsync), called directly from the event loop (a lock
+makes them safe from worker threads too).
 
 States::
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 import builtins
 import logging
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -56,14 +58,14 @@ _Q, _P, _H = JobState.QUEUED.value, JobState.PRINTING.value, JobState.HELD.value
 class JobQueue:
     """Print jobs of all printers in one SQLite file; ``on_change(job)`` runs after each commit."""
 
-    def __init__(
-        self, state_dir: Path, clock: Clock, on_change: Callable[[Job], None] | None = None
-    ) -> None:
+    def __init__(self, state_dir: Path, clock: Clock, on_change: Callable[[Job], None] | None = None) -> None:
         crash.load()  # an unknown KIOSKHUB_CRASH_AT fails at startup, not mid-print
         self.path = Path(state_dir) / "jobs.db"
         self._clock = clock
         self.on_change = on_change
-        self._db = connect(self.path)
+        self._lock = threading.RLock()
+        with self._guard():
+            self._db = connect(self.path)
 
     def close(self) -> None:
         """Close the database (committed jobs are already on disk)."""
@@ -97,9 +99,7 @@ class JobQueue:
         payload = bytes(payload)
         digest = sha256(payload)
         with self._tx() as db:
-            row = db.execute(
-                "SELECT * FROM jobs WHERE idempotency_key = ?", (idempotency_key,)
-            ).fetchone()
+            row = db.execute("SELECT * FROM jobs WHERE idempotency_key = ?", (idempotency_key,)).fetchone()
             if row is not None:
                 old = row_to_job(row)
                 if (old.printer_id, old.kind, old.payload_sha256) != (printer_id, kind, digest):
@@ -136,7 +136,8 @@ class JobQueue:
 
     def get(self, job_id: str) -> Job:
         """The job as last committed; NotFound if there is none."""
-        row = self._db.execute("SELECT * FROM jobs WHERE job_id = ?", (job_id,)).fetchone()
+        with self._guard():
+            row = self._db.execute("SELECT * FROM jobs WHERE job_id = ?", (job_id,)).fetchone()
         if row is None:
             raise NotFound(f"no print job {job_id!r}", metadata={"jobId": job_id})
         return row_to_job(row)
@@ -160,7 +161,8 @@ class JobQueue:
             args.extend(wanted)
         order = "DESC" if newest_first else "ASC"
         sql = f"SELECT * FROM jobs WHERE {' AND '.join(where)} ORDER BY seq {order} LIMIT ?"
-        return [row_to_job(r) for r in self._db.execute(sql, (*args, max(0, limit)))]
+        with self._guard():
+            return [row_to_job(r) for r in self._db.execute(sql, (*args, max(0, limit)))]
 
     # -- worker transitions -----------------------------------------------------------------
 
@@ -276,9 +278,18 @@ class JobQueue:
     # -- internals ----------------------------------------------------------------------------
 
     @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """Serialize use of the connection; sqlite errors become HubError STORAGE_ERROR."""
+        with self._lock:
+            try:
+                yield
+            except sqlite3.Error as err:
+                raise HubError(f"job store {self.path}: {err}", reason="STORAGE_ERROR") from err
+
+    @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
-        """One ``BEGIN IMMEDIATE`` … ``COMMIT``; sqlite errors become HubError STORAGE_ERROR."""
-        try:
+        """One ``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any error."""
+        with self._guard():
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
@@ -286,8 +297,6 @@ class JobQueue:
             finally:
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
-        except sqlite3.Error as err:
-            raise HubError(f"job store {self.path}: {err}", reason="STORAGE_ERROR") from err
 
     def _move(
         self,

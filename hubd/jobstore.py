@@ -110,9 +110,7 @@ def connect(path: Path) -> sqlite3.Connection:
     db.row_factory = sqlite3.Row
     mode = db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
     if str(mode).lower() != "wal":
-        log.warning(
-            "%s: journal_mode is %s, not wal (filesystem without shared memory?)", path, mode
-        )
+        log.warning("%s: journal_mode is %s, not wal (filesystem without shared memory?)", path, mode)
     db.execute("PRAGMA synchronous=FULL")
     db.execute("PRAGMA busy_timeout=5000")
     db.executescript(SCHEMA)
@@ -140,9 +138,7 @@ def insert(db: sqlite3.Connection, job: Job) -> None:
     """Insert a new job row (inside the caller's transaction)."""
     cols = [f.name for f in fields(Job)]
     values = {name: _encode(getattr(job, name)) for name in cols}
-    db.execute(
-        f"INSERT INTO jobs ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)})", values
-    )
+    db.execute(f"INSERT INTO jobs ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)})", values)
 
 
 def _encode(value: Any) -> Any:
@@ -279,10 +275,6 @@ def check_submit(
 
 def check_reason(reason: str) -> None:
     """A reason is UPPER_SNAKE ASCII (PAPER_OUT, DISCONNECTED…)."""
-    ok = (
-        bool(reason)
-        and reason[0].isalpha()
-        and all(c.isupper() or c.isdigit() or c == "_" for c in reason)
-    )
+    ok = bool(reason) and reason[0].isalpha() and all(c.isupper() or c.isdigit() or c == "_" for c in reason)
     if not ok or not reason.isascii():
         raise InvalidArgument("reason", f"must be UPPER_SNAKE (got {reason!r})")

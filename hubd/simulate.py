@@ -15,6 +15,7 @@ from pathlib import Path
 
 from hubd.config import DeviceConfig
 from hubd.errors import ConfigError
+from hubd.stacks import simulated as stacks
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,12 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
+def _child_env() -> dict[str, str]:
+    """Our environment minus systemd's notify/watchdog variables (those are for hubd alone)."""
+    drop = {"NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_FDS", "LISTEN_PID"}
+    return {k: v for k, v in os.environ.items() if k not in drop}
+
+
 @dataclass
 class RunningSimulator:
     """A started simulator child process and the URLs it reported."""
@@ -62,6 +69,7 @@ class SimulatorFleet:
     def __init__(self, state_dir: Path) -> None:
         self.state_dir = state_dir
         self.running: list[RunningSimulator] = []
+        self.stacks: list[stacks.StackResult] = []
 
     async def start(self, spec: SimulatedDevice) -> RunningSimulator:
         """Start one simulator in its own process group and read the URL it prints."""
@@ -70,6 +78,7 @@ class SimulatorFleet:
             sys.executable, "-c", "from simulators.cli import main; main()",
             spec.simulator, "--listen", spec.listen, "--control", control,
             stdout=asyncio.subprocess.PIPE,
+            env=_child_env(),
             start_new_session=True,
             preexec_fn=_die_with_parent,
         )
@@ -85,17 +94,23 @@ class SimulatorFleet:
         log.info("simulator %s for %s at %s", spec.simulator, spec.device_id, sim.url)
         return sim
 
-    async def start_all(self, specs: list[SimulatedDevice]) -> list[DeviceConfig]:
-        """Start every simulator; return device configs pointing at them."""
+    async def start_all(
+        self, specs: list[SimulatedDevice]
+    ) -> tuple[list[DeviceConfig], list[tuple[DeviceConfig, str]]]:
+        """Start every simulator and stack; return device configs, and (config, why) for absent stacks."""
         sims = await asyncio.gather(*(self.start(s) for s in specs))
+        self.stacks = [await stacks.start_nut(self.state_dir)]
         self._record()
-        return [
+        configs = [
             DeviceConfig(
                 id=s.spec.device_id, driver=s.spec.driver, url=s.url,
                 options=dict(s.spec.options), poll_interval=s.spec.poll_interval,
             )
             for s in sims
         ]
+        configs += [r.config for r in self.stacks if not r.missing]
+        missing = [(r.config, r.missing) for r in self.stacks if r.missing]
+        return configs, missing
 
     def _record(self) -> None:
         """Write ``simulators.json`` so demos and technicians can find the control sockets."""
@@ -106,12 +121,15 @@ class SimulatorFleet:
             }
             for s in self.running
         }
+        data.update({r.config.id: r.record for r in self.stacks if r.record})
         (self.state_dir / "simulators.json").write_text(json.dumps(data, indent=2))
 
     async def stop(self) -> None:
         """SIGTERM each process group, SIGKILL what is left after a grace period."""
         await asyncio.gather(*(self._kill(s.process) for s in self.running))
         self.running.clear()
+        await stacks.stop(self.stacks)
+        self.stacks.clear()
 
     @staticmethod
     async def _kill(proc: asyncio.subprocess.Process, grace: float = 3.0) -> None:

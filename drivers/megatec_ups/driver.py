@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
@@ -15,7 +16,7 @@ from hubd.ups import UpsDevice, UpsReading
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 2.0
-# Reads of F / I that fail (no reply, junk) are retried on later polls, like NUT's MAXTRIES;
+# F / I are asked at most this often when they fail (no reply, junk), like NUT's MAXTRIES;
 # an echo means "not supported" and is never asked again.
 MAX_TRIES = 3
 
@@ -45,9 +46,13 @@ class MegatecUps(UpsDevice):
         self._info: Info | None = None
         self._tries: dict[bytes, int] = {protocol.QUERY_RATING: 0, protocol.QUERY_INFO: 0}
         self._packs: float | None = None
+        self._stale = False  # a request was cancelled: its reply may still arrive
 
     async def read(self) -> UpsReading:
         """Poll Q1 once; raise TransportError/TransportTimeout/ProtocolError, never partial data."""
+        if self._stale:  # start on a fresh link so a late reply is not taken for this one
+            self._stale = False
+            await self._transport.close()
         q1 = await self._query(protocol.QUERY_STATUS, protocol.parse_q1)
         await self._identify()
         return self._reading(q1)
@@ -72,6 +77,9 @@ class MegatecUps(UpsDevice):
         except TransportError:
             await self._transport.close()
             raise
+        except asyncio.CancelledError:  # e.g. the supervisor's deadline
+            self._stale = True
+            raise
 
     async def _query(self, command: bytes, parse: Callable[[bytes], _T]) -> _T:
         """Request and parse; on junk close the link too, so the next poll starts clean."""
@@ -83,8 +91,17 @@ class MegatecUps(UpsDevice):
             raise
 
     async def _identify(self) -> None:
-        """Read F and I until each is known, unsupported (echoed) or failed MAX_TRIES times."""
-        for command in list(self._tries):
+        """Ask one missing question (F, then I) per poll, so a poll costs at most two timeouts.
+
+        Each is asked until answered, echoed (unsupported) or MAX_TRIES attempts; an attempt
+        counts before it is made, so a read cancelled by a caller's deadline counts too.
+        """
+        for command, tries in list(self._tries.items()):
+            if tries >= MAX_TRIES:
+                log.info("%s: no usable reply to %r after %d tries", self.id, command, tries)
+                del self._tries[command]
+                continue
+            self._tries[command] = tries + 1
             try:
                 reply = await self._request(command)
                 if protocol.is_echo(command, reply):
@@ -97,12 +114,10 @@ class MegatecUps(UpsDevice):
             except (ProtocolError, TransportTimeout) as err:
                 if isinstance(err, ProtocolError):
                     await self._transport.close()
-                self._tries[command] += 1
-                if self._tries[command] < MAX_TRIES:
-                    log.debug("%s: %r failed (%s); will retry", self.id, command, err)
-                    continue
-                log.info("%s: %r unavailable: %s", self.id, command, err)
+                log.debug("%s: %r failed (%s); will ask again", self.id, command, err)
+                return
             del self._tries[command]
+            return
 
     def _reading(self, q1: Q1Status) -> UpsReading:
         """Build the reading from a Q1 reply plus the cached rating and info."""

@@ -38,7 +38,7 @@ def parser() -> argparse.ArgumentParser:
         _globals(sub.add_parser(name, help=help_), suppress=True)
     dev = sub.add_parser("device", help="one device")
     dev.add_argument("device_id")
-    ups = sub.add_parser("ups", help="UPS status")
+    ups = sub.add_parser("ups", help="UPS status (every UPS, or one; --json: a line per UPS)")
     ups.add_argument("device_id", nargs="?", default="")
     ups.add_argument("--watch", action="store_true", help="keep printing on every change")
     ev = sub.add_parser("events", help="hub events as they happen")
@@ -117,10 +117,16 @@ def cmd_ups(ch: grpc.Channel, args: argparse.Namespace) -> None:
     """Print UPS status (once, or on every change)."""
     stub = ups_pb2_grpc.UpsServiceStub(ch)
     if not args.watch:
-        resp = stub.GetUpsStatus(
-            ups_pb2.GetUpsStatusRequest(device_id=args.device_id), timeout=TIMEOUT
-        )
-        _print_ups(resp.status, args.json)
+        ids = [args.device_id] if args.device_id else [
+            d.id for d in hub_pb2_grpc.HubServiceStub(ch).ListDevices(
+                hub_pb2.ListDevicesRequest(device_class=common_pb2.DEVICE_CLASS_UPS), timeout=TIMEOUT
+            ).devices
+        ]
+        for n, device_id in enumerate(ids):
+            resp = stub.GetUpsStatus(ups_pb2.GetUpsStatusRequest(device_id=device_id), timeout=TIMEOUT)
+            if n and not args.json:
+                print()
+            _print_ups(resp.status, args.json)
         return
     for item in stub.WatchUpsStatus(ups_pb2.WatchUpsStatusRequest(device_id=args.device_id)):
         _print_ups(item.status, args.json)

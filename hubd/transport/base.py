@@ -22,6 +22,7 @@ _ERRNO_REASONS = {
     errno.EACCES: "PERMISSION_DENIED",
     errno.EPERM: "PERMISSION_DENIED",
     errno.EBUSY: "DEVICE_BUSY",
+    errno.EAGAIN: "DEVICE_BUSY",
     errno.EIO: "IO_ERROR",
     errno.EPIPE: "DISCONNECTED",
     errno.ECONNRESET: "DISCONNECTED",
@@ -141,7 +142,12 @@ class Transport(abc.ABC):
             await self.open()
             self._buf.clear()
             await self.write(data, timeout)
-            return await self.read_until(until, timeout)
+            try:
+                return await self.read_until(until, timeout)
+            except (TransportTimeout, asyncio.CancelledError):
+                # A late reply would otherwise be read as the answer to the next request.
+                await self.close()
+                raise
 
     async def _recv_or_close(self, timeout: float) -> bytes:
         """Receive; on a hard error close the link so the next call reopens it."""

@@ -24,9 +24,7 @@ def _disarm_after() -> Iterator[None]:
 def run_child(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     full = {k: v for k, v in os.environ.items() if not k.startswith("KIOSKHUB_CRASH")}
     full.update(env)
-    return subprocess.run(
-        [sys.executable, "-c", code], env=full, capture_output=True, text=True, timeout=30
-    )
+    return subprocess.run([sys.executable, "-c", code], env=full, capture_output=True, text=True, timeout=30)
 
 
 def test_registry_names_every_point_with_a_meaning() -> None:
@@ -109,9 +107,7 @@ def test_kill_is_sigkill_no_atexit_no_flush(tmp_path: Path) -> None:
     )
     log_file = tmp_path / "crash.log"
     log_file.write_text("earlier\n")
-    res = run_child(
-        code, {"KIOSKHUB_CRASH_AT": "job_persisted", "KIOSKHUB_CRASH_LOG": str(log_file)}
-    )
+    res = run_child(code, {"KIOSKHUB_CRASH_AT": "job_persisted", "KIOSKHUB_CRASH_LOG": str(log_file)})
     assert res.returncode == -signal.SIGKILL
     assert "atexit ran" not in res.stderr
     assert buffered.read_text() == ""
@@ -133,3 +129,21 @@ def test_not_reached_means_no_kill_and_no_log(tmp_path: Path) -> None:
     res = run_child(code, {"KIOSKHUB_CRASH_AT": "mid_send:4", "KIOSKHUB_CRASH_LOG": str(log_file)})
     assert res.returncode == 0, res.stderr
     assert not log_file.exists()
+
+
+def test_count_survives_a_second_startup_load(tmp_path: Path) -> None:
+    log_file = tmp_path / "crash.log"
+    code = (
+        "from hubd.crash import crash_point\n"
+        "from hubd.clock import SystemClock\n"
+        "from hubd.jobs import JobQueue\n"
+        "crash_point('mid_send'); crash_point('mid_send')\n"
+        f"JobQueue({str(tmp_path)!r}, SystemClock()).close()  # loads the env again\n"
+        "print('third hit next', flush=True)\n"
+        "crash_point('mid_send')\n"
+        "print('survived', flush=True)\n"
+    )
+    res = run_child(code, {"KIOSKHUB_CRASH_AT": "mid_send:3", "KIOSKHUB_CRASH_LOG": str(log_file)})
+    assert res.returncode == -signal.SIGKILL, res.stderr
+    assert res.stdout == "third hit next\n"
+    assert log_file.read_text() == "mid_send\n"

@@ -348,3 +348,10 @@ def test_storage_errors_are_hub_errors(tmp_path: Path, clock: FakeClock) -> None
     assert info.value.reason == "STORAGE_ERROR"
     assert not q._db.in_transaction
     q.close()
+
+
+def test_unreadable_database_is_a_storage_error(tmp_path: Path, clock: FakeClock) -> None:
+    (tmp_path / "jobs.db").write_bytes(b"this is not an sqlite database" * 100)
+    with pytest.raises(HubError) as info:
+        JobQueue(tmp_path, clock)
+    assert info.value.reason == "STORAGE_ERROR" and "jobs.db" in info.value.message

@@ -1,0 +1,17 @@
+"""NUT driver: a UPS watched through Network UPS Tools' ``upsd`` (``nut://UPSNAME@HOST:PORT``)."""
+
+from __future__ import annotations
+
+from drivers.nut.driver import NutUps
+from hubd.device import DeviceClass, DriverInfo
+
+__all__ = ["DRIVER", "NutUps"]
+
+DRIVER = DriverInfo(
+    name="nut",
+    device_class=DeviceClass.UPS,
+    factory=NutUps,
+    schemes=frozenset({"nut"}),
+    default_url="nut://ups@127.0.0.1:3493",
+    description="UPS served by Network UPS Tools upsd (any NUT driver: usbhid-ups, blazer, ...)",
+)

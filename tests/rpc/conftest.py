@@ -1,0 +1,82 @@
+"""A real hub and gRPC server on a temporary unix socket, with the Megatec UPS simulator on a pty."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import grpc
+import pytest
+from google.rpc import error_details_pb2
+from grpc_status import rpc_status
+
+from hubd.app import Hub
+from hubd.config import DeviceConfig, HubConfig
+from hubd.rpc.server import HubServer
+from simulators.megatec_ups import MegatecUpsSim
+
+
+@pytest.fixture
+async def ups_sim() -> AsyncIterator[MegatecUpsSim]:
+    sim = MegatecUpsSim()
+    sim.url = await sim.start("pty")
+    yield sim
+    await sim.stop()
+
+
+class Running:
+    """A running hub + server and a channel to it."""
+
+    def __init__(self, hub: Hub, server: HubServer, target: str, channel: grpc.aio.Channel):
+        self.hub, self.server, self.target, self.channel = hub, server, target, channel
+
+
+def fast_ups(url: str) -> DeviceConfig:
+    return DeviceConfig(
+        "ups", "megatec_ups", url, poll_interval=0.1, timeout=0.3, stale_after=2, max_backoff=0.2
+    )
+
+
+@pytest.fixture
+async def hub(tmp_path: Path, ups_sim: MegatecUpsSim) -> AsyncIterator[Running]:
+    config = HubConfig(devices={"ups": fast_ups(ups_sim.url)})
+    h = Hub(config, tmp_path)
+    await h.start()
+    sock = tmp_path / "hubd.sock"
+    server = HubServer(h, [f"unix:{sock}"])
+    await server.start()
+    channel = grpc.aio.insecure_channel(f"unix://{sock}")
+    yield Running(h, server, f"unix://{sock}", channel)
+    await channel.close()
+    h.stopping.set()
+    h.bus.close()
+    await server.stop(1)
+    await h.stop()
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 5.0) -> None:
+    """Poll ``check`` until true or fail after ``timeout`` seconds (no fixed sleeps)."""
+    deadline = time.monotonic() + timeout
+    while not await check():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.02)
+
+
+def error_info(err: grpc.aio.AioRpcError) -> Any:
+    """The ErrorInfo detail of a failed call."""
+    md = grpc.aio.Metadata(*(err.trailing_metadata() or ()))
+    raw = md.get("grpc-status-details-bin")
+    assert raw is not None, "no rich status in the trailers"
+    from google.rpc import status_pb2
+
+    status = status_pb2.Status.FromString(raw)
+    info = error_details_pb2.ErrorInfo()
+    assert status.details and status.details[0].Unpack(info)
+    return info
+
+
+__all__ = ["Running", "error_info", "eventually", "fast_ups", "rpc_status"]

@@ -1,0 +1,1 @@
+"""Fixtures that start real OS daemons (NUT, CUPS, SANE...) on private configs and free ports."""

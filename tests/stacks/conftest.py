@@ -1,0 +1,5 @@
+"""Registers the stack fixtures for tests under tests/stacks/."""
+
+from tests.stacks.nut import nut_stack, shared_nut_stack
+
+__all__ = ["nut_stack", "shared_nut_stack"]

@@ -1,0 +1,237 @@
+"""hubd.transport over a real pty, TCP on 127.0.0.1 and a unix socket, with tiny in-test peers."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import tty
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+
+from hubd.errors import InvalidArgument, TransportError, TransportTimeout
+from hubd.transport import open_transport
+
+Responder = Callable[[bytes], bytes | None]
+
+
+def pong(line: bytes) -> bytes | None:
+    """The peer's protocol: PING -> PONG, SILENT -> nothing, BYE -> close, else echo."""
+    return {b"PING": b"PONG\r", b"SILENT": None}.get(line, line + b"\r")
+
+
+class Peer:
+    """A line-answering peer on one of the three links; ``hang_up`` closes its side."""
+
+    def __init__(self) -> None:
+        self.url = ""
+        self.received = bytearray()
+        self._closers: list[Callable[[], None]] = []
+        self._server: asyncio.AbstractServer | None = None
+
+    def answer(self, buf: bytearray) -> list[bytes]:
+        out = []
+        while (i := buf.find(b"\r")) >= 0:
+            line, buf[:] = bytes(buf[:i]), buf[i + 1 :]
+            if line == b"BYE":
+                self.hang_up()
+                return out
+            if (reply := pong(line)) is not None:
+                out.append(reply)
+        return out
+
+    async def start_stream(self, scheme: str, path: Path) -> None:
+        async def client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            self._closers.append(writer.close)
+            buf = bytearray()
+            while data := await reader.read(100):
+                self.received += data
+                buf += data
+                for reply in self.answer(buf):
+                    writer.write(reply)
+            writer.close()
+
+        if scheme == "tcp":
+            self._server = await asyncio.start_server(client, "127.0.0.1", 0)
+            self.url = f"tcp://127.0.0.1:{self._server.sockets[0].getsockname()[1]}?timeout=1"
+        else:
+            self._server = await asyncio.start_unix_server(client, str(path))
+            self.url = f"unix://{path}?timeout=1"
+
+    def start_pty(self) -> None:
+        master, slave = os.openpty()
+        tty.setraw(master)
+        os.set_blocking(master, False)
+        self.url = f"serial://{os.ttyname(slave)}?baudrate=2400&timeout=1"
+        loop = asyncio.get_running_loop()
+        buf = bytearray()
+
+        def readable() -> None:
+            data = os.read(master, 100)
+            self.received += data
+            buf.extend(data)
+            for reply in self.answer(buf):
+                os.write(master, reply)
+
+        loop.add_reader(master, readable)
+
+        def close() -> None:  # the far end goes away; the transport then reads EOF
+            loop.remove_reader(master)
+            os.close(master)
+            os.close(slave)
+
+        self._closers.append(close)
+
+    def hang_up(self) -> None:
+        closers, self._closers = self._closers, []
+        for close in closers:
+            close()
+
+    async def stop(self) -> None:
+        self.hang_up()
+        if self._server is not None:
+            self._server.close()
+
+
+@pytest.fixture(params=["serial", "tcp", "unix"])
+async def peer(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Peer]:
+    p = Peer()
+    if request.param == "serial":
+        p.start_pty()
+    else:
+        await p.start_stream(request.param, tmp_path / "peer.sock")
+    yield p
+    await p.stop()
+
+
+async def test_request_response(peer: Peer):
+    t = open_transport(peer.url)
+    async with t:
+        assert t.is_open
+        assert await t.request(b"PING\r", until=b"\r") == b"PONG\r"
+        assert await t.request(b"HELLO\r", until=b"\r", timeout=1.0) == b"HELLO\r"
+    assert not t.is_open
+    assert bytes(peer.received) == b"PING\rHELLO\r"
+
+
+async def test_reply_split_across_reads_and_two_lines(peer: Peer):
+    t = open_transport(peer.url)
+    async with t:
+        await t.write(b"AB\rCD\r")
+        assert await t.read_until(b"\r") == b"AB\r"
+        assert await t.read_until(b"\r") == b"CD\r"
+
+
+async def test_read_until_timeout(peer: Peer):
+    t = open_transport(peer.url)
+    async with t:
+        with pytest.raises(TransportTimeout) as err:
+            await t.request(b"SILENT\r", until=b"\r", timeout=0.2)
+        assert err.value.reason == "TIMEOUT"
+        assert isinstance(err.value, TransportError)
+        # a timeout is not a broken link: the next request works
+        assert await t.request(b"PING\r", until=b"\r") == b"PONG\r"
+
+
+async def test_peer_close_is_disconnected_and_reopen_works(peer: Peer):
+    t = open_transport(peer.url)
+    async with t:
+        with pytest.raises(TransportError) as err:
+            await t.request(b"BYE\r", until=b"\r", timeout=1.0)
+        assert err.value.reason == "DISCONNECTED"
+        assert not isinstance(err.value, TransportTimeout)
+        assert not t.is_open  # closed, so the next call reopens
+
+
+async def test_stream_reopens_after_disconnect(tmp_path: Path):
+    p = Peer()
+    await p.start_stream("tcp", tmp_path)
+    t = open_transport(p.url)
+    try:
+        with pytest.raises(TransportError):
+            await t.request(b"BYE\r", until=b"\r")
+        assert await t.request(b"PING\r", until=b"\r") == b"PONG\r"
+    finally:
+        await t.close()
+        await p.stop()
+
+
+async def test_overrun_without_terminator(peer: Peer):
+    t = open_transport(peer.url)
+    async with t:
+        await t.write(b"x" * 60 + b"\r")
+        with pytest.raises(TransportError) as err:
+            await t.read_until(b"\n", timeout=0.5, limit=16)
+        assert err.value.reason == "OVERRUN"
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def test_tcp_connection_refused():
+    t = open_transport(f"tcp://127.0.0.1:{_closed_port()}")
+    with pytest.raises(TransportError) as err:
+        await t.open()
+    assert err.value.reason == "CONNECTION_REFUSED"
+
+
+async def test_unix_connection_refused(tmp_path: Path):
+    path = tmp_path / "dead.sock"
+    with socket.socket(socket.AF_UNIX) as s:
+        s.bind(str(path))  # bound, never listening
+        t = open_transport(f"unix://{path}")
+        with pytest.raises(TransportError) as err:
+            await t.open()
+    assert err.value.reason == "CONNECTION_REFUSED"
+
+
+@pytest.mark.parametrize("scheme", ["serial", "pty", "unix"])
+async def test_missing_path_is_no_such_device(tmp_path: Path, scheme: str):
+    t = open_transport(f"{scheme}://{tmp_path / 'ttyUSB9'}")
+    with pytest.raises(TransportError) as err:
+        await t.open()
+    assert err.value.reason == "NO_SUCH_DEVICE"
+    assert not t.is_open
+
+
+async def test_serial_port_in_use_is_device_busy():
+    master, slave = os.openpty()
+    url = f"serial://{os.ttyname(slave)}"
+    first, second = open_transport(url), open_transport(url)
+    try:
+        await first.open()
+        with pytest.raises(TransportError) as err:
+            await second.open()
+        assert err.value.reason == "DEVICE_BUSY"
+    finally:
+        await first.close()
+        os.close(master)
+        os.close(slave)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "bogus://somewhere",
+        "no-scheme-at-all",
+        "tcp://127.0.0.1",
+        "tcp://127.0.0.1:99999",
+        "tcp://:9100",
+        "unix://",
+        "serial://ttyS0",
+        "serial:///dev/ttyS0?baudrate=fast",
+        "serial:///dev/ttyS0?parity=X",
+        "serial:///dev/ttyS0?bytesize=9",
+        "serial:///dev/ttyS0?timeout=soon",
+    ],
+)
+def test_bad_urls_are_invalid_argument_naming_url(url: str):
+    with pytest.raises(InvalidArgument) as err:
+        open_transport(url)
+    assert err.value.field == "url"
+    assert err.value.metadata == {"field": "url"}
