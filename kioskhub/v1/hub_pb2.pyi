@@ -31,6 +31,11 @@ class EventType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     EVENT_TYPE_JOB_WAITING: _ClassVar[EventType]
     EVENT_TYPE_JOB_CANCELLED: _ClassVar[EventType]
     EVENT_TYPE_JOB_EXPIRED: _ClassVar[EventType]
+    EVENT_TYPE_JOB_HELD: _ClassVar[EventType]
+    EVENT_TYPE_PAPER_OUT: _ClassVar[EventType]
+    EVENT_TYPE_PAPER_LOADED: _ClassVar[EventType]
+    EVENT_TYPE_PRINTER_OFFLINE: _ClassVar[EventType]
+    EVENT_TYPE_PRINTER_ONLINE: _ClassVar[EventType]
 EVENT_TYPE_UNSPECIFIED: EventType
 EVENT_TYPE_GAP: EventType
 EVENT_TYPE_DEVICE_AVAILABLE: EventType
@@ -48,6 +53,11 @@ EVENT_TYPE_JOB_FAILED: EventType
 EVENT_TYPE_JOB_WAITING: EventType
 EVENT_TYPE_JOB_CANCELLED: EventType
 EVENT_TYPE_JOB_EXPIRED: EventType
+EVENT_TYPE_JOB_HELD: EventType
+EVENT_TYPE_PAPER_OUT: EventType
+EVENT_TYPE_PAPER_LOADED: EventType
+EVENT_TYPE_PRINTER_OFFLINE: EventType
+EVENT_TYPE_PRINTER_ONLINE: EventType
 
 class GetHubInfoRequest(_message.Message):
     __slots__ = ()
