@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory system-deps
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
+	rm -rf kioskhub.egg-info  # a stale one in the source tree would shadow the entry points
 	$(BIN)/pip install -q -e '.[dev]'
 	@touch $@
 
@@ -40,7 +41,7 @@ test: $(STAMP)
 	fi
 
 test-inner:
-	$(BIN)/pytest -n 2 --dist loadgroup -q tests
+	timeout -k 30 1800 $(BIN)/pytest -n 2 --dist loadgroup -q tests
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench

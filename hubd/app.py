@@ -15,8 +15,10 @@ from hubd.config import DEVICE_ID, DeviceConfig, HubConfig
 from hubd.device import Device, DeviceClass, DriverInfo
 from hubd.errors import ConfigError, DeviceUnavailable, HubError, InvalidArgument, NotFound
 from hubd.events import EventBus
+from hubd.jobs import JobQueue
 from hubd.leases import LeaseManager
 from hubd.power import PowerPolicy
+from hubd.printing import PRINTER_CLASSES, Printing
 from hubd.registry import DriverRegistry
 from hubd.supervisor import Supervisor
 
@@ -58,6 +60,7 @@ class Hub:
         self.bus = EventBus(self.clock)
         self.leases = LeaseManager(self.clock)
         self.power = PowerPolicy(self.bus, self.clock, config.power)
+        self._printing: Printing | None = None
         self.started_at: datetime = self.clock.now()
         self.version = __version__
         self.devices: dict[str, Supervisor] = {}
@@ -92,6 +95,9 @@ class Hub:
         self.power.start()
         for sup in self.devices.values():
             sup.start()
+        printers = [s for c in PRINTER_CLASSES for s in self.list(c)]
+        if printers:
+            self.printing.start(printers)
         log.info("hub started with %d devices", len(self.devices))
 
     async def stop(self) -> None:
@@ -99,8 +105,20 @@ class Hub:
         self.stopping.set()
         self.bus.close()
         await self.power.stop()
+        if self._printing is not None:
+            await self._printing.stop()
         for sup in self.devices.values():
             await sup.stop()
+
+    @property
+    def printing(self) -> Printing:
+        """The print queue (opened on first use: a hub with no printer never touches it)."""
+        if self._printing is None:
+            self.state_dir.mkdir(parents=True, exist_ok=True)
+            queue = JobQueue(self.state_dir, self.clock)
+            hold = self.config.printing.recovery == "hold"
+            self._printing = Printing(queue, self.bus, self.clock, "hold" if hold else "reprint")
+        return self._printing
 
     async def wait_changed(self, sup: Supervisor) -> bool:
         """Wait for a change of ``sup``; False when the hub is stopping instead."""
@@ -122,12 +140,14 @@ class Hub:
             raise NotFound(f"no device {device_id!r}", metadata={"deviceId": device_id})
         return sup
 
-    def find(self, device_class: DeviceClass, device_id: str = "") -> Supervisor:
+    def find(
+        self, device_class: DeviceClass, device_id: str = "", field: str = "device_id"
+    ) -> Supervisor:
         """A device of ``device_class``: by id, or the only one when the id is empty."""
         if device_id:
-            sup = self.get(device_id)
+            sup = self.get(device_id, field)
             if sup.device.device_class is not device_class:
-                raise InvalidArgument("device_id", f"{device_id!r} is not a {device_class.value}")
+                raise InvalidArgument(field, f"{device_id!r} is not a {device_class.value}")
             return sup
         matches = self.list(device_class)
         if len(matches) == 1:
@@ -135,7 +155,7 @@ class Hub:
         if not matches:
             raise NotFound(f"this hub has no {device_class.value} device")
         ids = ", ".join(s.id for s in matches)
-        raise InvalidArgument("device_id", f"required: several {device_class.value}s ({ids})")
+        raise InvalidArgument(field, f"required: several {device_class.value}s ({ids})")
 
     def list(self, device_class: DeviceClass | None = None) -> list[Supervisor]:
         """Devices, optionally of one class, in configuration order."""

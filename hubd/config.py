@@ -37,6 +37,13 @@ class PowerConfig:
 
 
 @dataclass(frozen=True)
+class PrintingConfig:
+    """``[printing]``: what to do with a job found printing after a crash."""
+
+    recovery: str = "reprint"
+
+
+@dataclass(frozen=True)
 class HubConfig:
     """The whole configuration; ``source`` is the file it came from (for messages)."""
 
@@ -44,6 +51,7 @@ class HubConfig:
     state_dir: Path | None = None
     devices: dict[str, DeviceConfig] = field(default_factory=dict)
     power: PowerConfig = field(default_factory=PowerConfig)
+    printing: PrintingConfig = field(default_factory=PrintingConfig)
     source: str = "<defaults>"
 
 
@@ -51,6 +59,7 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     "server": {"listen": list},
     "hub": {"state_dir": str},
     "power": {"low_battery_grace": (int, float), "shutdown_command": list},
+    "printing": {"recovery": str},
     "device": {
         "driver": str,
         "url": str,
@@ -82,7 +91,7 @@ def _check(table: dict[str, Any], schema: str, where: str, source: str) -> None:
 
 def parse_config(data: dict[str, Any], source: str = "<string>") -> HubConfig:
     """Validate a parsed TOML document into a ``HubConfig``."""
-    top = {"server", "hub", "devices", "power"}
+    top = {"server", "hub", "devices", "power", "printing"}
     for key in data:
         if key not in top:
             raise ConfigError(
@@ -92,6 +101,11 @@ def parse_config(data: dict[str, Any], source: str = "<string>") -> HubConfig:
     server = data.get("server", {})
     hub = data.get("hub", {})
     power = data.get("power", {})
+    printing = data.get("printing", {})
+    _check(printing, "printing", "printing.", source)
+    if printing.get("recovery", "reprint") not in ("reprint", "hold"):
+        raise ConfigError(f"{source}: printing.recovery must be \"reprint\" or \"hold\"",
+                          metadata={"file": source, "key": "printing.recovery"})
     _check(server, "server", "server.", source)
     _check(hub, "hub", "hub.", source)
     _check(power, "power", "power.", source)
@@ -116,6 +130,7 @@ def parse_config(data: dict[str, Any], source: str = "<string>") -> HubConfig:
             low_battery_grace=float(power.get("low_battery_grace", 60.0)),
             shutdown_command=tuple(str(x) for x in power.get("shutdown_command", [])),
         ),
+        printing=PrintingConfig(recovery=str(printing.get("recovery", "reprint"))),
         source=source,
     )
 

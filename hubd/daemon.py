@@ -13,7 +13,7 @@ from pathlib import Path
 from hubd.app import Hub
 from hubd.config import HubConfig
 from hubd.paths import default_socket, default_state_dir
-from hubd.rpc.server import HubServer
+from hubd.rpc.server import HubServer, parse_listen
 from hubd.sdnotify import Notifier, start_watchdog
 from hubd.simulate import SIMULATED, SimulatorFleet
 
@@ -55,6 +55,9 @@ class Daemon:
 
     async def start(self) -> list[str]:
         """Bring everything up; return the addresses served."""
+        listen = list(self.opts.listen or self.opts.config.listen or [f"unix://{default_socket()}"])
+        for spec in listen:
+            parse_listen(spec)  # refuse a bad address before starting anything
         state_dir = self._state_dir()
         config = self.opts.config
         simulated: frozenset[str] = frozenset()
@@ -69,7 +72,6 @@ class Daemon:
         for cfg, why in missing:
             self.hub.add_missing(cfg, "STACK_NOT_INSTALLED", why)
         await self.hub.start()
-        listen = list(self.opts.listen or config.listen or [f"unix://{default_socket()}"])
         self.server = HubServer(self.hub, listen)
         addresses = await self.server.start()
         log.info("hubd %s serving on %s (state in %s)", self.hub.version, addresses, state_dir)

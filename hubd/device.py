@@ -76,6 +76,10 @@ class Device(abc.ABC):
         """Class-specific events implied by a change of reading (none by default)."""
         return []
 
+    def assess(self, reading: object) -> tuple[DeviceState, str, str]:
+        """State, reason and detail implied by a successful poll (AVAILABLE by default)."""
+        return DeviceState.AVAILABLE, "", ""
+
     async def close(self) -> None:
         """Release the transport; the next ``poll`` reopens it."""
 

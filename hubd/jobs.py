@@ -193,14 +193,26 @@ class JobQueue:
         crash.crash_point("job_done")
         return job
 
-    def mark_waiting(self, job_id: str, reason: str, detail: str = "") -> Job:
-        """printing/queued -> queued with ``reason`` (retried later); failed once past deadline."""
+    def mark_waiting(
+        self, job_id: str, reason: str, detail: str = "", *, partial: bool = False
+    ) -> Job:
+        """printing/queued -> queued with ``reason`` (retried later); failed once past deadline.
+
+        ``partial``: some bytes may have reached the printer, so the retry is marked duplicate.
+        """
         check_reason(reason)
         deadline = self.get(job_id).deadline
         if deadline is None or self._clock.now() < deadline:
-            return self._move(job_id, {_P, _Q}, JobState.QUEUED, reason, detail)
+            dup = True if partial else None
+            return self._move(job_id, {_P, _Q}, JobState.QUEUED, reason, detail, duplicate=dup)
         why = f"retry deadline passed while {reason}: {detail}".rstrip(": ")
         return self._move(job_id, {_P, _Q}, JobState.FAILED, "DEADLINE_EXCEEDED", why)
+
+    def mark_stalled(self, job_id: str, reason: str, detail: str = "") -> Job:
+        """A printing job stays printing but shows why it is not moving ("" clears)."""
+        if reason:
+            check_reason(reason)
+        return self._move(job_id, {_P}, JobState.PRINTING, reason, detail)
 
     def mark_failed(self, job_id: str, reason: str, detail: str = "") -> Job:
         """queued/printing/held -> failed with ``reason`` (final)."""

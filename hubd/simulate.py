@@ -33,11 +33,14 @@ class SimulatedDevice:
     listen: str = "tcp://127.0.0.1:0"
     options: dict[str, object] = field(default_factory=dict)
     poll_interval: float = 1.0
+    output: bool = False  # the simulator writes what it prints under <state>/printouts/<id>
 
 
 # Every device class the hub supports, wired to its simulator (later classes add a line here).
 SIMULATED: list[SimulatedDevice] = [
     SimulatedDevice("ups", "megatec_ups", "megatec_ups", listen="pty"),
+    SimulatedDevice("receipt", "escp", "escp_printer", options={"model": "tvs-msp250"}, output=True),
+    SimulatedDevice("thermal", "escpos", "escpos_printer", output=True),
 ]
 
 
@@ -74,9 +77,14 @@ class SimulatorFleet:
     async def start(self, spec: SimulatedDevice) -> RunningSimulator:
         """Start one simulator in its own process group and read the URL it prints."""
         control = f"unix://{self.state_dir / f'sim-{spec.device_id}.ctl'}"
+        extra: list[str] = []
+        if spec.output:
+            out = self.state_dir / "printouts" / spec.device_id
+            out.mkdir(parents=True, exist_ok=True)
+            extra = ["--set", f"out_dir={out}"]
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-c", "from simulators.cli import main; main()",
-            spec.simulator, "--listen", spec.listen, "--control", control,
+            spec.simulator, "--listen", spec.listen, "--control", control, *extra,
             stdout=asyncio.subprocess.PIPE,
             env=_child_env(),
             start_new_session=True,
@@ -118,6 +126,7 @@ class SimulatorFleet:
             s.spec.device_id: {
                 "simulator": s.spec.simulator, "url": s.url, "control": s.control,
                 "pid": s.process.pid,
+                **({"output": str(self.state_dir / "printouts" / s.spec.device_id)} if s.spec.output else {}),
             }
             for s in self.running
         }

@@ -92,21 +92,26 @@ class Supervisor:
         else:
             self._succeeded(reading)
 
+    def observe(self, reading: object) -> None:
+        """Record a reading someone else took (a print worker asking why the printer stalled)."""
+        self._succeeded(reading)
+
     def _succeeded(self, reading: object) -> None:
         previous, was = self.reading, self.status.state
         if self.missed:
             log.info("device %s: answering again after %d missed polls", self.id, self.missed)
         self.missed = 0
         self.reading = reading
-        self.status = DeviceStatus(
-            DeviceState.AVAILABLE, "", self.device.status_source, self.clock.now()
-        )
-        self.reason_detail = ""
-        if was is not DeviceState.AVAILABLE:
+        state, reason, detail = self.device.assess(reading)
+        self.status = DeviceStatus(state, reason, self.device.status_source, self.clock.now())
+        self.reason_detail = detail
+        if state is DeviceState.AVAILABLE and was is not DeviceState.AVAILABLE:
             self.bus.publish("DEVICE_AVAILABLE", self.id, message=self.device.describe())
+        elif state is DeviceState.UNAVAILABLE and was is not DeviceState.UNAVAILABLE:
+            self.bus.publish("DEVICE_UNAVAILABLE", self.id, reason=reason, message=detail)
         for event in self.device.events_between(previous, reading):
             self.bus.publish(event.kind, self.id, attributes=event.attributes)
-        if was is not DeviceState.AVAILABLE or reading != previous:
+        if state is not was or reading != previous:
             self._notify()
 
     async def _failed(self, reason: str, detail: str) -> None:

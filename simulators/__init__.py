@@ -22,6 +22,7 @@ SIMULATORS: dict[str, str] = {
     "megatec_ups": "simulators.megatec_ups:MegatecUpsSim",
     "escp_printer": "simulators.escp_printer:EscpPrinterSim",
     "escp_printer_24": "simulators.escp_printer:Escp24PinSim",
+    "escpos_printer": "simulators.escpos_printer:EscposPrinterSim",
 }
 
 

@@ -11,7 +11,7 @@ import sys
 
 from simulators import SIMULATORS, load
 from simulators.base import SimulatorError
-from simulators.control import control
+from simulators.control import control, execute
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,10 @@ def _run_parser() -> _Parser:
     parser.add_argument("--listen", required=True)
     parser.add_argument("--control")
     parser.add_argument("--seed", type=int)
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="KEY=VALUE",
+        help="set simulator state before serving (as the control socket's 'set KEY VALUE')",
+    )
     parser.add_argument("-v", "--verbose", action="store_true")
     return parser
 
@@ -66,8 +70,15 @@ def _ctl(args: list[str]) -> int:
     return 0 if reply.startswith("OK") else 1
 
 
-async def _serve(name: str, listen: str, control_url: str | None, seed: int | None) -> int:
+async def _serve(
+    name: str, listen: str, control_url: str | None, seed: int | None, settings: list[str] | None = None
+) -> int:
     sim = load(name)(seed=seed)
+    for item in settings or []:
+        key, sep, value = item.partition("=")
+        reply = execute(sim, f"set {key} {value}") if sep else "ERR expected KEY=VALUE"
+        if not reply.startswith("OK"):
+            raise UsageError(f"--set {item}: {reply}")
     try:
         url = await sim.start(listen)
         ctl = await sim.start_control(control_url) if control_url else None
@@ -108,7 +119,7 @@ def run(argv: list[str] | None = None) -> int:
             format="%(asctime)s %(name)s %(levelname)s %(message)s",
             stream=sys.stderr,
         )
-        return asyncio.run(_serve(name, opts.listen, opts.control, opts.seed))
+        return asyncio.run(_serve(name, opts.listen, opts.control, opts.seed, opts.set))
     except (UsageError, SimulatorError) as err:
         print(f"kioskhub-sim: {err}", file=sys.stderr)
         return 2

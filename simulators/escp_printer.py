@@ -4,8 +4,12 @@ Written from the ESC/P reference (protocols.md §1.1 command table and 86Box par
 §1.2 bit-image densities, §1.3 port status), never from our driver. ``EscpInterpreter`` is the
 pure, synchronous core: ``feed(data)`` consumes bytes (fewer than given while the printer is out
 of paper or off line: a real printer stops reading) and renders pages (PNG) and a text
-transcript per job. ``EscpPrinterSim`` serves it on TCP, a pty or a FIFO standing in for
-/dev/usb/lp0, and models paper-out, off line, a slow link and a cable pulled mid-job.
+transcript per job (and keeps each job's exact bytes: ``job-NNNN.bin``, listed under ``raw`` in
+index.json). ``EscpPrinterSim`` serves it on TCP, a pty or a FIFO standing in for /dev/usb/lp0,
+and models paper-out, off line, a slow link and a cable pulled mid-job. On TCP it is a print
+server: AppSocket for the data and an SNMP agent (UDP, RFC 1157 / RFC 3416 BER) answering the
+HOST-RESOURCES-MIB printer objects (RFC 2790) from the port status byte, so paper-out is visible
+out of band as on a real network print server.
 
 Units: line spacing ``ESC 3 n`` is n/216" on 9 pins and n/180" on 24 pins; ``ESC A n`` n/72" vs
 n/60"; ``ESC J n`` like ``ESC 3``; 8-dot graphics are 72 dpi tall on 9 pins, 60 dpi on 24 pins;
@@ -21,7 +25,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -65,6 +69,7 @@ class EscpState:
     paper_out_after_lines: int | None = None
     slow_bps: int | None = None
     disconnect_after_bytes: int | None = None
+    snmp_community: str = "public"
     page_length_in: float = 11.0
     autofeed: bool = False
     out_dir: str | None = None
@@ -94,6 +99,7 @@ class EscpInterpreter:
         self._data_cmd = False
         self._data_mode = 0
         self._lines_since_load = 0
+        self._raw = bytearray()  # bytes taken since the current job began (job-NNNN.bin)
         self.x = self.y = 0
         self.reset()
 
@@ -155,6 +161,7 @@ class EscpInterpreter:
     def feed(self, data: bytes) -> int:
         """Consume bytes until done or blocked; return how many were consumed."""
         i, n = 0, len(data)
+        mark = 0  # data[:mark] is already in self._raw
         while i < n and not self.blocked:
             if self._data_need:
                 take = min(self._data_need, n - i)
@@ -172,9 +179,12 @@ class EscpInterpreter:
                 if self._complete(self._esc):
                     cmd, self._esc = bytes(self._esc), None
                     self.stats["commands"] += 1
+                    self._raw += data[mark:i]  # ESC @ may end the job: its bytes are known here
+                    mark = i
                     self._command(cmd)
             else:
                 self._byte(b)
+        self._raw += data[mark:i]
         self.stats["bytes"] += i
         return i
 
@@ -242,7 +252,10 @@ class EscpInterpreter:
         u = self.unit
         if c == 0x40:  # @
             if self.out.job is not None and self.out.job.has_content:
+                carry = bytes(self._raw[-2:])  # this ESC @ starts the next job
+                del self._raw[-2:]
                 self.end_job()
+                self._raw += carry
             self.reset()
         elif c in (0x30, 0x31, 0x32):  # 0 1 2: 1/8", 7/72", 1/6"
             self.spacing = {0x30: 135, 0x31: 105, 0x32: 180}[c]
@@ -401,7 +414,8 @@ class EscpInterpreter:
 
     def end_job(self) -> Job | None:
         """Finish the current job (its last page cropped to what was used); return it."""
-        job = self.out.end_job(self.y)
+        raw, self._raw = bytes(self._raw), bytearray()
+        job = self.out.end_job(self.y, raw)
         self.y = 0
         return job
 
@@ -412,11 +426,17 @@ def _wake(fut: asyncio.Future[None]) -> None:
 
 
 class FifoPort(Port):
-    """The read end of a FIFO standing in for /dev/usb/lp0; b"" when the writer closed it."""
+    """The read end of a FIFO standing in for /dev/usb/lp0; b"" when the writer closed it.
 
-    def __init__(self, path: str, session: object) -> None:
+    At that end of a job the read end for the next writer is opened before this one closes
+    (``next_fd``), so a writer never finds the FIFO without a reader (ENXIO).
+    """
+
+    def __init__(self, path: str, session: object, fd: int | None = None) -> None:
         super().__init__(session)
-        self.fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        self.path = path
+        self.fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK) if fd is None else fd
+        self.next_fd = -1
 
     async def read(self) -> bytes:
         """Wait for bytes; b"" when the writer closed it.
@@ -433,9 +453,12 @@ class FifoPort(Port):
             finally:
                 loop.remove_reader(self.fd)
             try:
-                return os.read(self.fd, 4096)
+                data = os.read(self.fd, 4096)
             except BlockingIOError:
                 continue
+            if not data and self.next_fd < 0:
+                self.next_fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK)
+            return data
 
     async def write(self, data: bytes) -> None:
         """A printer sends nothing back on the data channel."""
@@ -445,6 +468,149 @@ class FifoPort(Port):
         if self.fd >= 0:
             os.close(self.fd)
             self.fd = -1
+
+
+# -- SNMP agent of the print server (RFC 1157 / RFC 3416 BER; HOST-RESOURCES-MIB, RFC 2790) -------
+
+HR_DEVICE_STATUS = (1, 3, 6, 1, 2, 1, 25, 3, 2, 1, 5, 1)
+HR_PRINTER_STATUS = (1, 3, 6, 1, 2, 1, 25, 3, 5, 1, 1, 1)
+HR_PRINTER_ERROR_STATE = (1, 3, 6, 1, 2, 1, 25, 3, 5, 1, 2, 1)
+NO_PAPER, OFFLINE = 0x40, 0x02  # hrPrinterDetectedErrorState bits 1 and 6 (bit 0 = MSB)
+
+
+def _ber_take(buf: bytes, pos: int) -> tuple[int, bytes, int]:
+    """(tag, contents, position after) of the BER item at ``pos``; ValueError if cut short."""
+    tag, size = buf[pos], buf[pos + 1]
+    pos += 2
+    if size & 0x80:
+        count = size & 0x7F
+        if not 1 <= count <= 4:
+            raise ValueError("unsupported BER length form")
+        size = int.from_bytes(buf[pos : pos + count], "big")
+        pos += count
+    if pos + size > len(buf):
+        raise ValueError("BER item runs past the end")
+    return tag, buf[pos : pos + size], pos + size
+
+
+def _ber_items(body: bytes) -> list[tuple[int, bytes]]:
+    """The items of a SEQUENCE's contents."""
+    items, pos = [], 0
+    while pos < len(body):
+        tag, contents, pos = _ber_take(body, pos)
+        items.append((tag, contents))
+    return items
+
+
+def _ber(tag: int, contents: bytes) -> bytes:
+    n = len(contents)
+    if n < 128:
+        return bytes([tag, n]) + contents
+    size = n.to_bytes(4, "big").lstrip(b"\x00")
+    return bytes([tag, 0x80 + len(size)]) + size + contents
+
+
+def _ber_int(n: int) -> bytes:
+    body = n.to_bytes(8, "big", signed=True)
+    while len(body) > 1 and ((body[0] == 0 and body[1] < 0x80) or (body[0] == 0xFF and body[1] >= 0x80)):
+        body = body[1:]
+    return _ber(0x02, body)
+
+
+def _oid_arcs(body: bytes) -> tuple[int, ...]:
+    arcs, acc = [], 0
+    for b in body:
+        acc = acc * 128 + (b & 0x7F)
+        if b < 0x80:
+            arcs.append(acc)
+            acc = 0
+    if not arcs or body[-1] >= 0x80:
+        raise ValueError("bad OBJECT IDENTIFIER")
+    x = min(arcs[0] // 40, 2)
+    return (x, arcs[0] - 40 * x, *arcs[1:])
+
+
+def _oid_bytes(arcs: tuple[int, ...]) -> bytes:
+    out = bytearray()
+    for arc in (40 * arcs[0] + arcs[1], *arcs[2:]):
+        septets = [arc & 0x7F]
+        while arc > 0x7F:
+            arc //= 128
+            septets.insert(0, 0x80 | (arc & 0x7F))
+        out += bytes(septets)
+    return _ber(0x06, bytes(out))
+
+
+class PrinterSnmpAgent(asyncio.DatagramProtocol):
+    """The print server's SNMP agent: GetRequest (v1/v2c) for the three printer objects,
+    filled from the printer's port status byte as print servers do from the 1284 lines."""
+
+    def __init__(self, sim: EscpPrinterSim) -> None:
+        self.sim = sim
+        self.transport: asyncio.DatagramTransport | None = None
+        self.requests = 0
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        """Keep the socket to answer on."""
+        self.transport = cast(asyncio.DatagramTransport, transport)
+
+    def mib(self) -> dict[tuple[int, ...], bytes]:
+        """The answerable objects as encoded values."""
+        status = self.sim.port_status
+        bits = (NO_PAPER if status & 0x20 else 0) | (0 if status & 0x10 else OFFLINE)
+        down = bool(bits) or not status & 0x08
+        printing = 4 if self.sim.interp.job is not None else 3
+        return {
+            HR_DEVICE_STATUS: _ber_int(5 if down else 2),  # down(5) / running(2)
+            HR_PRINTER_STATUS: _ber_int(1 if down else printing),  # other(1) / printing / idle
+            HR_PRINTER_ERROR_STATE: _ber(0x04, bytes([bits, 0])),
+        }
+
+    def answer(self, data: bytes) -> bytes | None:
+        """The GetResponse to a request, or None to stay silent (not a Get, wrong community)."""
+        tag, body, end = _ber_take(data, 0)
+        if tag != 0x30 or end != len(data):
+            raise ValueError("not one SEQUENCE")
+        (t_ver, ver), (t_com, community), (t_pdu, pdu) = _ber_items(body)
+        version = int.from_bytes(ver, "big", signed=True)
+        if (t_ver, t_com, t_pdu) != (0x02, 0x04, 0xA0) or version not in (0, 1):
+            return None
+        if community != self.sim.state.snmp_community.encode():
+            log.info("snmp: wrong community %r ignored", community)
+            return None
+        (t_id, request_id), _, _, (t_list, varbinds) = _ber_items(pdu)
+        if t_id != 0x02 or t_list != 0x30:
+            raise ValueError("bad PDU")
+        names = [_oid_arcs(_ber_items(vb)[0][1]) for _, vb in _ber_items(varbinds)]
+        mib = self.mib()
+        missing = [i for i, name in enumerate(names) if name not in mib]
+        error, index = (2, missing[0] + 1) if version == 0 and missing else (0, 0)  # noSuchName
+        out = b""
+        for name in names:
+            value = b"\x05\x00" if error else mib.get(name, b"\x80\x00")  # v2c: noSuchObject
+            out += _ber(0x30, _oid_bytes(name) + value)
+        response = _ber(0x02, request_id) + _ber_int(error) + _ber_int(index) + _ber(0x30, out)
+        return _ber(0x30, _ber_int(version) + _ber(0x04, community) + _ber(0xA2, response))
+
+    def datagram_received(self, data: bytes, addr: Any) -> None:
+        """Answer one request (honouring unplug, garbage and delay); drop what does not parse."""
+        sim = self.sim
+        if sim.unplugged or self.transport is None:
+            return
+        self.requests += 1
+        try:
+            reply = self.answer(data)
+        except (ValueError, IndexError) as err:
+            log.info("snmp: malformed request dropped: %s", err)
+            return
+        if reply is None:
+            return
+        if sim.garbage:
+            reply = sim.junk(reply)
+        if sim.delay > 0:
+            asyncio.get_running_loop().call_later(sim.delay, self.transport.sendto, reply, addr)
+        else:
+            self.transport.sendto(reply, addr)
 
 
 class EscpPrinterSim(Simulator):
@@ -466,6 +632,9 @@ class EscpPrinterSim(Simulator):
         self.interp = EscpInterpreter(
             self.pins, self.columns, state=self.state, out_dir=out_dir, font_path=font_path
         )
+        self.snmp: PrinterSnmpAgent | None = None
+        self.snmp_port: int | None = None
+        self._fifo_waiting: dict[str, asyncio.Future[int]] = {}
 
     @classmethod
     def default_state(cls) -> EscpState:
@@ -483,8 +652,9 @@ class EscpPrinterSim(Simulator):
         return []
 
     def snapshot(self) -> dict[str, Any]:
-        """The state plus the port status byte and counters."""
-        return {**super().snapshot(), "port_status": self.port_status, "stats": self.interp.stats}
+        """The state plus the port status byte, counters and the SNMP agent's port."""
+        return {**super().snapshot(), "port_status": self.port_status, "stats": self.interp.stats,
+                "snmp_port": self.snmp_port}
 
     def control_commands(self) -> dict[str, tuple[str, Any]]:
         """``paper out|in``, ``port_status``, ``end_job``, ``jobs``."""
@@ -500,7 +670,8 @@ class EscpPrinterSim(Simulator):
 
         def jobs(args: list[str]) -> str:
             return json.dumps([{"job": j.number, "files": j.files, "ids": j.ids,
-                                "lines": len(j.lines), "pages": len(j.pages)}
+                                "lines": len(j.lines), "pages": len(j.pages),
+                                "bytes": len(j.raw), "raw": j.raw_file}
                                for j in self.interp.jobs])
 
         def end_job(args: list[str]) -> str:
@@ -515,8 +686,17 @@ class EscpPrinterSim(Simulator):
         }
 
     async def _listen(self, listen: str) -> str:
-        """Also ``fifo:///path`` (or ``file:///path``): a FIFO read like /dev/usb/lp0."""
+        """Also ``fifo:///path`` (or ``file:///path``): a FIFO read like /dev/usb/lp0.
+
+        On TCP (AppSocket, like a print server's port 9100) the print server's SNMP agent
+        starts too, on UDP 127.0.0.1 at the same port number when free (else any free port),
+        and the URL says where: ``tcp://127.0.0.1:P?status=snmp://127.0.0.1:S``.
+        """
         parts = urlsplit(listen)
+        if parts.scheme == "tcp":
+            url = await super()._listen(listen)
+            port = await self._start_snmp(int(url.rsplit(":", 1)[1]))
+            return f"{url}?status=snmp://127.0.0.1:{port}"
         if parts.scheme not in ("fifo", "file"):
             return await super()._listen(listen)
         path = parts.path
@@ -527,14 +707,63 @@ class EscpPrinterSim(Simulator):
             self._paths.append(path)
         elif not stat.S_ISFIFO(os.stat(path).st_mode):
             raise SimulatorError(f"{listen!r}: {path} exists and is not a FIFO")
-        task = asyncio.get_running_loop().create_task(self._serve_fifo(path))
+        first = FifoPort(path, self.new_session())  # open before the URL is handed out
+        task = asyncio.get_running_loop().create_task(self._serve_fifo(first))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return f"usblp://{path}"
 
-    async def _serve_fifo(self, path: str) -> None:
-        while True:  # one job per writer: open, write, close
-            await self._serve(FifoPort(path, self.new_session()))
+    def replug(self) -> None:
+        """Answer again; an unplugged FIFO gets its reader back at once."""
+        super().replug()
+        for path, waiter in list(self._fifo_waiting.items()):
+            del self._fifo_waiting[path]
+            if not waiter.done():
+                waiter.set_result(os.open(path, os.O_RDONLY | os.O_NONBLOCK))
+
+    async def _start_snmp(self, preferred: int) -> int:
+        """Start the SNMP agent once; return its UDP port."""
+        if self.snmp_port is not None:
+            return self.snmp_port
+        loop = asyncio.get_running_loop()
+        for port in (preferred, 0):
+            try:
+                transport, agent = await loop.create_datagram_endpoint(
+                    lambda: PrinterSnmpAgent(self), local_addr=("127.0.0.1", port)
+                )
+            except OSError as err:
+                if port == 0:
+                    raise SimulatorError(f"SNMP agent: {err.strerror or err}") from err
+                continue
+            self.snmp = agent
+            self.snmp_port = int(transport.get_extra_info("sockname")[1])
+            break
+        assert self.snmp_port is not None
+        return self.snmp_port
+
+    async def stop(self) -> None:
+        """Stop serving, the SNMP agent too."""
+        if self.snmp is not None and self.snmp.transport is not None:
+            self.snmp.transport.close()
+        self.snmp, self.snmp_port = None, None
+        await super().stop()
+
+    async def _serve_fifo(self, port: FifoPort) -> None:
+        try:
+            while True:  # one job per writer: open, write, close
+                await self._serve(port)
+                fd, port.next_fd = port.next_fd, -1
+                if self.unplugged:  # cable pulled: no reader (writes fail) until replug()
+                    if fd >= 0:
+                        os.close(fd)
+                    waiter: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+                    self._fifo_waiting[port.path] = waiter
+                    fd = await waiter
+                port = FifoPort(port.path, self.new_session(), fd if fd >= 0 else None)
+        finally:
+            await port.close()
+            if port.next_fd >= 0:
+                os.close(port.next_fd)
 
     async def _serve(self, port: Port) -> None:
         """Feed bytes as the printer accepts them: none while out of paper or off line."""
@@ -559,8 +788,8 @@ class EscpPrinterSim(Simulator):
                     if limit is not None and received >= limit:
                         log.info("cable pulled after %d bytes", received)
                         self.state.disconnect_after_bytes = None
-                        if not per_job:
-                            self.unplug()
+                        if not per_job or isinstance(port, FifoPort):
+                            self.unplug()  # until replug(): a FIFO gets no reader (EPIPE)
                         return
                     if bps and used:
                         await asyncio.sleep(used / bps)

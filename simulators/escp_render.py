@@ -193,7 +193,8 @@ class Transcript:
 
 @dataclass
 class Job:
-    """One print job: its number, transcript lines, finished pages and kioskhub job ids."""
+    """One print job: its number, transcript lines, finished pages, kioskhub job ids and the
+    exact bytes the printer took for it (``raw``, saved as ``job-NNNN.bin``)."""
 
     number: int
     lines: list[str] = field(default_factory=list)
@@ -201,15 +202,18 @@ class Job:
     ids: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     has_content: bool = False
+    raw: bytes = b""
+    raw_file: str | None = None
 
 
 class JobStore:
-    """Writes ``job-NNNN.txt`` (flushed per line), ``job-NNNN[-pK].png`` and ``index.json``."""
+    """Writes ``job-NNNN.txt`` (flushed per line), ``job-NNNN[-pK].png``, ``job-NNNN.bin`` (the
+    job's bytes, at its end) and ``index.json`` (``raw`` maps a job number to its .bin file)."""
 
     def __init__(self, out_dir: Path) -> None:
         self.dir = Path(out_dir)
         self.dir.mkdir(parents=True, exist_ok=True)
-        self.index: dict[str, dict[str, object]] = {"jobs": {}, "ids": {}}
+        self.index: dict[str, dict[str, object]] = {"jobs": {}, "ids": {}, "raw": {}}
 
     def _entry(self, job: Job) -> dict[str, object]:
         return {"job": job.number, "files": list(job.files)}
@@ -232,6 +236,16 @@ class JobStore:
         name = f"job-{job.number:04d}.png" if n == 1 else f"job-{job.number:04d}-p{n}.png"
         image.save(self.dir / name, compress_level=1)
         job.files.append(name)
+        self._write_index(job)
+
+    def raw(self, job: Job) -> None:
+        """Write the bytes the job was received as (``job-NNNN.bin``)."""
+        name = f"job-{job.number:04d}.bin"
+        tmp = self.dir / (name + ".tmp")
+        tmp.write_bytes(job.raw)
+        os.replace(tmp, self.dir / name)
+        job.raw_file = name
+        self.index["raw"][str(job.number)] = name
         self._write_index(job)
 
     def _write_index(self, job: Job) -> None:
@@ -313,12 +327,17 @@ class Printout:
         if store is not None:
             store.page(job, job.pages[-1])
 
-    def end_job(self, head_row_units: int) -> Job | None:
-        """Finish the current job (last page cropped); return it, or None if there was none."""
+    def end_job(self, head_row_units: int, raw: bytes = b"") -> Job | None:
+        """Finish the current job (last page cropped, ``raw`` = its bytes); return it, or None
+        if there was none."""
         self.end_line(False, flush=True)
         if self.job is None:
             return None
         self.finish_page(head_row_units)
         job, self.job = self.job, None
+        job.raw = raw
+        store = self.store()
+        if store is not None:
+            store.raw(job)
         self.jobs = [*self.jobs, job][-self.keep_jobs :]
         return job

@@ -10,6 +10,7 @@ import grpc
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
+from hubd.cli import hubctl_print
 from hubd.cli.output import ago, as_json, enum_name, number, table
 from hubd.errors import DOMAIN
 from hubd.paths import default_target
@@ -47,6 +48,7 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("--device", action="append", default=[], help="only this device (repeat)")
     for sp in (dev, ups, ev):
         _globals(sp, suppress=True)
+    hubctl_print.add_parsers(sub, lambda sp: _globals(sp, suppress=True))
     return p
 
 
@@ -158,6 +160,7 @@ def cmd_events(ch: grpc.Channel, args: argparse.Namespace) -> None:
 COMMANDS: dict[str, Callable[[grpc.Channel, argparse.Namespace], None]] = {
     "info": cmd_info, "devices": cmd_devices, "device": cmd_device, "ups": cmd_ups,
     "events": cmd_events,
+    **hubctl_print.COMMANDS,
 }
 
 

@@ -6,10 +6,11 @@ value column. Hindi text is measured in columns by shaping it (``columns_needed`
 label and an ASCII value share one grid and values line up down the receipt.
 
 HYBRID mode (default) decides per physical line: a row that is pure printable ASCII becomes a
-``TextLine`` (the printer's own font: fast, a few bytes); any other row - a Hindi label, a Hindi
-name, ₹ - becomes ONE ``ImageBand`` of the whole row, trimmed to its ink. A row is never split
-into an image label plus native text, because the program has no op that puts both on one
-line; the ASCII value on such a row is drawn in a monospaced face at the column pitch instead.
+``TextLine`` (the printer's own font: fast, a few bytes). A bilingual row ("राशि / Amount :
+₹1,847.50") becomes a ``TextLine`` of its ASCII pieces with blanks where the rest goes, plus
+one small bitmap (``Placed``) per run of other pieces - the Devanagari words and ₹ only - all
+framed together so they share one height and one baseline, which the text's baseline meets. A
+row with no ASCII to print (a Hindi-only footer) becomes one ``ImageBand`` trimmed to its ink.
 RASTER mode draws every row as a band (for printers whose native text cannot be trusted).
 """
 
@@ -26,9 +27,9 @@ from hubd.errors import InvalidArgument
 from hubd.render import labels
 from hubd.render.fonts import FontSet, font_set, load_font
 from hubd.render.model import ZWJ, ZWNJ, Receipt, format_rupees, format_when, is_printable_ascii
-from hubd.render.program import Cut, Feed, ImageBand, PrintProgram, TextLine
-from hubd.render.raster import Geometry, qr_band, rasterize
-from hubd.render.shaping import Ink, columns_needed, pixel_size, shape
+from hubd.render.program import Cut, Feed, ImageBand, Placed, PrintProgram, TextLine
+from hubd.render.raster import Geometry, cut_frame, frame, qr_band, rasterize
+from hubd.render.shaping import Ink, columns_needed, pieces, pixel_size, shape
 
 log = logging.getLogger(__name__)
 
@@ -235,11 +236,77 @@ def _place(row: Row, geometry: Geometry, size: int) -> list[tuple[Ink, int]]:
     return pieces
 
 
+def _ascent(geometry: Geometry) -> tuple[int, int]:
+    """(pixels per em, Devanagari ascent in pixels) at the render resolution."""
+    size = pixel_size(geometry.render_dpi)
+    return size, load_font(font_set().devanagari, size).getmetrics()[0]
+
+
 def render_row(row: Row, geometry: Geometry) -> ImageBand | None:
     """Rasterize one row as a trimmed band for ``geometry`` (None if it has no ink)."""
-    size = pixel_size(geometry.render_dpi)
-    ascent = load_font(font_set().devanagari, size).getmetrics()[0]
+    size, ascent = _ascent(geometry)
     return rasterize(_place(row, geometry, size), geometry, ascent_px=ascent)
+
+
+@dataclass
+class _Split:
+    """A row on the grid: native text, and the runs of other pieces with their column spans."""
+
+    chars: list[str]
+    runs: list[tuple[str, int, int]]  # (text, first column, column after)
+
+
+def _split(row: Row, columns: int) -> _Split:
+    """Lay a row's pieces on the grid: ASCII pieces into ``chars``, the rest into ``runs``."""
+    chars = [" "] * columns
+    runs: list[tuple[str, int, int]] = []
+    for cell in row.cells:
+        parts = pieces(cell.text, bold=row.bold)
+        col = cell.start(sum(part.columns for part in parts))
+        for part in parts:
+            if part.native:
+                chars[col : col + len(part.text)] = list(part.text)
+            elif runs and runs[-1][2] == col:  # adjacent non-native pieces: one bitmap
+                text, first, _ = runs[-1]
+                runs[-1] = (text + part.text, first, col + part.columns)
+            else:
+                runs.append((part.text, col, col + part.columns))
+            col += part.columns
+    return _Split(chars[:columns], runs)
+
+
+def render_mixed(row: Row, geometry: Geometry, columns: int) -> TextLine | ImageBand | None:
+    """A bilingual row: native text plus bitmaps of its non-ASCII runs on the same line.
+
+    A row without ASCII to print is one trimmed band (as ``render_row``); None if it is blank.
+    """
+    split = _split(row, columns)
+    text = "".join(split.chars).rstrip()
+    if not text.strip() or not split.runs:
+        return render_row(row, geometry)
+    size, ascent = _ascent(geometry)
+    pitch = geometry.column_px(1)
+    placed = [
+        (shape(run, size, bold=row.bold, pitch=pitch), round(geometry.column_px(first)))
+        for run, first, _ in split.runs
+    ]
+    framed = frame(placed, geometry, ascent_px=ascent)
+    if framed is None:
+        return TextLine(text, bold=row.bold)
+    spans = [(geometry.column_dots(first), geometry.column_dots(end)) for _, first, end in split.runs]
+    cuts = [(end + start) // 2 for (_, end), (start, _) in zip(spans, spans[1:], strict=False)]
+    width = geometry.column_dots(columns)
+    images: list[Placed] = []
+    for (_, first, _), band in zip(split.runs, cut_frame(framed, cuts), strict=True):
+        if band is None:
+            continue
+        # Overhanging ink never leaves the paper: shifted in rather than clipped.
+        x = min(max(0, band.left), width - band.bitmap.shape[1])
+        column = first
+        while column > 0 and geometry.column_dots(column) > x:  # ink reaching left of its column
+            column -= 1
+        images.append(Placed(column, ImageBand(band.bitmap, x - geometry.column_dots(column))))
+    return TextLine(text, bold=row.bold, images=tuple(images), baseline=framed.baseline)
 
 
 def _check_printer(hdpi: object, vdpi: object, band_dots: object, mode: object, cpi: object) -> None:
@@ -287,9 +354,9 @@ def _render(receipt: Receipt, columns: int, geometry: Geometry, mode: Mode) -> P
             text = line.text(columns)
             program.append(TextLine(text, bold=line.bold) if text else Feed(1))
         else:
-            band = render_row(line, geometry)
-            program.append(band if band is not None else Feed(1))
-            if isinstance(band, ImageBand) and band.left + band.bitmap.shape[1] > width_dots:
-                log.warning("a receipt line is %d dots wider than the paper", band.bitmap.shape[1])
+            op = render_mixed(line, geometry, columns) if mode == "hybrid" else render_row(line, geometry)
+            program.append(op if op is not None else Feed(1))
+            if isinstance(op, ImageBand) and op.left + op.bitmap.shape[1] > width_dots:
+                log.warning("a receipt line is %d dots wider than the paper", op.bitmap.shape[1])
     program += [Feed(2), Cut()]
     return program

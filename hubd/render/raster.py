@@ -9,6 +9,8 @@ Python loop.
 Every band is trimmed to its inked columns (``ImageBand.left`` says where it starts), keeps at
 least ``MARGIN`` blank rows above and below the ink, and is padded to a multiple of the head's
 pass height (``band_dots``), so a matra above or a halant below is never cut at a pass boundary.
+A line whose Devanagari words print as separate bitmaps beside native text is framed once
+(``frame``) and cut (``cut_frame``), so its bitmaps share one height and one baseline row.
 """
 
 from __future__ import annotations
@@ -86,29 +88,80 @@ def pad_band(ink: Bitmap, above: int, band_dots: int, below: int = MARGIN) -> Bi
     return band
 
 
-def rasterize(pieces: Sequence[tuple[Ink, int]], geometry: Geometry, *, ascent_px: int) -> ImageBand | None:
-    """Turn inks placed at render-resolution pen positions into one trimmed band (None if blank).
+@dataclass(frozen=True)
+class Frame:
+    """A line's ink at the printer's pitch, padded to whole passes, columns from dot ``left``.
 
-    Rows are aligned so the baseline sits ``ascent_px`` (scaled) below the top margin unless the
-    text reaches higher, which keeps the baselines of consecutive lines evenly spaced.
+    ``baseline`` is the number of rows above the text baseline (the top edge of that row).
+    """
+
+    bitmap: Bitmap
+    left: int
+    baseline: int
+
+
+def _grid_pad(origin: int, render_dpi: int, dpi: int) -> int:
+    """Pixels to add before ``origin`` so it falls on a whole printer dot after reduction."""
+    step = render_dpi // math.gcd(render_dpi, dpi)  # render pixels per whole number of dots
+    return origin % step
+
+
+def frame(pieces: Sequence[tuple[Ink, int]], geometry: Geometry, *, ascent_px: int) -> Frame | None:
+    """Turn inks placed at render-resolution pen positions into one framed line (None if blank).
+
+    The canvas is first padded so the baseline and the left edge fall on exact printer dots
+    (a 9-pin head reduces 5 rows at 120 dpi to 3 at 72). Rows are aligned so the baseline sits
+    ``ascent_px`` (scaled) below the top margin unless the text reaches higher, which keeps the
+    baselines of consecutive lines evenly spaced.
     """
     canvas, x0, y0 = compose([(ink, x + ink.x) for ink, x in pieces])
     if not canvas.size:
         return None
+    r = geometry.render_dpi
+    top_pad, left_pad = _grid_pad(y0, r, geometry.vdpi), _grid_pad(x0, r, geometry.hdpi)
+    if top_pad or left_pad:
+        canvas = np.pad(canvas, ((top_pad, 0), (left_pad, 0)))
+        y0, x0 = y0 - top_pad, x0 - left_pad
     bitmap = _to_printer(canvas, geometry)
     rows = np.flatnonzero(bitmap.any(axis=1))
-    cols = np.flatnonzero(bitmap.any(axis=0))
     if not rows.size:
         return None
-    r0, r1, c0, c1 = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
-    sy = geometry.vdpi / geometry.render_dpi
-    baseline = -y0 * sy  # baseline row within the scaled canvas
-    ink_above = math.ceil(baseline - r0)
-    nominal = math.ceil(ascent_px * sy)
-    above = MARGIN + max(0, nominal - ink_above)
-    band = pad_band(bitmap[r0:r1, c0:c1], above, geometry.band_dots)
-    left = round(x0 * geometry.hdpi / geometry.render_dpi) + c0
-    return ImageBand(band, max(0, left))
+    r0, r1 = int(rows[0]), int(rows[-1]) + 1
+    baseline = -y0 * geometry.vdpi // r  # exact: y0 is on the dot grid
+    nominal = math.ceil(ascent_px * geometry.vdpi / r)
+    above = MARGIN + max(0, nominal - (baseline - r0))
+    band = pad_band(bitmap[r0:r1], above, geometry.band_dots)
+    return Frame(band, x0 * geometry.hdpi // r, max(MARGIN, above) + baseline - r0)
+
+
+def _trimmed(bitmap: Bitmap, left: int) -> ImageBand | None:
+    """``bitmap`` cut to its inked columns (None if it has none), ``left`` still its dot 0."""
+    cols = np.flatnonzero(bitmap.any(axis=0))
+    if not cols.size:
+        return None
+    c0, c1 = int(cols[0]), int(cols[-1]) + 1
+    return ImageBand(bitmap[:, c0:c1], left + c0)
+
+
+def rasterize(pieces: Sequence[tuple[Ink, int]], geometry: Geometry, *, ascent_px: int) -> ImageBand | None:
+    """Turn inks placed at render-resolution pen positions into one trimmed band (None if blank)."""
+    framed = frame(pieces, geometry, ascent_px=ascent_px)
+    band = None if framed is None else _trimmed(framed.bitmap, framed.left)
+    return None if band is None else ImageBand(band.bitmap, max(0, band.left))
+
+
+def cut_frame(framed: Frame, cuts: Sequence[int]) -> list[ImageBand | None]:
+    """Cut a frame at the printer dots ``cuts`` (ascending) into trimmed, equally tall bands.
+
+    Returns ``len(cuts) + 1`` bands, ``None`` for a part without ink; ``left`` is absolute.
+    """
+    edges = [framed.left, *cuts, framed.left + framed.bitmap.shape[1]]
+    out: list[ImageBand | None] = []
+    for start, end in zip(edges, edges[1:], strict=False):
+        a = min(max(start - framed.left, 0), framed.bitmap.shape[1])
+        b = min(max(end - framed.left, a), framed.bitmap.shape[1])
+        out.append(_trimmed(framed.bitmap[:, a:b], framed.left + a))
+    return out
 
 
 def qr_module_dots(hdpi: int, vdpi: int) -> tuple[int, int]:

@@ -7,6 +7,11 @@ face; everything else uses the monospaced Latin face, whose 0.6 em advance at ``
 printer's 1/10" column. Each run is rasterized once and cached: receipt labels repeat on every
 receipt, so only the variable values (a consumer's name) are shaped per print.
 
+On the column grid a line is a row of ``Piece``s: printable-ASCII pieces take one column per
+character (the printer's own font can print them), every other piece (a Devanagari run, ₹,
+"é") takes the whole columns its shaped width needs, so the ASCII after it starts on a column,
+where native text would print it.
+
 Ink is an 8-bit coverage array placed relative to the pen position on the baseline, cropped by
 Pillow's bounding box of the shaped glyphs plus a margin, and checked to have blank edges, so no
 part of a glyph (a matra above, a halant or ु below) is ever cut.
@@ -39,6 +44,7 @@ REF_DPI = 360
 
 # Characters that belong to whichever script surrounds them (both faces have them).
 _COMMON = frozenset(" !\"#%'()*+,-./0123456789:;<=>?[\\]^_{|}~\u00a0")
+_CLOSING = frozenset(".,;:!?)]}'\"")
 _PAD = 2
 
 Coverage = npt.NDArray[np.uint8]
@@ -60,7 +66,12 @@ def pixel_size(dpi: float) -> int:
 
 
 def split_runs(text: str) -> list[tuple[str, bool]]:
-    """Cut ``text`` into (run, is_devanagari) pieces for font selection."""
+    """Cut ``text`` into (run, is_devanagari) pieces for font selection.
+
+    Spaces, digits and punctuation go with the script around them: between two Devanagari
+    words with the Devanagari run; else Latin, except closing punctuation right after a
+    Devanagari word ("लि.", "नाम:"), which ends that word.
+    """
     kinds: list[bool | None] = []
     for ch in text:
         if is_devanagari(ch) or ch in (ZWJ, ZWNJ, RUPEE):
@@ -78,8 +89,14 @@ def split_runs(text: str) -> list[tuple[str, bool]]:
         j = i
         while j < n and kinds[j] is None:
             j += 1
-        inside = i > 0 and kinds[i - 1] is True and j < n and kinds[j] is True
-        resolved.extend([inside] * (j - i))
+        after_deva = i > 0 and kinds[i - 1] is True
+        if after_deva and j < n and kinds[j] is True:
+            resolved.extend([True] * (j - i))
+        else:  # closing punctuation stays with the word it ends ("लि."), the rest goes Latin
+            k = i
+            while after_deva and k < j and text[k] in _CLOSING:
+                k += 1
+            resolved.extend([True] * (k - i) + [False] * (j - k))
         i = j
     runs: list[tuple[str, bool]] = []
     start = 0
@@ -88,6 +105,51 @@ def split_runs(text: str) -> list[tuple[str, bool]]:
             runs.append((text[start:k], resolved[start]))
             start = k
     return runs
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of one face on the column grid: ``native`` if the printer's own font prints it."""
+
+    text: str
+    devanagari: bool
+    native: bool
+    columns: int
+
+
+def pieces(text: str, *, bold: bool = False) -> tuple[Piece, ...]:
+    """Cut ``text`` into grid pieces: runs by script, Latin runs cut again at non-ASCII letters."""
+    return _pieces(text, bold, font_set())
+
+
+def _ascii_cuts(run: str) -> list[str]:
+    """Split a Latin run into maximal printable-ASCII and non-ASCII parts."""
+    parts: list[str] = []
+    for ch in run:
+        if parts and is_printable_ascii(parts[-1][-1]) == is_printable_ascii(ch):
+            parts[-1] += ch
+        else:
+            parts.append(ch)
+    return parts
+
+
+@lru_cache(maxsize=4096)
+def _pieces(text: str, bold: bool, fonts: FontSet) -> tuple[Piece, ...]:
+    """``pieces`` for one font set (cached)."""
+    mono = _monospaced(fonts.latin)
+    size = pixel_size(REF_DPI)
+    pitch = REF_DPI / CPI
+    out: list[Piece] = []
+    for run, deva in split_runs(text):
+        for part in [run] if deva else _ascii_cuts(run):
+            columns = 1 if deva else len(part)  # a monospaced Latin face: one column each
+            if deva or not mono:
+                # 1% for pixel-size rounding at the printer's dpi (34 px for 33.8 at 203 dpi)
+                font = load_font(fonts.path(devanagari=deva, bold=bold), size)
+                columns = max(columns, math.ceil(font.getlength(part) / pitch * 1.01 - 1e-6))
+            native = not deva and is_printable_ascii(part)
+            out.append(Piece(part, deva, native, columns))
+    return tuple(out)
 
 
 def _font(devanagari: bool, bold: bool, size: int, layout: Layout) -> FreeTypeFont:
@@ -114,21 +176,10 @@ def columns_needed(text: str, *, bold: bool = False) -> int:
 
 @lru_cache(maxsize=4096)
 def _columns_needed(text: str, bold: bool, fonts: FontSet) -> int:
-    """``columns_needed`` for one font set (cached)."""
-    mono = _monospaced(fonts.latin)
-    if mono and is_printable_ascii(text):
+    """``columns_needed`` for one font set (cached): the columns of its pieces."""
+    if is_printable_ascii(text) and _monospaced(fonts.latin):
         return len(text)
-    size = pixel_size(REF_DPI)
-    pitch = REF_DPI / CPI
-    total = 0.0
-    for run, deva in split_runs(text):
-        if not deva and mono:
-            total += len(run)
-        else:
-            # 1% for pixel-size rounding at the printer's dpi (34 px for 33.8 at 203 dpi)
-            font = load_font(fonts.path(devanagari=deva, bold=bold), size)
-            total += font.getlength(run) / pitch * 1.01
-    return math.ceil(total - 1e-6)
+    return sum(piece.columns for piece in _pieces(text, bold, fonts))
 
 
 @lru_cache(maxsize=1024)
@@ -181,8 +232,9 @@ def shape(
 ) -> Ink:
     """Shape and rasterize a line fragment: its runs side by side on one baseline.
 
-    With ``pitch`` (pixels per column) and a monospaced Latin face, Latin characters are put
-    exactly on the column grid, as the printer's own font would print them.
+    With ``pitch`` (pixels per column) and a monospaced Latin face, the pieces are laid on the
+    column grid (``pieces``): Latin characters one per column, as the printer's own font would
+    print them, and each Devanagari run from a column boundary.
     """
     return _shape(text, size, bold, layout, pitch, font_set())
 
@@ -193,18 +245,24 @@ def _shape(text: str, size: int, bold: bool, layout: Layout, pitch: float | None
     latin = fonts.path(devanagari=False, bold=bold)
     pen = 0.0
     placed: list[tuple[Ink, int]] = []
-    for run, deva in split_runs(text):
-        if pitch is not None and not deva and _monospaced(fonts.latin):
+    grid = pitch is not None and _monospaced(fonts.latin)
+    runs = (
+        [(p.text, p.devanagari, p.columns) for p in _pieces(text, bold, fonts)]
+        if grid
+        else [(run, deva, 0) for run, deva in split_runs(text)]
+    )
+    for run, deva, columns in runs:
+        if grid and pitch is not None and not deva:
             for i, ch in enumerate(run):
                 ink = _run_ink(ch, latin, size, layout)
                 if ink.pixels.size:
                     placed.append((ink, round(pen + i * pitch) + ink.x))
-            pen += len(run) * pitch
+            pen += columns * pitch
             continue
         ink = _run_ink(run, fonts.path(devanagari=deva, bold=bold), size, layout)
         if ink.pixels.size:
             placed.append((ink, round(pen) + ink.x))
-        pen += ink.advance
+        pen += columns * pitch if grid and pitch is not None else ink.advance
     canvas, x0, y0 = compose(placed)
     canvas.setflags(write=False)
     return Ink(canvas, x0, y0, pen)
@@ -214,5 +272,6 @@ def clear_caches() -> None:
     """Drop cached shapes (tests that switch fonts)."""
     _run_ink.cache_clear()
     _shape.cache_clear()
+    _pieces.cache_clear()
     _columns_needed.cache_clear()
     _monospaced.cache_clear()

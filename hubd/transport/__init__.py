@@ -35,6 +35,7 @@ def _register_builtin() -> None:
         register_scheme(scheme, StreamTransport)
     for scheme in ("serial", "pty"):
         register_scheme(scheme, SerialTransport)
+    import hubd.transport.usblp  # noqa: F401  (registers usblp:// on import)
 
 
 _register_builtin()

@@ -77,6 +77,7 @@ class Transport(abc.ABC):
         self.parsed = ParsedUrl(url)
         self.timeout = self.parsed.number("timeout", DEFAULT_TIMEOUT)
         self._buf = bytearray()
+        self._out = bytearray()
         self._lock = asyncio.Lock()
 
     @property
@@ -97,15 +98,43 @@ class Transport(abc.ABC):
         """Return at least one byte; raise ``TransportTimeout`` or ``TransportError`` (EOF)."""
 
     @abc.abstractmethod
-    async def _send(self, data: bytes, timeout: float) -> None:
-        """Write all of ``data``; raise ``TransportError``."""
+    async def _send_some(self, data: bytes, timeout: float) -> int:
+        """Write at least one byte of ``data`` and return how many; ``TransportTimeout`` if the
+        device takes none within ``timeout``; ``TransportError`` if the link failed."""
+
+    async def _drain(self, timeout: float) -> None:
+        """Wait until bytes accepted by ``_send_some`` have left our buffers (streams)."""
+
+    @property
+    def pending(self) -> int:
+        """Bytes accepted by ``write`` but not yet taken by the device."""
+        return len(self._out)
 
     async def write(self, data: bytes, timeout: float | None = None) -> None:
-        """Open if needed and write all bytes."""
+        """Open if needed, queue ``data`` and flush it.
+
+        ``TransportTimeout`` means the device stopped taking bytes (paper out, offline): the rest
+        stays queued, in order, and the link stays open, so a later ``flush`` carries on where it
+        stopped — nothing lost, nothing sent twice. ``TransportError`` closes the link and drops
+        what was queued.
+        """
         await self.open()
+        self._out += data
+        await self.flush(timeout)
+
+    async def flush(self, timeout: float | None = None) -> None:
+        """Send what ``write`` queued; each wait for the device is bounded by ``timeout``."""
+        limit = self.timeout if timeout is None else timeout
         try:
-            await self._send(data, self.timeout if timeout is None else timeout)
+            while self._out:
+                # a copy: a view kept alive by an exception traceback would pin the buffer
+                sent = await self._send_some(bytes(self._out[:65536]), limit)
+                del self._out[:sent]
+            await self._drain(limit)
+        except TransportTimeout:
+            raise
         except TransportError:
+            self._out.clear()
             await self.close()
             raise
 

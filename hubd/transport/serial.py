@@ -63,6 +63,7 @@ class SerialTransport(Transport):
         os.set_blocking(port.fileno(), False)
         self._port = port
         self._buf.clear()
+        self._out.clear()
 
     async def close(self) -> None:
         """Close the port."""
@@ -99,16 +100,12 @@ class SerialTransport(Transport):
             raise TransportError(f"{self.url}: device went away", reason="DISCONNECTED")
         return data
 
-    async def _send(self, data: bytes, timeout: float) -> None:
+    async def _send_some(self, data: bytes, timeout: float) -> int:
         fd = self._fd()
         loop = asyncio.get_running_loop()
-        view = memoryview(data)
-        deadline = loop.time() + timeout
-        while view:
+        while True:
             try:
-                n = os.write(fd, view)
-                view = view[n:]
-                continue
+                return os.write(fd, data)
             except BlockingIOError:
                 pass
             except OSError as err:
@@ -116,8 +113,8 @@ class SerialTransport(Transport):
             ready: asyncio.Future[None] = loop.create_future()
             loop.add_writer(fd, _wake, ready)
             try:
-                await asyncio.wait_for(ready, max(0.0, deadline - loop.time()))
+                await asyncio.wait_for(ready, timeout)
             except TimeoutError as err:
-                raise TransportTimeout(f"{self.url}: write stalled for {timeout:.1f}s") from err
+                raise TransportTimeout(f"{self.url}: the device took no bytes for {timeout:.1f}s") from err
             finally:
                 loop.remove_writer(fd)

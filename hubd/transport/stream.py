@@ -40,6 +40,7 @@ class StreamTransport(Transport):
         except OSError as err:
             raise os_error(self.url, "connect", err) from err
         self._buf.clear()
+        self._out.clear()
 
     async def close(self) -> None:
         """Close the socket."""
@@ -64,13 +65,27 @@ class StreamTransport(Transport):
             raise TransportError(f"{self.url}: connection closed by peer", reason="DISCONNECTED")
         return data
 
-    async def _send(self, data: bytes, timeout: float) -> None:
+    async def _send_some(self, data: bytes, timeout: float) -> int:
         if self._writer is None:
             raise TransportError(f"{self.url}: not open", reason="DISCONNECTED")
         try:
-            self._writer.write(data)
-            await asyncio.wait_for(self._writer.drain(), timeout)
-        except TimeoutError as err:
-            raise TransportTimeout(f"{self.url}: write stalled for {timeout:.1f}s") from err
+            self._writer.write(bytes(data))
         except OSError as err:
             raise os_error(self.url, "write", err) from err
+        return len(data)
+
+    async def _drain(self, timeout: float) -> None:
+        if self._writer is None:
+            raise TransportError(f"{self.url}: not open", reason="DISCONNECTED")
+        try:
+            await asyncio.wait_for(self._writer.drain(), timeout)
+        except TimeoutError as err:
+            raise TransportTimeout(f"{self.url}: the device took no bytes for {timeout:.1f}s") from err
+        except OSError as err:
+            raise os_error(self.url, "write", err) from err
+
+    @property
+    def pending(self) -> int:
+        """Queued bytes plus what the socket has not sent yet."""
+        buffered = self._writer.transport.get_write_buffer_size() if self._writer else 0
+        return len(self._out) + buffered

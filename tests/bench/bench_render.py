@@ -1,17 +1,16 @@
-"""Benchmark: render + pack a ~30-line, half-Hindi receipt at 180 dpi, against Pillow alone.
+"""Benchmark: render + ESC/P-encode a ~30-line, half-Hindi receipt, against a full-page raster.
 
-Run: ``.venv/bin/python -m tests.bench.bench_render [--runs 50] [--dpi 180x180x24]``.
+Run: ``.venv/bin/python -m tests.bench.bench_render [--runs 50] [--dpi 180x180x24] [--columns 80]``.
 
-Prints (never asserts):
-- p50 time of ``render_receipt`` + packing (ESC/P ``encode_program`` when the escp driver is
-  present, else column packing with numpy) over fresh receipts (new name, amount and
-  transaction id every run, so only the constant labels come from the shape cache), and its
-  ratio to a baseline measured in the same run: the same rows drawn with Pillow alone into
-  one full-width page image, thresholded and packed. Target: render+pack <= 25 ms p50.
-- bitmap bytes (dots / 8) of the hybrid program against a full-width raster of the whole
-  receipt, and, with the encoder, real ESC/P bytes of both. Target: hybrid <= 0.1x.
-- what an op putting bitmaps and native text on the same line would send (projection: only
-  the Devanagari/₹ runs as bitmaps, everything ASCII as text).
+Prints (never asserts), each against a baseline measured in the same run:
+- p50 time of ``render_receipt`` + ``encode_program`` over fresh receipts (new name, amount and
+  transaction id every run, so only the constant labels come from the shape cache), against
+  the same rows drawn by Pillow alone into one full-width page image, thresholded and encoded.
+  Target at 180 dpi: <= 25 ms.
+- ESC/P bytes of the hybrid program (native text, Devanagari/₹ bitmaps beside it) against a
+  full-width raster of the whole receipt (the raster-mode rows stacked at the paper's width,
+  encoded as one image), for the 9-pin and the 24-pin head. Target: <= 0.1x. Also where the
+  hybrid bytes go (text, bitmaps beside text, bands, control).
 """
 
 from __future__ import annotations
@@ -25,21 +24,19 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 from PIL import Image, ImageDraw
 
+from drivers.escp.encode import encode_program
+from drivers.escp.profiles import PrinterProfile, nine_pin, twenty_four_pin
 from hubd.render.fonts import font_set, load_font
-from hubd.render.layout import Cell, Qr, Row, layout_receipt, render_receipt, render_row
+from hubd.render.layout import Qr, Row, layout_receipt, render_receipt
 from hubd.render.model import Receipt
 from hubd.render.program import ImageBand, PrintProgram, TextLine
 from hubd.render.raster import Geometry
 from hubd.render.sample import IST, sample_receipt
 from hubd.render.shaping import pixel_size, split_runs
-
-try:  # the ESC/P encoder is another package; use it when it is there
-    from drivers.escp.encode import encode_program
-    from drivers.escp.profiles import nine_pin, twenty_four_pin
-except ImportError:  # pragma: no cover - depends on what is installed
-    encode_program = None  # type: ignore[assignment]
+from tests.bench.common import report
 
 FIRST = ["रामेश्वर", "सुनीता", "मोहनलाल", "कृष्णा", "प्रियंका", "भंवरलाल", "गीता", "श्यामसुंदर"]
 LAST = ["शर्मा", "मीणा", "गुर्जर", "जाट", "सैनी", "अग्रवाल", "राठौड़", "कुमावत"]
@@ -52,6 +49,8 @@ ASCII_NOTES = (
     "Keep this receipt until the next bill shows the payment.",
     "Helpdesk: ask the kiosk operator for a duplicate copy.",
 )
+HEADS = {(120, 72, 8): nine_pin, (180, 180, 24): twenty_four_pin}
+"""(hdpi, vdpi, band_dots) of the 9- and 24-pin ESC/P profiles."""
 
 
 def bench_receipt(i: int) -> Receipt:
@@ -67,10 +66,6 @@ def bench_receipt(i: int) -> Receipt:
     )
 
 
-ESCP_HEADS = ((120, 72, 8), (180, 180, 24))
-"""(hdpi, vdpi, band_dots) of the 9- and 24-pin ESC/P profiles."""
-
-
 def p50(fn: Callable[[int], object], runs: int) -> float:
     """Median wall time of fn(i) in milliseconds."""
     times = []
@@ -81,20 +76,29 @@ def p50(fn: Callable[[int], object], runs: int) -> float:
     return statistics.median(times) * 1e3
 
 
+def profile_for(geometry: Geometry, columns: int) -> PrinterProfile | None:
+    """The ESC/P profile of this head and width, or None for a head ESC/P does not have."""
+    make = HEADS.get((geometry.hdpi, geometry.vdpi, geometry.band_dots))
+    width: Literal[80, 136] = 136 if columns == 136 else 80
+    return None if make is None else make("bench", width)
+
+
 def pack(program: PrintProgram, geometry: Geometry, columns: int) -> bytes:
-    """Printer bytes: the ESC/P encoder if present (9- or 24-pin), else columns packed by numpy."""
-    head = (geometry.hdpi, geometry.vdpi, geometry.band_dots)
-    if encode_program is not None and head in ESCP_HEADS:
-        width: Literal[80, 136] = 136 if columns == 136 else 80
-        make = nine_pin if head == (120, 72, 8) else twenty_four_pin
-        return encode_program(program, make("bench", width))
+    """Printer bytes: ESC/P for a 9- or 24-pin head, else text and numpy-packed columns."""
+    profile = profile_for(geometry, columns)
+    if profile is not None:
+        return encode_program(program, profile)
     out = bytearray()
+    bands: list[npt.NDArray[np.bool_]] = []
     for op in program:
         if isinstance(op, TextLine):
             out += op.text.encode("ascii") + b"\r\n"
+            bands += [placed.band.bitmap for placed in op.images]
         elif isinstance(op, ImageBand):
-            for start in range(0, op.bitmap.shape[0], geometry.band_dots):
-                out += np.packbits(op.bitmap[start : start + geometry.band_dots].T, axis=1).tobytes()
+            bands.append(op.bitmap)
+    for bitmap in bands:
+        for start in range(0, bitmap.shape[0], geometry.band_dots):
+            out += np.packbits(bitmap[start : start + geometry.band_dots].T, axis=1).tobytes()
     return bytes(out)
 
 
@@ -130,23 +134,45 @@ def full_width(program: PrintProgram, width: int) -> ImageBand:
     return ImageBand(np.vstack(bands))
 
 
-def devanagari_only_dots(receipt: Receipt, geometry: Geometry, columns: int) -> int:
-    """Dots if only the non-ASCII runs of a line were bitmaps, beside native text on that line."""
-    dots = 0
-    for line in layout_receipt(receipt, columns):
-        if isinstance(line, Qr) or line.is_ascii:
-            continue
-        for cell in line.cells:
-            for run, _ in split_runs(cell.text):
-                if not run.isascii():
-                    band = render_row(Row((Cell(run.strip(), 0, columns),), line.bold), geometry)
-                    dots += band.bitmap.size if band is not None else 0
-    return dots
+def where_bytes_go(program: PrintProgram, profile: PrinterProfile) -> dict[str, int]:
+    """ESC/P bytes of a program by kind of op (each op encoded alone, job header excluded)."""
+    header = len(encode_program([], profile))
+    kinds = {"native text lines": 0, "text + bitmaps lines": 0, "bands (QR, Hindi-only rows)": 0, "feeds": 0}
+    for op in program:
+        size = len(encode_program([op], profile)) - header
+        if isinstance(op, TextLine):
+            kinds["text + bitmaps lines" if op.images else "native text lines"] += size
+        elif isinstance(op, ImageBand):
+            kinds["bands (QR, Hindi-only rows)"] += size
+        else:
+            kinds["feeds"] += size
+    return kinds
+
+
+def byte_ratios(receipt: Receipt, columns: int) -> None:
+    """ESC/P bytes of the hybrid program against a full-width raster, for each ESC/P head."""
+    for (hdpi, vdpi, band), make in HEADS.items():
+        width: Literal[80, 136] = 136 if columns == 136 else 80
+        profile = make("bench", width)
+        hybrid = render_receipt(receipt, columns=columns, hdpi=hdpi, vdpi=vdpi, band_dots=band)
+        raster = render_receipt(receipt, columns=columns, hdpi=hdpi, vdpi=vdpi, band_dots=band, mode="raster")
+        page = full_width(raster, profile.width_dots)
+        page_bytes = len(encode_program([page], profile))
+        head = f"{profile.pins}-pin {hdpi}x{vdpi}"
+        for name, program, target in (("hybrid", hybrid, "   (target <= 0.1x)"), ("raster mode", raster, "")):
+            size = len(encode_program(program, profile))
+            print(
+                f"ESC/P bytes {name:<11} {head:<15} {size:>8} B  full-width raster {page_bytes:>8} B  "
+                f"ratio {size / page_bytes:.3f}x{target}",
+                flush=True,
+            )
+        parts = ", ".join(f"{name} {size}" for name, size in where_bytes_go(hybrid, profile).items())
+        print(f"    hybrid bytes by op, {head}: {parts}", flush=True)
 
 
 def main(quick: bool = False, argv: list[str] | None = None) -> None:
     """Run the benchmark and print the figures (``quick``: a few runs, for the smoke test)."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--columns", type=int, default=80, choices=[80, 136])
     parser.add_argument("--dpi", default="180x180x24", help="HDPIxVDPIxBAND, e.g. 120x72x8")
@@ -157,50 +183,24 @@ def main(quick: bool = False, argv: list[str] | None = None) -> None:
     geometry = Geometry(hdpi, vdpi, band)
     columns, runs = args.columns, args.runs
     kw = {"columns": columns, "hdpi": hdpi, "vdpi": vdpi, "band_dots": band}
+    packer = "ESC/P encode_program" if profile_for(geometry, columns) else "numpy column packing"
 
     start = time.perf_counter()
-    first = render_receipt(bench_receipt(-1), **kw)
+    first = pack(render_receipt(bench_receipt(-1), **kw), geometry, columns)
     cold = (time.perf_counter() - start) * 1e3
     lines = layout_receipt(bench_receipt(0), columns)
     hindi = sum(1 for line in lines if isinstance(line, Row) and not line.is_ascii)
+    print(f"receipt: {len(lines)} lines, {hindi} with Hindi; {columns} columns at {args.dpi}; {packer}")
+    print(f"first render+encode (fonts loading, cold caches): {cold:.1f} ms, {len(first)} bytes")
 
     ours = p50(lambda i: pack(render_receipt(bench_receipt(i), **kw), geometry, columns), runs)
     render_only = p50(lambda i: render_receipt(bench_receipt(i + runs), **kw), runs)
     baseline = p50(
         lambda i: pack([pillow_page(bench_receipt(i), geometry, columns)], geometry, columns), runs
     )
-
-    receipt = bench_receipt(0)
-    hybrid = render_receipt(receipt, **kw)
-    raster = render_receipt(receipt, mode="raster", **kw)
-    page = full_width(raster, geometry.column_dots(columns))
-    hybrid_dots = sum(op.bitmap.size for op in hybrid if isinstance(op, ImageBand))
-    page_dots = page.bitmap.size
-    projected = devanagari_only_dots(receipt, geometry, columns)
-    escp = encode_program is not None and (hdpi, vdpi, band) in ESCP_HEADS
-    packer = "ESC/P encode_program" if escp else "numpy column packing"
-    print(f"receipt: {len(lines)} lines, {hindi} with Hindi; {columns} columns at {args.dpi}")
-    print(f"first render (fonts loading, cold caches): {cold:.1f} ms ({len(first)} ops)")
-    print(f"render p50 over {runs} fresh receipts:        {render_only:.2f} ms")
-    print(f"render+pack p50 ({packer}): {ours:.2f} ms  (target <= 25 ms)")
-    print(f"baseline Pillow full-page image+pack p50:   {baseline:.2f} ms")
-    print(f"ratio render+pack / baseline:               {ours / baseline:.2f}x")
-    print(f"bitmap bytes hybrid:        {hybrid_dots // 8:>8}")
-    print(f"bitmap bytes full raster:   {page_dots // 8:>8}  (full width x whole receipt)")
-    print(f"ratio hybrid / full raster: {hybrid_dots / page_dots:.3f}x  (target <= 0.1x)")
-    print(
-        f"projection, Hindi-only bitmaps + native text on one line: {projected // 8} bytes, "
-        f"{projected / page_dots:.3f}x"
-    )
-    if escp:
-        real = {
-            "hybrid": len(pack(hybrid, geometry, columns)),
-            "raster mode (trimmed bands)": len(pack(raster, geometry, columns)),
-            "full-width page": len(pack([page], geometry, columns)),
-        }
-        for name, size in real.items():
-            print(f"ESC/P bytes {name + ':':<29}{size:>8}")
-        print(f"ESC/P ratio hybrid / full-width page: {real['hybrid'] / real['full-width page']:.3f}x")
+    report(f"render+encode p50 over {runs} receipts", ours, baseline, "ms", "<= 25 ms at 180 dpi")
+    report("render alone p50", render_only, baseline, "ms")
+    byte_ratios(bench_receipt(0), columns)
 
 
 if __name__ == "__main__":

@@ -91,4 +91,4 @@ class Hubd:
         """SIGTERM and wait."""
         if self.proc is not None and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
-            self.proc.wait(30)
+            self.proc.wait(90)

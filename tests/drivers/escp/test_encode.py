@@ -3,13 +3,18 @@ against the ESC/P simulator (which is written separately from the reference)."""
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import datetime
+
 import numpy as np
 import pytest
 
 from drivers.escp.encode import encode_program
 from drivers.escp.profiles import PROFILES
 from hubd.errors import InvalidArgument
-from hubd.render.program import Cut, Feed, ImageBand, TextLine
+from hubd.render.layout import render_receipt
+from hubd.render.program import Cut, Feed, ImageBand, Placed, TextLine
+from hubd.render.sample import IST, sample_receipt
 from simulators.escp_printer import EscpInterpreter
 
 NINE = PROFILES["tvs-msp250"]
@@ -153,3 +158,191 @@ def test_band_renders_where_expected_in_the_simulator(name: str, columns_sent: i
     x1, y1 = (30 + 39) * dot_w, top + (rows - 1) * dot_h
     assert _ink(page, x1, y1) and _ink(page, x1 + dot_w - 1, y1 + dot_h - 1)
     assert not _ink(page, x1, y1 + dot_h)
+
+
+# --- a text line with bitmaps on it (TextLine.images) -------------------------------------------
+# Expected bytes by hand from protocols.md §1.1/§1.2: ESC 3 n (n/216" 9-pin, n/180" 24-pin), ESC J n
+# (feed n units now, no CR), CR (left margin, no feed: auto-LF off), LF (one line at the current
+# spacing), ESC * m nL nH + columns (MSB = top dot), ESC 2 (1/6"). Text baseline below the top of
+# its print line: 7/72" on 9 pins, 20/180" on 24 pins.
+
+
+def test_mixed_line_24_pin_text_then_one_pass_of_graphics() -> None:
+    bitmap = np.zeros((48, 2), dtype=bool)
+    bitmap[9, :] = True  # the headline: the densest row, where the one pass starts
+    bitmap[30, 1] = True  # 21 rows below it: third byte (rows 16-23 of the pass), bit 5 -> 04
+    line = TextLine("Hi", bold=True, images=(Placed(2, ImageBand(bitmap, left=3)),), baseline=28)
+    assert encode_program([line], TWENTY_FOUR) == (
+        START
+        + b"\x1b\x33\x18"  # ESC 3 24: one 24-dot pass
+        + b"\x1b\x4a\x08"  # ESC J 8: the text's top is 28 - 20 = 8 rows below the bitmap's top
+        + b"\x1b\x45Hi\x1b\x46\r"  # bold text, CR without feeding
+        + b"\x1b\x4a\x01"  # ESC J 1: down to row 9, the pass
+        + b"  "  # column 2 = 36 dots, as two 1/10" spaces...
+        + b"\x1b\x2a\x27\x05\x00"  # ESC * 39, 5 columns
+        + b"\x00\x00\x00" * 3  # ...then 3 blank columns: column 2 + left 3 = dot 39
+        + b"\x80\x00\x00"
+        + b"\x80\x00\x04"
+        + b"\r"
+        + b"\x1b\x4a\x27"  # ESC J 39: from row 9 to the line's end at row 48
+        + b"\x1b\x32"  # ESC 2
+    )
+
+
+def test_mixed_line_9_pin_text_shares_the_headline_pass() -> None:
+    bitmap = np.zeros((16, 3), dtype=bool)
+    bitmap[2, 0] = True  # above the headline (a matra): a pass of its own, rows 2-3
+    bitmap[4, :] = True  # the headline: a pass from row 4 to row 11
+    bitmap[13, 2] = True  # below that pass (a ु): the next pass, rows 12-13, second pin
+    line = TextLine(" AB", images=(Placed(0, ImageBand(bitmap, left=1)),), baseline=11)
+    assert encode_program([line], NINE) == (
+        START
+        + b"\x1b\x33\x18"  # ESC 3 24: 24/216" = one 8-dot pass
+        + b"\x1b\x4a\x06"  # ESC J 6: down 2 rows of 3/216"
+        + b"\x1b\x2a\x01\x02\x00"
+        + b"\x00\x80"
+        + b"\r"  # dot 1 = one blank column, top pin
+        + b"\x1b\x4a\x06"  # 2 rows down: row 4, where the text's top is too (11 - 7)
+        + b" AB\r"  # the text, CR without feeding...
+        + b"\x1b\x2a\x01\x04\x00"
+        + b"\x00\x80\x80\x80"
+        + b"\r"  # ...the headline on that line
+        + b"\x0a"  # LF: row 4 -> 12 is one pass at ESC 3 24
+        + b"\x1b\x2a\x01\x04\x00"
+        + b"\x00\x00\x00\x40"
+        + b"\r"  # dot 3, second pin
+        + b"\x1b\x4a\x0c"  # ESC J 12: 4 rows, to the end of the 16-row line
+        + b"\x1b\x32"
+    )
+
+
+def test_mixed_line_text_above_the_bitmaps_and_a_long_feed() -> None:
+    bitmap = np.zeros((8, 1), dtype=bool)
+    bitmap[7, 0] = True
+    # baseline 3: the text's top is 4 rows above the bitmap's; the line ends a text line (12
+    # rows) below the text top. Blank passes are not sent.
+    line = TextLine("x", images=(Placed(79, ImageBand(bitmap, left=11)),), baseline=3)
+    assert encode_program([line], NINE) == (
+        START
+        + b"\x1b\x33\x18"
+        + b"x\r"
+        + b"\x1b\x4a\x21"  # ESC J 33: 11 rows of 3/216", from the text (row -4) to row 7, the
+        # only inked row, where the pass starts
+        + b" " * 79
+        + b"\x1b\x2a\x01\x0c\x00"
+        + b"\x00" * 11
+        + b"\x80"
+        + b"\r"  # dot 959
+        + b"\x1b\x4a\x03"  # to row 8 = text top + 12
+        + b"\x1b\x32"
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        (TextLine("x", condensed=True, images=(Placed(0, ImageBand(np.ones((8, 1), bool))),)), "images"),
+        (
+            TextLine(
+                "x",
+                images=(
+                    Placed(0, ImageBand(np.ones((8, 1), bool))),
+                    Placed(5, ImageBand(np.ones((16, 1), bool))),
+                ),
+            ),
+            "images[1].band.bitmap",
+        ),
+        (TextLine("x", images=(Placed(-1, ImageBand(np.ones((8, 1), bool))),)), "images[0].column"),
+        (TextLine("x", images=(Placed(79, ImageBand(np.ones((8, 13), bool))),)), "images[0].band.bitmap"),
+        (TextLine("x", images=(Placed(0, ImageBand(np.ones(8, bool))),)), "images[0].band.bitmap"),
+        (TextLine("x", images=(Placed(0, ImageBand(np.ones((8, 1), bool))),), baseline=9), "baseline"),
+    ],
+)
+def test_bad_mixed_lines(line: TextLine, field: str) -> None:
+    with pytest.raises(InvalidArgument) as err:
+        encode_program([line], NINE)
+    assert err.value.field == f"program[0].{field}"
+
+
+def _bits(page: object) -> np.ndarray:
+    return np.asarray(page) == 0  # ink is black
+
+
+# A hand-drawn "Devanagari word" (a bar = the headline, a stem down to the baseline, a hook above
+# and a tail below it) on the same line as native text: in the simulator (written separately from
+# the reference), every dot lands where it should, and the bottom of "H" sits on the baseline.
+@pytest.mark.parametrize("name", ["tvs-msp250", "tvs-msp455"])
+def test_mixed_line_in_the_simulator(name: str) -> None:
+    prof = PROFILES[name]
+    band = prof.band_dots
+    rows = 3 * band
+    base = 2 * band  # baseline row of the bitmap
+    bitmap = np.zeros((rows, 30), dtype=bool)
+    bitmap[base - band, :] = True  # headline
+    bitmap[base - band : base, 10] = True  # stem down to the baseline
+    bitmap[1 : base - band, 20] = True  # hook above the headline
+    bitmap[base : rows - 1, 25] = True  # tail below the baseline
+    line = TextLine("    HHHH", images=(Placed(1, ImageBand(bitmap, left=2)),), baseline=base)
+    sim = EscpInterpreter(prof.pins, prof.columns)
+    data = encode_program([TextLine("top"), line, TextLine("kioskhub-job: t2")], prof)
+    assert sim.feed(data) == len(data)
+    job = sim.end_job()
+    assert job is not None and job.lines[-1] == "kioskhub-job: t2"
+    ink = _bits(job.pages[0])
+    hdpi, vdpi = (240, 216) if prof.pins == 9 else (360, 360)
+    dot_w, dot_h = hdpi // prof.hdpi, vdpi // prof.vdpi
+    top = vdpi // 6  # the line starts one text line (1/6") down
+    x0 = (prof.dots_per_column + 2) * dot_w
+    graphics = ink[top : top + rows * dot_h, x0 : x0 + 30 * dot_w]
+    expected = np.repeat(np.repeat(bitmap, dot_h, axis=0), dot_w, axis=1)
+    assert np.array_equal(graphics, expected)  # every dot, once, nothing clipped or shifted
+    # nothing else printed left of the text, i.e. no stray graphics
+    assert not ink[top : top + rows * dot_h, :x0].any()
+    # "HHHH" (columns 4-7): its last inked raster row is the bitmap's last row above the
+    # baseline, to within the simulator's half-dot glyph rounding.
+    cell = ink[:, 4 * prof.dots_per_column * dot_w : 8 * prof.dots_per_column * dot_w]
+    text_rows = np.flatnonzero(cell[top : top + rows * dot_h].any(axis=1))
+    baseline_px = base * dot_h
+    assert abs(int(text_rows[-1]) + 1 - baseline_px) <= dot_h // 2 + 1
+    # the next line starts below the bitmaps (the line is ``rows`` tall)
+    after = np.flatnonzero(ink[top + rows * dot_h :].any(axis=1))
+    assert after.size and after[0] > 0
+
+
+def _graphics_only(program: list[object]) -> list[object]:
+    """The program with every text blanked (the bitmaps, and every line's height, kept)."""
+    return [dataclasses.replace(op, text="") if isinstance(op, TextLine) else op for op in program]
+
+
+# The sample receipt, rendered for each head and width: with the text blanked, the simulator's
+# page holds exactly the program's dots - as many, in the same columns - so no pass is lost,
+# cut short or printed twice, and every line fits the paper.
+@pytest.mark.parametrize("name", ["tvs-msp250", "tvs-msp455", "epson-fx2190", "epson-lq2190"])
+def test_sample_receipt_prints_every_dot_once(name: str) -> None:
+    prof = PROFILES[name]
+    now = datetime(2026, 11, 25, 14, 32, 5, tzinfo=IST)
+    program = render_receipt(
+        sample_receipt(now), columns=prof.columns, hdpi=prof.hdpi, vdpi=prof.vdpi, band_dots=prof.band_dots
+    )
+    assert any(isinstance(op, TextLine) and op.images for op in program)
+    expected_cols = np.zeros(prof.width_dots, dtype=np.int64)
+    for op in program:
+        placed: list[tuple[int, np.ndarray]] = []
+        if isinstance(op, ImageBand):
+            placed.append((op.left, op.bitmap))
+        elif isinstance(op, TextLine):
+            placed += [(p.column * prof.dots_per_column + p.band.left, p.band.bitmap) for p in op.images]
+        for x, bitmap in placed:
+            expected_cols[x : x + bitmap.shape[1]] += bitmap.sum(axis=0)
+    data = encode_program(_graphics_only(program), prof)  # type: ignore[arg-type]
+    sim = EscpInterpreter(prof.pins, prof.columns)
+    assert sim.feed(data) == len(data)
+    job = sim.end_job()
+    assert job is not None and len(job.pages) == 1
+    assert sim.stats["unknown_commands"] == 0 and sim.stats["unsupported_graphics"] == 0
+    hdpi, vdpi = (240, 216) if prof.pins == 9 else (360, 360)
+    dot_w, dot_h = hdpi // prof.hdpi, vdpi // prof.vdpi
+    ink = _bits(job.pages[0])
+    assert ink.shape[1] == prof.width_dots * dot_w
+    got_cols = ink.sum(axis=0).reshape(prof.width_dots, dot_w)[:, 0] // dot_h
+    assert np.array_equal(got_cols, expected_cols)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import unicodedata
 from datetime import datetime
 
@@ -67,6 +68,7 @@ def test_every_line_fits_the_paper(name: str, columns: int, profile: str, mode: 
     for op in program:
         if isinstance(op, TextLine):
             assert len(op.text) <= columns and is_printable_ascii(op.text)
+            check_placed(op, columns, hdpi, band)
         elif isinstance(op, ImageBand):
             assert op.bitmap.dtype == np.bool_
             assert op.bitmap.shape[0] % band == 0
@@ -75,8 +77,36 @@ def test_every_line_fits_the_paper(name: str, columns: int, profile: str, mode: 
     assert program[-1] == Cut()
 
 
+def check_placed(line: TextLine, columns: int, hdpi: int, band: int) -> None:
+    """The images of a text line: equal whole passes, trimmed, on the paper, over blank text."""
+    heights = {placed.band.bitmap.shape[0] for placed in line.images}
+    assert len(heights) <= 1
+    for placed in line.images:
+        bitmap = placed.band.bitmap
+        assert bitmap.dtype == np.bool_ and bitmap.shape[0] % band == 0
+        assert not bitmap[0].any() and not bitmap[-1].any()  # blank above and below: nothing cut
+        assert bitmap[:, 0].any() and bitmap[:, -1].any()  # trimmed to the ink
+        assert 0 < line.baseline < bitmap.shape[0]
+        x = round(placed.column * hdpi / 10) + placed.band.left
+        assert 0 <= placed.column < columns and placed.band.left >= 0
+        assert x + bitmap.shape[1] <= columns * hdpi // 10
+        first, last = x * 10 // hdpi, (x + bitmap.shape[1] - 1) * 10 // hdpi
+        assert not line.text[first : last + 1].strip()  # the text is blank under the image
+
+
+def non_ascii_runs(row: Row) -> int:
+    """How many bitmaps a row needs: per cell, the stretches between ASCII letters that hold a
+    character the printer's font cannot print (spaces, digits and punctuation between two
+    Devanagari words stay in one bitmap; an English word ends it)."""
+    return sum(
+        any(not is_printable_ascii(ch) for ch in part)
+        for cell in row.cells
+        for part in re.split("[A-Za-z]+", cell.text)
+    )
+
+
 @pytest.mark.parametrize("columns", [80, 136])
-def test_hybrid_prints_ascii_rows_as_text_and_only_indic_rows_as_bitmaps(columns: int) -> None:
+def test_hybrid_prints_ascii_as_text_and_only_non_ascii_runs_as_bitmaps(columns: int) -> None:
     receipt = long_receipt()
     lines = layout_receipt(receipt, columns)
     program = render_receipt(receipt, columns=columns, hdpi=180, vdpi=180, band_dots=24)
@@ -89,11 +119,38 @@ def test_hybrid_prints_ascii_rows_as_text_and_only_indic_rows_as_bitmaps(columns
         elif line.is_ascii:
             assert op == TextLine(line.text(columns), bold=line.bold)
             kinds.add("text")
-        else:
+        elif any(any(c.isascii() and c.isalnum() for c in cell.text) for cell in line.cells):
+            assert isinstance(op, TextLine) and op.images and op.bold == line.bold
+            assert len(op.images) == non_ascii_runs(line)
+            kinds.add("mixed")
+        else:  # nothing the printer's font could print
             assert isinstance(op, ImageBand)
-            assert not all(is_printable_ascii(cell.text) for cell in line.cells)
             kinds.add("image")
-    assert kinds == {"text", "image"}
+    assert kinds == {"text", "mixed", "image"}
+
+
+def test_sample_rows_keep_ascii_native_and_draw_devanagari_and_rupee() -> None:
+    program = render_receipt(sample_receipt(NOW), columns=80, hdpi=180, vdpi=180, band_dots=24)
+    mixed = {op.text.split(":")[0].strip(): op for op in program if isinstance(op, TextLine) and op.images}
+    value = label_columns() + 3
+    amount = mixed["/ Amount"]
+    # "राशि / Amount : ₹1,847.50": the label's Hindi word at column 0, ₹ in the column right
+    # before the digits (money is right-aligned in 16 columns), everything else native text.
+    assert [placed.column for placed in amount.images] == [0, value + 16 - len("1,847.50") - 1]
+    assert amount.text.endswith(" 1,847.50") and amount.text.lstrip().startswith("/ Amount")
+    rupee = amount.images[1].band.bitmap
+    assert rupee.shape[1] <= 18  # one 1/10" column at 180 dpi
+    name = mixed["/ Consumer Name"]  # the name is all Devanagari: one bitmap at the value column
+    assert [placed.column for placed in name.images] == [0, value]
+    assert name.text.rstrip().endswith(":")
+    date = mixed["/ Date"]  # only the label's Hindi word is a bitmap; the date is text
+    assert len(date.images) == 1 and date.text.endswith("25-11-2026 14:32:05 IST")
+    department = mixed["/ Department"]  # "... निगम लि. (JVVNL)": the period stays with the word
+    assert department.text.endswith(" (JVVNL)") and "." not in department.text
+    total = mixed["/ Total"]
+    assert total.bold and total.text.endswith(" 1,857.50")
+    baselines = {op.baseline for op in mixed.values()}
+    assert baselines <= {27, 28, 29, 30}
 
 
 def test_raster_mode_has_no_native_text() -> None:
@@ -112,9 +169,11 @@ def test_hybrid_sends_fewer_dots_than_raster() -> None:
             band_dots=24,
             mode=mode,  # type: ignore[arg-type]
         )
-        return sum(op.bitmap.size for op in program if isinstance(op, ImageBand))
+        bands = [op for op in program if isinstance(op, ImageBand)]
+        bands += [placed.band for op in program if isinstance(op, TextLine) for placed in op.images]
+        return sum(band.bitmap.size for band in bands)
 
-    assert dots("hybrid") < dots("raster")
+    assert dots("hybrid") < dots("raster") / 4
 
 
 def test_fields_are_bilingual_and_values_share_one_column() -> None:

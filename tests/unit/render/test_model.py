@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from hubd.errors import InvalidArgument
 from hubd.render.layout import render_receipt
-from hubd.render.model import MAX_LEN, Receipt, format_rupees, format_when
+from hubd.render.model import MAX_LEN, Receipt, format_rupees, format_when, is_printable_ascii
 from hubd.render.program import ImageBand, TextLine
 from hubd.render.sample import IST, sample_receipt
 
@@ -252,9 +252,13 @@ def test_valid_receipts_always_render(receipt: Receipt, columns: int, profile: i
     program = render_receipt(receipt, columns=columns, hdpi=hdpi, vdpi=vdpi, band_dots=band)
     assert any(isinstance(op, ImageBand) for op in program)
     for op in program:
+        bands = [(op.left, op)] if isinstance(op, ImageBand) else []
         if isinstance(op, TextLine):
-            assert len(op.text) <= columns
-        if isinstance(op, ImageBand):
-            assert op.bitmap.shape[0] % band == 0
-            assert not op.bitmap[0].any() and not op.bitmap[-1].any()
-            assert op.left + op.bitmap.shape[1] <= columns * hdpi // 10
+            assert len(op.text) <= columns and is_printable_ascii(op.text)
+            bands += [(round(p.column * hdpi / 10) + p.band.left, p.band) for p in op.images]
+            assert len({p.band.bitmap.shape[0] for p in op.images}) <= 1
+            assert not op.images or 0 < op.baseline < op.images[0].band.bitmap.shape[0]
+        for x, image in bands:
+            assert image.bitmap.shape[0] % band == 0
+            assert not image.bitmap[0].any() and not image.bitmap[-1].any()
+            assert 0 <= x and x + image.bitmap.shape[1] <= columns * hdpi // 10

@@ -13,11 +13,11 @@ from PIL import Image, ImageDraw, ImageFont
 from hubd.errors import DeviceUnavailable
 from hubd.render import fonts, labels, shaping
 from hubd.render.fonts import Layout, find_font, font_set, load_font
-from hubd.render.layout import Cell, Row, render_receipt, render_row
-from hubd.render.program import ImageBand
+from hubd.render.layout import Cell, Row, render_mixed, render_receipt, render_row
+from hubd.render.program import ImageBand, TextLine
 from hubd.render.raster import Geometry
 from hubd.render.sample import sample_receipt
-from hubd.render.shaping import columns_needed, pixel_size, shape, split_runs, text_width
+from hubd.render.shaping import Piece, columns_needed, pieces, pixel_size, shape, split_runs, text_width
 
 PROFILES = {
     "9-pin": Geometry(120, 72, 8),
@@ -83,11 +83,26 @@ def test_vowel_sign_i_is_drawn_before_its_consonant() -> None:
         ("₹1,234.50", [("₹", True), ("1,234.50", False)]),
         ("नकद / Cash", [("नकद", True), (" / Cash", False)]),
         ("EM/2026 रसीद", [("EM/2026 ", False), ("रसीद", True)]),
+        ("निगम लि. (JVVNL)", [("निगम लि.", True), (" (JVVNL)", False)]),  # "." ends the word
+        ("नाम: Ram", [("नाम:", True), (" Ram", False)]),
+        ("₹5 ₹6", [("₹5 ₹", True), ("6", False)]),
         ("", []),
     ],
 )
 def test_split_runs_by_script(text: str, runs: list[tuple[str, bool]]) -> None:
     assert split_runs(text) == runs
+
+
+def test_pieces_on_the_grid() -> None:
+    word = columns_needed("₹5 रसीद")
+    assert pieces("Café ₹5 रसीद") == (
+        Piece("Caf", devanagari=False, native=True, columns=3),
+        Piece("é", devanagari=False, native=False, columns=1),  # not ASCII: drawn, one column
+        Piece(" ", devanagari=False, native=True, columns=1),
+        Piece("₹5 रसीद", devanagari=True, native=False, columns=word),
+    )
+    # A Devanagari run takes whole columns, so the ASCII after it starts on one.
+    assert columns_needed("रसीद रसीद") <= 2 * columns_needed("रसीद")
 
 
 def test_columns_needed() -> None:
@@ -136,6 +151,30 @@ def test_band_at_180_dpi_holds_every_dot_of_the_line(text: str) -> None:
     assert bitmap[:, 0].any() and bitmap[:, -1].any()  # trimmed to the ink, no blank columns
     # Every dot Pillow draws for the line on an unbounded canvas is in the band.
     assert np.array_equal(_cropped(bitmap), _reference_ink(text, pixel_size(180)))
+
+
+@pytest.mark.parametrize("text", [MATRAS, EXTREMES])
+def test_bitmap_beside_text_at_180_dpi_holds_every_dot_of_the_devanagari(text: str) -> None:
+    op = render_mixed(Row((Cell(f"{text} / Printer receipt", 0, 80),)), PROFILES["24-pin"], 80)
+    assert isinstance(op, TextLine) and len(op.images) == 1
+    assert op.text.strip() == "/ Printer receipt"
+    bitmap = op.images[0].band.bitmap
+    assert bitmap.shape[0] == 48  # two 24-dot passes: one would cut the matras or the ु
+    assert not bitmap[0].any() and not bitmap[-1].any()
+    assert np.array_equal(_cropped(bitmap), _reference_ink(text, pixel_size(180)))
+
+
+@pytest.mark.parametrize("profile", sorted(PROFILES))
+@pytest.mark.parametrize("bold", [False, True])
+def test_bitmaps_beside_text_share_the_devanagari_baseline(profile: str, bold: bool) -> None:
+    op = render_mixed(Row((Cell("नमन / Amount : ₹5 (Cash) कुल", 0, 80),), bold), PROFILES[profile], 80)
+    assert isinstance(op, TextLine) and op.text.strip() == "/ Amount :  5 (Cash)"  # ₹: a blank
+    assert {placed.band.bitmap.shape[0] for placed in op.images} == {op.images[0].band.bitmap.shape[0]}
+    # "नमन" and "₹" sit on the baseline and reach nothing below it: their ink ends on the row
+    # above the top edge of row ``baseline``; "कुल" has its ु below the baseline.
+    bottoms = [int(np.flatnonzero(placed.band.bitmap.any(axis=1))[-1]) for placed in op.images]
+    assert bottoms[:2] == [op.baseline - 1] * 2
+    assert bottoms[2] > op.baseline
 
 
 def test_a_line_with_matras_takes_two_24_dot_passes_at_180_dpi() -> None:

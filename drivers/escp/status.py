@@ -1,0 +1,120 @@
+"""What an ESC/P printer's out-of-band channels say, as a ``PrinterStatus``.
+
+ESC/P itself is one-way (protocols.md §1.3): paper-out and off-line come from the port status
+byte (USB printer class GET_PORT_STATUS / Linux usblp ``LPGETSTATUS``: bit5 PaperEmpty, bit4
+Select, bit3 NotError), from a print server's SNMP agent (HOST-RESOURCES-MIB, RFC 2790:
+hrDeviceStatus, hrPrinterStatus, hrPrinterDetectedErrorState) or from a spooler's queue state.
+A link with none of these gives ``unknown`` with the reason, never OK.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from drivers.escp.protocol import decode_port_status
+from drivers.snmp import protocol as snmp
+from hubd.device import DeviceState, StatusSource
+from hubd.printer import PAPER_OUT, PRINTER_OFFLINE, Paper, PrinterStatus
+
+NO_STATUS_CHANNEL = "NO_STATUS_CHANNEL"
+PRINTER_ERROR = "PRINTER_ERROR"
+STATUS_UNKNOWN = "STATUS_UNKNOWN"
+
+# hrPrinterDetectedErrorState conditions that stop printing, with what to tell a person.
+_STOPPERS = {
+    "jammed": "paper jam",
+    "doorOpen": "cover open",
+    "noToner": "ribbon or toner empty",
+    "markerSupplyMissing": "ribbon or toner missing",
+    "inputTrayMissing": "paper tray missing",
+    "outputFull": "output full",
+}
+
+
+def unknown(reason: str, detail: str, source: StatusSource = StatusSource.INFERRED) -> PrinterStatus:
+    """A status that admits the printer cannot be observed: paper, online, error all unknown."""
+    return PrinterStatus(
+        state=DeviceState.UNKNOWN, reason=reason, detail=detail, paper=Paper.UNKNOWN, source=source
+    )
+
+
+def printer_status_from_port_byte(byte: int) -> PrinterStatus:
+    """The usblp verdict on a port status byte: 0x18 ok, 0x30 paper out, 0x08 off line.
+
+    As in Linux usblp, later tests override earlier ones: not-error, then paper-empty, then
+    not-selected. Paper-empty also drops NotError on real printers, so ``error`` is set only
+    for a fault that is neither paper nor off-line.
+    """
+    port = decode_port_status(byte)
+    condition = port.condition
+    detail = f"port status 0x{port.raw:02x}"
+    reason = {"ok": "", "paper_out": PAPER_OUT, "offline": PRINTER_OFFLINE}.get(condition, PRINTER_ERROR)
+    if condition != "ok":
+        detail += {
+            "paper_out": ": paper empty",
+            "offline": ": printer off line (not selected)",
+            "error": ": printer reports a fault",
+        }[condition]
+    return PrinterStatus(
+        state=DeviceState.AVAILABLE if condition == "ok" else DeviceState.UNAVAILABLE,
+        reason=reason,
+        detail=detail,
+        paper=Paper.OUT if port.paper_empty else Paper.OK,
+        online=port.selected,
+        error=not port.error_free and not port.paper_empty and port.selected,
+        source=StatusSource.DEVICE,
+    )
+
+
+def printer_status_from_snmp(values: Mapping[str, snmp.SnmpValue]) -> PrinterStatus:
+    """Status from hrDeviceStatus / hrPrinterStatus / hrPrinterDetectedErrorState values.
+
+    Missing objects make the matching fields unknown; an agent that answers none of the three
+    gives ``unknown``. ``down`` with no condition bit set is still an error (some agents leave
+    the bits clear and only drop hrDeviceStatus).
+    """
+    device = values.get(snmp.HR_DEVICE_STATUS)
+    printer = values.get(snmp.HR_PRINTER_STATUS)
+    bits = values.get(snmp.HR_PRINTER_DETECTED_ERROR_STATE)
+    device = device if isinstance(device, int) else None
+    printer = printer if isinstance(printer, int) else None
+    if device is None and printer is None and not isinstance(bits, bytes):
+        return unknown(STATUS_UNKNOWN, "the SNMP agent has no printer objects", StatusSource.DEVICE)
+    flags = snmp.error_state_flags(bits) if isinstance(bits, bytes) else frozenset()
+    words = []
+    if device is not None:
+        words.append(f"device {snmp.DEVICE_STATUS.get(device, device)}")
+    if printer is not None:
+        words.append(f"printer {snmp.PRINTER_STATUS.get(printer, printer)}")
+    if flags:
+        words.append(", ".join(sorted(flags)))
+    detail = "SNMP: " + "; ".join(words)
+    if not isinstance(bits, bytes):
+        paper = Paper.UNKNOWN
+    elif "noPaper" in flags:
+        paper = Paper.OUT
+    elif "lowPaper" in flags:
+        paper = Paper.LOW
+    else:
+        paper = Paper.OK
+    stoppers = [text for flag, text in _STOPPERS.items() if flag in flags]
+    down = device == 5
+    error = bool(stoppers) or (down and paper is not Paper.OUT and "offline" not in flags)
+    online: bool | None = False if "offline" in flags else (True if isinstance(bits, bytes) else None)
+    if paper is Paper.OUT:
+        state, reason = DeviceState.UNAVAILABLE, PAPER_OUT
+    elif online is False:
+        state, reason = DeviceState.UNAVAILABLE, PRINTER_OFFLINE
+    elif error:
+        state, reason = DeviceState.UNAVAILABLE, PRINTER_ERROR
+        if stoppers:
+            detail += f" ({', '.join(stoppers)})"
+    elif device == 1 or (device is None and printer in (None, 1, 2)):
+        state, reason = DeviceState.UNKNOWN, STATUS_UNKNOWN
+    else:
+        state, reason = DeviceState.AVAILABLE, ""
+    return PrinterStatus(
+        state=state, reason=reason, detail=detail, paper=paper, online=online,
+        error=error if (device is not None or isinstance(bits, bytes)) else None,
+        source=StatusSource.DEVICE,
+    )

@@ -1,0 +1,24 @@
+"""ESC/POS thermal receipt printers (Epson TM class and clones) through python-escpos 3.1 links.
+
+``protocol`` is the sans-IO codec (command builders, raster packing, ``DLE EOT`` status),
+``encode`` turns a ``hubd.render.program.PrintProgram`` into one job, and ``driver`` is the
+device class over tcp:// (port 9100), serial://, usb://VID:PID or file:///dev/usb/lpN.
+"""
+
+from __future__ import annotations
+
+from drivers.escpos.driver import EscposPrinter
+from hubd.device import DeviceClass, DriverInfo
+
+__all__ = ["DRIVER", "EscposPrinter"]
+
+DRIVER = DriverInfo(
+    name="escpos",
+    device_class=DeviceClass.RECEIPT_PRINTER,
+    factory=EscposPrinter,
+    schemes=frozenset({"tcp", "serial", "usb", "file"}),
+    default_url="tcp://127.0.0.1:9100",
+    description="ESC/POS thermal receipt printer (80 mm, 203 dpi; status by DLE EOT)",
+    exclusive=True,
+    simulator="escpos_printer",
+)

@@ -1,0 +1,273 @@
+"""Epson ESC/POS for thermal receipt printers: command builders, raster packing, real-time status.
+
+Wire reference: protocols.md §2 (python-escpos 3.1 command constants and profiles) and §2.1
+(``DLE EOT n`` real-time status, from Epson's ESC/POS reference as cited by the Rust ``escpos``
+crate). Commands used here, all in standard mode:
+
+    ESC @            1B 40                 initialize (buffer cleared, modes reset)
+    ESC t n          1B 74 n               select character code table (0 = PC437)
+    ESC E n          1B 45 n               emphasized (bold) on (n = 1) / off (n = 0)
+    ESC M n          1B 4D n               font A (12 x 24 dots) / font B (9 x 17 dots)
+    GS ! n           1D 21 n               character size: bits 4-6 width - 1, bits 0-2 height - 1
+    LF               0A                    print the line buffer and feed one line
+    ESC d n          1B 64 n               print and feed n lines
+    GS V 1           1D 56 01              partial cut
+    GS v 0 m xL xH yL yH d1..dk            raster bit image: x = bytes per row, y = rows,
+                     1D 76 30 ...          k = x * y; each byte is 8 dots, MSB = leftmost dot,
+                                           rows top to bottom; m = 0 normal density
+    DLE EOT n        10 04 n               real-time status, n = 1..4; the printer answers one byte
+
+Framing: ESC/POS is a byte stream; printable bytes go to the line buffer, a command starts with
+ESC, GS, FS or DLE and has a parameter count fixed by its command byte (GS v 0 is followed by
+x * y data bytes). Only ``DLE EOT`` (and a few other real-time commands) make the printer send
+anything: one status byte per request, always matching the bit pattern ``0xx1xx10`` (bit 0 = 0,
+bit 1 = 1, bit 4 = 1, bit 7 = 0). Anything else in reply to ``DLE EOT`` is not a status.
+
+``printer_status`` combines the replies into a ``hubd.printer.PrinterStatus``.
+
+Sans-IO: bytes out, values in. No sockets, no asyncio, no logging.
+"""
+
+from __future__ import annotations
+
+import enum
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from hubd.device import DeviceState, StatusSource
+from hubd.errors import InvalidArgument, ProtocolError
+from hubd.printer import Paper, PrinterStatus
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+ESC = b"\x1b"
+GS = b"\x1d"
+DLE = b"\x10"
+LF = b"\n"
+EOT = b"\x04"
+
+STATUS_PRINTER = 1
+STATUS_OFFLINE_CAUSE = 2
+STATUS_ERROR_CAUSE = 3
+STATUS_PAPER = 4
+STATUS_FIXED_MASK = 0x93
+"""Bits 0, 1, 4 and 7 of every real-time status byte ..."""
+STATUS_FIXED_VALUE = 0x12
+"""... which must read 0, 1, 1 and 0."""
+MAX_RASTER_ROWS = 960
+"""Rows per ``GS v 0`` command the encoder sends (python-escpos' ``fragment_height``)."""
+
+
+def _byte(field: str, n: int, lo: int = 0, hi: int = 255) -> int:
+    if isinstance(n, bool) or not isinstance(n, int) or not lo <= n <= hi:
+        raise InvalidArgument(field, f"{n!r} is outside {lo}..{hi}")
+    return n
+
+
+def status_request(n: int) -> bytes:
+    """``DLE EOT n`` (``10 04 n``): ask for real-time status n (1 printer .. 4 paper sensor)."""
+    return DLE + EOT + bytes([_byte("n", n, 1, 4)])
+
+
+def init() -> bytes:
+    """``ESC @``: clear the buffer and reset every mode."""
+    return ESC + b"@"
+
+
+def select_code_page(n: int) -> bytes:
+    """``ESC t n``: character code table n (0 = PC437 on Epson and most clones)."""
+    return ESC + b"t" + bytes([_byte("code_page", n)])
+
+
+def bold(on: bool) -> bytes:
+    """``ESC E n``: emphasized on (1) or off (0)."""
+    return ESC + b"E" + (b"\x01" if on else b"\x00")
+
+
+def font_b(on: bool) -> bytes:
+    """``ESC M n``: font B (9 x 17, condensed) when on, else font A (12 x 24)."""
+    return ESC + b"M" + (b"\x01" if on else b"\x00")
+
+
+def char_size(width: int = 1, height: int = 1) -> bytes:
+    """``GS ! n``: character width and height multipliers 1..8 (n = (w-1) << 4 | (h-1))."""
+    w, h = _byte("width", width, 1, 8), _byte("height", height, 1, 8)
+    return GS + b"!" + bytes([(w - 1) << 4 | (h - 1)])
+
+
+def feed_lines(n: int) -> bytes:
+    """``ESC d n``: print the buffer and feed n lines (0..255)."""
+    return ESC + b"d" + bytes([_byte("lines", n)])
+
+
+def partial_cut() -> bytes:
+    """``GS V 1``: partial cut (one point left uncut) at the current position."""
+    return GS + b"V\x01"
+
+
+def pack_raster(bitmap: npt.NDArray[np.bool_], left: int = 0) -> tuple[int, bytes]:
+    """Pack rows of dots (True = ink), shifted ``left`` dots right, into raster bytes.
+
+    Returns (bytes per row, data): each row is padded with blank dots to a multiple of 8 and
+    packed MSB first (bit 7 = leftmost dot), rows top to bottom, in one vectorized numpy call.
+    """
+    import numpy as np
+
+    bits = np.asarray(bitmap, dtype=bool)
+    if bits.ndim != 2:
+        raise InvalidArgument("bitmap", f"needs 2 dimensions, got {bits.ndim}")
+    if isinstance(left, bool) or not isinstance(left, int) or left < 0:
+        raise InvalidArgument("left", f"{left!r} is negative or not an integer")
+    rows, cols = bits.shape
+    width_bytes = -(-(left + cols) // 8)
+    padded = np.zeros((rows, width_bytes * 8), dtype=bool)
+    padded[:, left : left + cols] = bits
+    return width_bytes, np.packbits(padded, axis=1, bitorder="big").tobytes()
+
+
+def raster_image(width_bytes: int, data: bytes, mode: int = 0) -> bytes:
+    """``GS v 0 m xL xH yL yH d1..dk``: one raster image of ``len(data) // width_bytes`` rows."""
+    _byte("mode", mode, 0, 3)
+    x = _byte("width_bytes", width_bytes, 1, 0xFFFF)
+    if not data or len(data) % x:
+        raise InvalidArgument("data", f"{len(data)} bytes is not a whole number of {x}-byte rows")
+    y = _byte("rows", len(data) // x, 1, 0xFFFF)
+    return GS + b"v0" + bytes([mode, x & 0xFF, x >> 8, y & 0xFF, y >> 8]) + bytes(data)
+
+
+def sanitize_text(text: str, encoding: str = "cp437") -> bytes:
+    """Printable bytes only: control characters dropped, unencodable characters (₹, Hindi) as ``?``.
+
+    C0 (U+0000-U+001F: ESC, GS, FS, DLE, LF...), DEL, C1 and format characters are removed so a
+    consumer's name cannot inject commands (a ``DLE EOT`` in a name would even make the printer
+    answer). Encoded bytes below 0x20 or equal to 0x7F are replaced by ``?``; 0x80-0xFF are
+    glyphs in every ESC/POS code page and are kept.
+    """
+    out = bytearray()
+    for ch in text:
+        if ord(ch) < 0x20 or unicodedata.category(ch) in ("Cc", "Cf", "Cs"):
+            continue
+        try:
+            encoded = ch.encode(encoding)
+        except UnicodeEncodeError:
+            encoded = b"?"
+        out += bytes(0x3F if b < 0x20 or b == 0x7F else b for b in encoded)
+    return bytes(out)
+
+
+class PaperLevel(enum.Enum):
+    """The roll-paper sensors' verdict."""
+
+    OK = "ok"
+    NEAR_END = "near_end"
+    OUT = "out"
+
+
+@dataclass(frozen=True)
+class PrinterState:
+    """``DLE EOT 1``: b2 drawer pin 3 high, b3 offline, b5 waiting for recovery, b6 feed button."""
+
+    raw: int
+    drawer_high: bool
+    offline: bool
+    waiting_recovery: bool
+    feed_button: bool
+
+
+@dataclass(frozen=True)
+class OfflineCause:
+    """``DLE EOT 2``: b2 cover open, b3 feeding by button, b5 stopped by paper end, b6 error."""
+
+    raw: int
+    cover_open: bool
+    feeding_by_button: bool
+    paper_end_stop: bool
+    error: bool
+
+
+@dataclass(frozen=True)
+class ErrorCause:
+    """``DLE EOT 3``: b2 recoverable, b3 autocutter, b5 unrecoverable, b6 auto-recoverable error."""
+
+    raw: int
+    recoverable: bool
+    autocutter: bool
+    unrecoverable: bool
+    auto_recoverable: bool
+
+
+@dataclass(frozen=True)
+class PaperSensor:
+    """``DLE EOT 4``: b2+b3 paper near end, b5+b6 paper end.
+
+    Either bit of a pair counts (Epson defines only 00 and 11; a half-set pair is taken as the
+    worse reading, never as paper OK).
+    """
+
+    raw: int
+    near_end: bool
+    out: bool
+
+    @property
+    def level(self) -> PaperLevel:
+        """OUT over NEAR_END over OK."""
+        if self.out:
+            return PaperLevel.OUT
+        return PaperLevel.NEAR_END if self.near_end else PaperLevel.OK
+
+
+Status = PrinterState | OfflineCause | ErrorCause | PaperSensor
+
+
+def parse_status(n: int, reply: bytes | int) -> Status:
+    """Decode the reply to ``DLE EOT n``: exactly one byte matching ``0xx1xx10``, else ProtocolError."""
+    if n not in (STATUS_PRINTER, STATUS_OFFLINE_CAUSE, STATUS_ERROR_CAUSE, STATUS_PAPER):
+        raise ProtocolError(f"DLE EOT {n!r}: no such status (1..4)")
+    if isinstance(reply, bytes | bytearray):
+        if len(reply) != 1:
+            raise ProtocolError(f"DLE EOT {n}: expected 1 status byte, got {len(reply)}")
+        value = reply[0]
+    elif isinstance(reply, int) and not isinstance(reply, bool) and 0 <= reply <= 0xFF:
+        value = reply
+    else:
+        raise ProtocolError(f"DLE EOT {n}: {reply!r} is not a byte")
+    if value & STATUS_FIXED_MASK != STATUS_FIXED_VALUE:
+        raise ProtocolError(f"DLE EOT {n}: 0x{value:02x} does not match the pattern 0xx1xx10")
+    b2, b3, b5, b6 = (bool(value & bit) for bit in (0x04, 0x08, 0x20, 0x40))
+    if n == STATUS_PRINTER:
+        return PrinterState(value, b2, b3, b5, b6)
+    if n == STATUS_OFFLINE_CAUSE:
+        return OfflineCause(value, b2, b3, b5, b6)
+    if n == STATUS_ERROR_CAUSE:
+        return ErrorCause(value, b2, b3, b5, b6)
+    return PaperSensor(value, near_end=b2 or b3, out=b5 or b6)
+
+
+def printer_status(got: Mapping[int, Status]) -> PrinterStatus:
+    """One PrinterStatus from the DLE EOT replies (1 and 4 always; 2 and 3 when asked)."""
+    state, cause, error, sensor = (got.get(n) for n in (1, 2, 3, 4))
+    if not (isinstance(state, PrinterState) and isinstance(sensor, PaperSensor)):
+        raise ProtocolError("a status needs the replies to DLE EOT 1 and DLE EOT 4")
+    cause = cause if isinstance(cause, OfflineCause) else None
+    paper = {PaperLevel.OK: Paper.OK, PaperLevel.NEAR_END: Paper.LOW,
+             PaperLevel.OUT: Paper.OUT}[sensor.level]
+    if cause is not None and cause.paper_end_stop:
+        paper = Paper.OUT
+    failed = bool(cause and cause.error)
+    cover = bool(cause and cause.cover_open)
+    details = [text for flag, text in (
+        (paper is Paper.LOW, "paper near end"), (paper is Paper.OUT, "paper out"),
+        (cover, "cover open"), (state.offline, "off line"),
+        (isinstance(error, ErrorCause) and error.autocutter, "autocutter error"),
+        (failed, "printer error"),
+    ) if flag]
+    ok = not state.offline and paper is not Paper.OUT and not failed
+    reason = "" if ok else ("PAPER_OUT" if paper is Paper.OUT else "COVER_OPEN" if cover
+                            else "PRINTER_ERROR" if failed else "PRINTER_OFFLINE")
+    return PrinterStatus(DeviceState.AVAILABLE if ok else DeviceState.UNAVAILABLE, reason,
+                         ", ".join(details), paper=paper, online=not state.offline, error=failed,
+                         source=StatusSource.DEVICE)

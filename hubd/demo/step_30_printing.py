@@ -1,0 +1,49 @@
+"""Demo step: print a receipt on the dot-matrix printer and show where its page image is."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hubd.demo.session import Session
+
+TITLE = "Printing: a text receipt and a bilingual e-Mitra receipt on the dot-matrix printer"
+
+TEXT = """E-MITRA KIOSK 0142, JAIPUR
+Receipt 2026-000417
+Service   Electricity bill (JVVNL)
+Consumer  K.N. 210412345678
+Amount    Rs 1,250.00
+Fee       Rs 10.00
+उपभोक्ता: सुनीता शर्मा
+Thank you / धन्यवाद
+"""
+
+
+def _page_of(session: Session, job_id: str) -> str:
+    out = Path(session.simulator("receipt")["output"])
+    index = json.loads((out / "index.json").read_text())
+    files = index["ids"][job_id]["files"]
+    return ", ".join(str(out / f) for f in files if f.endswith(".png"))
+
+
+def run(session: Session) -> None:
+    """Print a text receipt and a sample receipt, then list jobs and the printer's status."""
+    text = session.out / "receipt.txt"
+    text.write_text(TEXT, encoding="utf-8")
+    session.hubctl("printer")
+    for args in (("print", "text", str(text)), ("print", "receipt", "--sample")):
+        out = session.hubctl(*args, "--wait", "--json", show=False)
+        job = json.loads(out)
+        session.say(f"$ hubctl {' '.join(args)} --wait")
+        session.say(f"job {job['job_id']}: {job['state']}")
+        session.wait_for(lambda j=job: _has_page(session, j["job_id"]), 20, "the printed page")
+        session.say(f"printed page: {_page_of(session, job['job_id'])}")
+    session.hubctl("jobs")
+
+
+def _has_page(session: Session, job_id: str) -> bool:
+    try:
+        return bool(_page_of(session, job_id))
+    except (OSError, KeyError, ValueError):
+        return False

@@ -1,0 +1,187 @@
+"""One worker per printer: take the oldest job, print it, record the outcome — and lose nothing.
+
+The job is claimed (committed ``printing``) before the first byte leaves. If the printer stops
+taking bytes (paper out, offline) the job stays ``printing`` with the reason shown and the rest of
+its bytes stay queued on the open link, so loading paper finishes it without sending anything
+twice. If the link drops mid-job the job goes back to the queue marked duplicate (part of it may
+be on paper already) and is reprinted with the banner when the printer is back. A job that cannot
+start because the printer said it cannot print waits queued with that reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from hubd.clock import Clock
+from hubd.crash import crash_point
+from hubd.documents import build_program
+from hubd.errors import DeviceUnavailable, HubError, TransportError, TransportTimeout
+from hubd.jobs import JobQueue
+from hubd.jobstore import Job
+from hubd.printer import PrinterDevice, PrinterStatus
+from hubd.supervisor import Supervisor
+
+log = logging.getLogger(__name__)
+
+CHUNK = 512
+STALL_TIMEOUT = 2.0
+RETRY_MIN, RETRY_MAX = 0.5, 10.0
+# Failures that mean no byte of the job can have reached the printer (no banner needed on retry).
+NEVER_CONNECTED = frozenset(
+    {"CONNECTION_REFUSED", "NO_SUCH_DEVICE", "PERMISSION_DENIED", "HOST_UNREACHABLE", "DEVICE_BUSY",
+     "QUEUE_NOT_ACCEPTING"}
+)
+
+
+class PrintWorker:
+    """Prints one printer's queue in order."""
+
+    def __init__(self, queue: JobQueue, sup: Supervisor, clock: Clock) -> None:
+        assert isinstance(sup.device, PrinterDevice)
+        self.queue = queue
+        self.sup = sup
+        self.device: PrinterDevice = sup.device
+        self.clock = clock
+        self.wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._retry = RETRY_MIN
+        self._accepted = 0
+
+    def start(self) -> None:
+        """Run in the background."""
+        self._task = asyncio.create_task(self.run(), name=f"print-worker:{self.sup.id}")
+
+    async def stop(self) -> None:
+        """Stop (a job being printed stays ``printing`` and is recovered at the next start)."""
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    async def run(self) -> None:
+        """Forever: print the next job, or wait for one (or for the printer to come back)."""
+        while True:
+            blocked = self._blocked()
+            if blocked is not None:
+                self.queue.mark_printer_waiting(self.sup.id, blocked.why_blocked, blocked.detail)
+                await self._idle(RETRY_MAX)
+                continue
+            job = self.queue.claim_next(self.sup.id)
+            if job is None:
+                await self._idle(RETRY_MAX)
+                continue
+            if await self.print(job):
+                self._retry = RETRY_MIN
+            else:
+                await self._idle(self._retry)
+                self._retry = min(RETRY_MAX, self._retry * 2)
+
+    def _blocked(self) -> PrinterStatus | None:
+        """The last observed status if it says the printer cannot print now."""
+        reading = self.sup.reading
+        if isinstance(reading, PrinterStatus) and reading.blocks_printing:
+            return reading
+        return None
+
+    async def _idle(self, seconds: float) -> None:
+        """Until a job is submitted, the printer's status changes, or ``seconds`` pass."""
+        waits = [
+            asyncio.ensure_future(self.wake.wait()),
+            asyncio.ensure_future(self.sup.wait_changed()),
+            asyncio.ensure_future(self.clock.sleep(seconds)),
+        ]
+        try:
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for w in waits:
+                w.cancel()
+        self.wake.clear()
+
+    async def print(self, job: Job) -> bool:
+        """Print one claimed job; True when it is done."""
+        try:
+            data = await asyncio.to_thread(self._encode, job)
+        except HubError as err:
+            self.queue.mark_failed(job.job_id, err.reason, err.message)
+            return True
+        try:
+            await self._send(job, data)
+            await self.device.end_job()
+        except DeviceUnavailable as err:  # the link dropped or refused; TransportError included
+            await self.device.close()
+            partial = self._accepted > 0 or err.reason not in NEVER_CONNECTED
+            self.queue.mark_waiting(job.job_id, err.reason, str(err), partial=partial)
+            return False
+        await self._until_printable(job)
+        crash_point("after_send_before_done")
+        self.queue.mark_done(job.job_id)
+        return True
+
+    def _encode(self, job: Job) -> bytes:
+        return self.device.encode(build_program(job, self.device.geometry()))
+
+    async def _send(self, job: Job, data: bytes) -> None:
+        """Send in chunks; ride out stalls while the job's deadline allows."""
+        self._accepted = 0
+        for offset in range(0, len(data), CHUNK):
+            if offset == CHUNK:
+                crash_point("mid_send")
+            try:
+                await self.device.send(data[offset : offset + CHUNK], STALL_TIMEOUT)
+            except TransportTimeout:
+                self._accepted += 1
+                await self._ride_out_stall(job)
+            else:
+                self._accepted += 1
+        with contextlib.suppress(TransportTimeout):
+            await self.device.flush(STALL_TIMEOUT)
+            return
+        await self._ride_out_stall(job)
+
+    async def _ride_out_stall(self, job: Job) -> None:
+        """The printer stopped taking bytes: show why, keep the rest queued, resume when it moves."""
+        while True:
+            reason, detail = await self._why_stalled()
+            self.queue.mark_stalled(job.job_id, reason, detail)
+            if job.deadline is not None and self.clock.now() >= job.deadline:
+                raise TransportError(f"gave up: {detail}", reason="DEADLINE_EXCEEDED")
+            try:
+                await self.device.flush(STALL_TIMEOUT)
+            except TransportTimeout:
+                continue
+            self.queue.mark_stalled(job.job_id, "")
+            return
+
+    async def _until_printable(self, job: Job) -> None:
+        """After the last byte: a printer that says it cannot print still holds part of the job
+        in its buffer, so the job stays ``printing`` with that reason until the printer recovers."""
+        stalled = False
+        while True:
+            try:
+                status = await self._read_status()
+            except (HubError, TimeoutError):
+                status = None
+            if status is None or not status.blocks_printing:
+                break
+            stalled = True
+            self.queue.mark_stalled(job.job_id, status.why_blocked, status.detail or "printer holds the rest")
+            await self._idle(1.0)
+        if stalled:
+            self.queue.mark_stalled(job.job_id, "")
+
+    async def _read_status(self) -> PrinterStatus:
+        """Ask the printer now; what it says is also the device's latest observed status."""
+        status = await asyncio.wait_for(self.device.read_status(), STALL_TIMEOUT)
+        self.sup.observe(status)
+        return status
+
+    async def _why_stalled(self) -> tuple[str, str]:
+        """Ask the printer (if it can tell) why it is not taking bytes."""
+        try:
+            status = await self._read_status()
+        except (HubError, TimeoutError):
+            status = None
+        if status is not None and status.blocks_printing:
+            return status.why_blocked, status.detail or "the printer reports it cannot print"
+        return "PRINTER_NOT_ACCEPTING", "the printer stopped taking data (paper? cover? offline?)"

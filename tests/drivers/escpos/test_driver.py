@@ -1,0 +1,340 @@
+"""ESC/POS encoder (exact bytes written by hand) and the driver against the real simulator."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from drivers.escpos import DRIVER, EscposPrinter
+from drivers.escpos.encode import EscposProfile, encode_program, load_profile
+from hubd.device import DeviceState, StatusSource
+from hubd.errors import InvalidArgument, TransportError, TransportTimeout
+from hubd.printer import Paper
+from hubd.render.program import Cut, Feed, ImageBand, Placed, TextLine
+from simulators.escpos_printer import EscposPrinterSim
+
+INIT = b"\x1b\x40\x1b\x74\x00"  # ESC @, ESC t 0 (PC437)
+CUT = b"\x1b\x64\x04\x1d\x56\x01"  # ESC d 4, GS V 1 (partial cut)
+PROFILE = EscposProfile()
+
+
+def raster_rows(data: bytes) -> np.ndarray:
+    """Decode the GS v 0 images in ``data`` (written from the command layout, not the encoder)."""
+    rows: list[np.ndarray] = []
+    i = data.find(b"\x1d\x76\x30")
+    while i >= 0:
+        x, y = data[i + 4] | data[i + 5] << 8, data[i + 6] | data[i + 7] << 8
+        body = np.frombuffer(data[i + 8 : i + 8 + x * y], dtype=np.uint8).reshape(y, x)
+        rows += list(np.unpackbits(body, axis=1).astype(bool))
+        i = data.find(b"\x1d\x76\x30", i + 8 + x * y)
+    width = max(len(r) for r in rows)
+    return np.array([np.pad(r, (0, width - len(r))) for r in rows])
+
+
+def test_text_feed_cut_bytes() -> None:
+    program = [TextLine("Hi", bold=True), TextLine("Wide", double_width=True),
+               TextLine("small", condensed=True), Feed(2), Cut()]
+    assert encode_program(program, PROFILE) == (
+        INIT
+        + b"\x1b\x45\x01Hi\x1b\x45\x00\x0a"
+        + b"\x1d\x21\x10Wide\x1d\x21\x00\x0a"
+        + b"\x1b\x4d\x01small\x1b\x4d\x00\x0a"
+        + b"\x1b\x64\x02"
+        + CUT
+    )
+
+
+def test_text_is_sanitized() -> None:
+    assert encode_program([TextLine("A\x1d\x56\x00B ₹5")], PROFILE) == INIT + b"AVB ?5\x0a"
+
+
+def test_image_band_as_raster_with_left_offset() -> None:
+    band = ImageBand(np.ones((2, 3), dtype=bool), left=8)
+    # 8 blank dots then 3 inked: 2 bytes a row, 00 e0.
+    assert encode_program([band], PROFILE) == INIT + b"\x1d\x76\x30\x00\x02\x00\x02\x00\x00\xe0\x00\xe0"
+
+
+def test_blank_columns_after_the_ink_are_dropped() -> None:
+    bitmap = np.zeros((1, 40), dtype=bool)
+    bitmap[0, 0] = True
+    assert encode_program([ImageBand(bitmap)], PROFILE) == INIT + b"\x1d\x76\x30\x00\x01\x00\x01\x00\x80"
+    blank = np.zeros((3, 40), dtype=bool)  # still feeds its height
+    three_blank_rows = b"\x1d\x76\x30\x00\x01\x00\x03\x00\x00\x00\x00"
+    assert encode_program([ImageBand(blank)], PROFILE) == INIT + three_blank_rows
+
+
+def test_tall_band_is_split_into_960_row_images() -> None:
+    out = encode_program([ImageBand(np.ones((1000, 8), dtype=bool))], PROFILE)
+    first = b"\x1d\x76\x30\x00\x01\x00\xc0\x03" + b"\xff" * 960  # 960 = 0x3c0
+    second = b"\x1d\x76\x30\x00\x01\x00\x28\x00" + b"\xff" * 40
+    assert out == INIT + first + second
+
+
+def test_feed_over_255_lines_and_a_printer_without_cutter() -> None:
+    assert encode_program([Feed(300)], PROFILE) == INIT + b"\x1b\x64\xff\x1b\x64\x2d"
+    simple = load_profile("simple")
+    assert not simple.can_cut
+    assert encode_program([Cut()], simple) == INIT + b"\x1b\x64\x04"
+
+
+@pytest.mark.parametrize(
+    ("op", "field"),
+    [
+        (ImageBand(np.ones((2, 577), dtype=bool)), "program[0].bitmap"),
+        (ImageBand(np.ones((2, 10), dtype=bool), left=570), "program[0].bitmap"),
+        (ImageBand(np.ones((2, 10), dtype=bool), left=-1), "program[0].left"),
+        (ImageBand(np.ones(10, dtype=bool)), "program[0].bitmap"),
+        (Feed(-1), "program[0].lines"),
+    ],
+)
+def test_bad_ops_are_invalid_argument(op: object, field: str) -> None:
+    with pytest.raises(InvalidArgument) as info:
+        encode_program([op], PROFILE)  # type: ignore[list-item]
+    assert info.value.field == field
+
+
+def test_profiles_from_python_escpos() -> None:
+    default = load_profile()
+    assert (default.width_dots, default.dpi, default.columns, default.code_page) == (576, 203, 48, 0)
+    t88v = load_profile("TM-T88V")  # the capability database: 512 dots at 180 dpi
+    assert (t88v.width_dots, t88v.dpi, t88v.columns) == (512, 180, 42)
+    assert load_profile("TM-T88V", width_dots=576).width_dots == 576
+    with pytest.raises(InvalidArgument):
+        load_profile("no-such-printer")
+
+
+def test_mixed_line_is_one_raster_with_text_and_images_on_one_baseline() -> None:
+    hindi = np.zeros((48, 20), dtype=bool)
+    hindi[10:30, 2:18] = True  # the "glyph": rows 10..29
+    line = TextLine("AB          XY", images=(Placed(4, ImageBand(hindi, left=3)),), baseline=28)
+    out = encode_program([line], PROFILE)
+    assert out.startswith(INIT + b"\x1d\x76\x30") and b"AB" not in out  # text drawn, not sent
+    dots = raster_rows(out[len(INIT) :])
+    top = dots.shape[0] - 48 if dots.shape[0] > 48 else 0
+    assert dots.shape[0] >= 48
+    # The image: column 4 = 48 dots, + left 3 -> dots 51..70; its ink at 53..68, rows 10..29.
+    assert dots[top + 10 : top + 30, 53:69].all()
+    assert not dots[:, 40:50].any() and not dots[:, 72:144].any()
+    # "AB" in columns 0-1 (dots 0..23) and "XY" in columns 12-13 (dots 144..167), above the baseline.
+    for lo, hi in ((0, 24), (144, 168)):
+        assert dots[top + 12 : top + 28, lo:hi].sum() > 40
+        assert not dots[top + 31 :, lo:hi].any()  # no descenders in A, B, X, Y
+    with pytest.raises(InvalidArgument):
+        encode_program([TextLine("x", condensed=True, images=line.images, baseline=28)], PROFILE)
+    with pytest.raises(InvalidArgument):
+        encode_program([TextLine("x", images=(Placed(47, ImageBand(hindi)),), baseline=0)], PROFILE)
+
+
+def test_geometry_keeps_a_10_cpi_grid_of_font_a_cells() -> None:
+    printer = EscposPrinter("p", "tcp://127.0.0.1:9100")
+    g = printer.geometry()
+    assert (g.columns, g.width_dots, g.hdpi, g.vdpi) == (48, 576, 120, 120)
+    assert DRIVER.name == "escpos" and DRIVER.schemes == frozenset({"tcp", "serial", "usb", "file"})
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["tcp://", "tcp://host:99999", "serial://relative", "serial:///dev/x?parity=X",
+     "serial:///dev/x?baudrate=fast", "usb://zz:01", "usb://04b8", "ftp://x", "file://relative"],
+)
+def test_bad_urls(url: str) -> None:
+    with pytest.raises(InvalidArgument):
+        EscposPrinter("p", url)
+
+
+def test_bad_options() -> None:
+    with pytest.raises(InvalidArgument):
+        EscposPrinter("p", "tcp://127.0.0.1", {"status_timeout": "soon"})
+    with pytest.raises(InvalidArgument):
+        EscposPrinter("p", "tcp://127.0.0.1", {"profile": "nope"})
+
+
+# -- against the simulator ----------------------------------------------------------------------
+
+
+async def until(cond: Callable[[], object], timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not cond():
+        assert time.monotonic() < deadline, "condition not reached"
+        await asyncio.sleep(0.01)
+
+
+@pytest.fixture
+async def sim(tmp_path: Path) -> AsyncIterator[EscposPrinterSim]:
+    s = EscposPrinterSim(out_dir=tmp_path)
+    try:
+        yield s
+    finally:
+        await s.stop()
+
+
+@pytest.fixture
+async def printer(sim: EscposPrinterSim) -> AsyncIterator[EscposPrinter]:
+    url = await sim.start("tcp://127.0.0.1:0")
+    dev = DRIVER.factory("receipt", url, {"status_timeout": 0.3})
+    assert isinstance(dev, EscposPrinter)
+    try:
+        yield dev
+    finally:
+        await dev.close()
+
+
+async def test_print_text_and_image(printer: EscposPrinter, sim: EscposPrinterSim, tmp_path: Path) -> None:
+    square = np.ones((48, 48), dtype=bool)
+    program = [TextLine("HELLO", bold=True), ImageBand(square, left=288),
+               TextLine("kioskhub-job: J-1"), Cut()]
+    data = printer.encode(program)
+    await printer.send(data, 2.0)
+    await printer.end_job()
+    await until(lambda: (tmp_path / "index.json").exists())
+    index = json.loads((tmp_path / "index.json").read_text())
+    files = index["ids"]["J-1"]["files"]
+    lines = (tmp_path / files[1]).read_text().splitlines()
+    assert lines[:3] == ["HELLO", "[raster 336x48]", "kioskhub-job: J-1"]
+    assert (tmp_path / files[2]).read_bytes() == data
+    ink = ~np.asarray(Image.open(tmp_path / files[0]).convert("1"), dtype=bool)
+    assert ink.shape[1] == 576
+    rows = np.flatnonzero(ink[:, 288:336].all(axis=1))  # the square: 48 full rows at dots 288..335
+    assert len(rows) == 48 and rows[-1] - rows[0] == 47
+    band = ink[rows[0] : rows[-1] + 1]
+    assert not band[:, :288].any() and not band[:, 336:].any()
+    assert ink[: rows[0], 0:60].sum() > 50  # "HELLO" (5 cells of 12 dots) above the square
+    assert not ink[: rows[0], 60:].any()
+
+
+@pytest.mark.parametrize(
+    ("setup", "state", "paper", "online", "reason"),
+    [
+        ({}, DeviceState.AVAILABLE, Paper.OK, True, ""),
+        ({"paper": "near"}, DeviceState.AVAILABLE, Paper.LOW, True, ""),
+        ({"paper": "out"}, DeviceState.UNAVAILABLE, Paper.OUT, False, "PAPER_OUT"),
+        ({"online": False}, DeviceState.UNAVAILABLE, Paper.OK, False, "PRINTER_OFFLINE"),
+        ({"cover_open": True}, DeviceState.UNAVAILABLE, Paper.OK, False, "COVER_OPEN"),
+    ],
+)
+async def test_status_through_dle_eot(
+    printer: EscposPrinter, sim: EscposPrinterSim, setup: dict[str, object], state: DeviceState,
+    paper: Paper, online: bool, reason: str,
+) -> None:
+    for key, value in setup.items():
+        setattr(sim.state, key, value)
+    status = await printer.read_status()
+    assert (status.state, status.paper, status.online, status.reason) == (state, paper, online, reason)
+    assert status.source is StatusSource.DEVICE
+    assert printer.assess(status)[0] is state
+
+
+async def test_silent_printer_is_unknown_not_ok(printer: EscposPrinter, sim: EscposPrinterSim) -> None:
+    sim.state.silent = True
+    status = await printer.read_status()
+    assert (status.state, status.paper, status.online, status.reason) == (
+        DeviceState.UNKNOWN, Paper.UNKNOWN, None, "NO_STATUS_REPLY"
+    )
+    assert not status.blocks_printing and status.source is StatusSource.INFERRED
+    sim.state.silent = False  # a late reply is never taken for the next answer
+    assert (await printer.read_status()).state is DeviceState.AVAILABLE
+
+
+async def test_junk_reply_is_unknown(printer: EscposPrinter, sim: EscposPrinterSim) -> None:
+    sim.garbage = True  # high-bit bytes: bit 7 set, off the 0xx1xx10 pattern
+    status = await printer.read_status()
+    assert status.state is DeviceState.UNKNOWN and "0xx1xx10" in status.detail
+
+
+async def test_python_escpos_paper_status_says_ok_when_silent(sim: EscposPrinterSim) -> None:
+    """Why we validate replies: python-escpos 3.1 reads nothing and reports 'paper adequate'."""
+    from escpos.printer import Serial
+
+    url = await sim.start("pty")
+    sim.state.silent = True
+    sim.state.paper = "out"
+    lib = Serial(devfile=url.removeprefix("serial://").split("?")[0], timeout=0.2, dsrdtr=False)
+    try:
+        assert await asyncio.to_thread(lib.paper_status) == 2  # 2 = "paper adequate": false OK
+    finally:
+        lib.close()
+    ours = DRIVER.factory("receipt", url, {"status_timeout": 0.2})
+    try:
+        assert (await ours.read_status()).state is DeviceState.UNKNOWN  # type: ignore[attr-defined]
+        sim.state.silent = False
+        assert (await ours.read_status()).paper is Paper.OUT  # type: ignore[attr-defined]
+    finally:
+        await ours.close()
+
+
+async def test_serial_stall_keeps_the_rest_queued_then_flush(sim: EscposPrinterSim) -> None:
+    url = await sim.start("pty")
+    dev = DRIVER.factory("receipt", url, {"status_timeout": 0.2})
+    assert isinstance(dev, EscposPrinter)
+    sim.state.paper, sim.state.buffer_bytes = "out", 1024
+    data = b"\x1b\x40" + b"\x1d\x76\x30\x00\x48\x00\x00\x10" + b"\x5a" * (72 * 4096) + b"\x1d\x56\x01"
+    try:
+        with pytest.raises(TransportTimeout):
+            await dev.send(data, 0.3)
+        status = await dev.read_status()  # bytes queued: the request could not get through
+        assert (status.state, status.reason) == (DeviceState.UNKNOWN, "PRINTER_NOT_ACCEPTING")
+        sim.interp.load_paper()
+        await dev.flush(5.0)
+        await until(lambda: sim.interp.receipts)
+        receipt = sim.interp.receipts[-1]
+        assert bytes(receipt.raw) == data  # nothing lost, nothing sent twice
+        assert receipt.lines == ["[raster 576x4096]"] and receipt.cut
+    finally:
+        await dev.close()
+
+
+async def test_file_link_writes_bytes_and_status_is_unknown(tmp_path: Path) -> None:
+    target = tmp_path / "lp0"
+    target.touch()
+    dev = DRIVER.factory("receipt", f"file://{target}", {})
+    try:
+        status = await dev.read_status()  # type: ignore[attr-defined]
+        assert (status.state, status.reason) == (DeviceState.UNKNOWN, "NO_STATUS_CHANNEL")
+        assert status.paper is Paper.UNKNOWN
+        await dev.send(b"\x1b\x40abc\x0a", 1.0)  # type: ignore[attr-defined]
+        await dev.end_job()  # type: ignore[attr-defined]
+        assert target.read_bytes() == b"\x1b\x40abc\x0a"
+    finally:
+        await dev.close()
+
+
+@pytest.mark.parametrize("url", ["serial:///dev/no-such-tty", "file:///no-such-dir/lp0"])
+async def test_missing_device_is_no_such_device(url: str) -> None:
+    dev = DRIVER.factory("receipt", url, {})
+    for call in (dev.read_status, lambda: dev.send(b"x", 0.5)):  # type: ignore[attr-defined]
+        with pytest.raises(TransportError) as info:
+            await call()
+        assert info.value.reason == "NO_SUCH_DEVICE"
+    await dev.close()
+
+
+async def test_refused_connection_is_a_transport_error(sim: EscposPrinterSim) -> None:
+    url = await sim.start("tcp://127.0.0.1:0")
+    await sim.stop()
+    dev = DRIVER.factory("receipt", url, {"connect_timeout": 1})
+    with pytest.raises(TransportError) as info:
+        await dev.read_status()  # type: ignore[attr-defined]
+    assert info.value.reason == "CONNECTION_REFUSED"
+    with pytest.raises(TransportError):
+        await dev.send(b"x", 1.0)  # type: ignore[attr-defined]
+    await dev.close()
+
+
+async def test_idle_connection_closed_by_the_printer_is_reopened(
+    printer: EscposPrinter, sim: EscposPrinterSim
+) -> None:
+    sim.state.disconnect_after_bytes = 6  # DLE EOT 1 and DLE EOT 4, then the printer hangs up
+    assert (await printer.read_status()).state is DeviceState.AVAILABLE
+    await until(lambda: not sim._ports)
+    assert (await printer.read_status()).state is DeviceState.AVAILABLE  # reconnected, no error
+    await printer.send(printer.encode([TextLine("after reconnect"), Cut()]), 2.0)
+    await printer.end_job()
+    await until(lambda: sim.interp.receipts)
+    assert sim.interp.receipts[-1].lines[0] == "after reconnect"
