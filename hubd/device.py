@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from hubd.errors import InvalidArgument
+
 
 class DeviceClass(enum.Enum):
     """What kind of peripheral a device is (mirrors ``kioskhub.v1.DeviceClass``)."""
@@ -86,6 +88,18 @@ class Device(abc.ABC):
     def describe(self) -> str:
         """A one-line human description (model, firmware) once known."""
         return ""
+
+
+def option_timeout(options: Mapping[str, Any], default: float) -> float:
+    """The ``timeout`` option of a device in seconds (0 < t <= 60); INVALID_ARGUMENT otherwise."""
+    raw = options.get("timeout", default)
+    try:
+        value = float(raw)
+    except (TypeError, ValueError) as err:
+        raise InvalidArgument("options.timeout", f"not a number: {raw!r}") from err
+    if not 0 < value <= 60:
+        raise InvalidArgument("options.timeout", f"must be in (0, 60] seconds, got {value}")
+    return value
 
 
 DeviceFactory = Callable[[str, str, Mapping[str, Any]], Device]

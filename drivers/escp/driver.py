@@ -35,7 +35,7 @@ from drivers.escp.status import (
 from drivers.snmp import protocol as snmp
 from drivers.snmp.client import DEFAULT_PORT as SNMP_PORT
 from drivers.snmp.client import snmp_get
-from hubd.device import DeviceState, StatusSource
+from hubd.device import DeviceState, StatusSource, option_timeout
 from hubd.errors import InvalidArgument, TransportError, TransportTimeout
 from hubd.printer import PAPER_OUT, PRINTER_OFFLINE, Geometry, Paper, PrinterDevice, PrinterStatus
 from hubd.render.program import PrintProgram
@@ -60,16 +60,6 @@ class SnmpTarget:
     port: int
     community: str
 
-
-def _timeout(options: Mapping[str, Any]) -> float:
-    raw = options.get("timeout", DEFAULT_TIMEOUT)
-    try:
-        value = float(raw)
-    except (TypeError, ValueError) as err:
-        raise InvalidArgument("options.timeout", f"not a number: {raw!r}") from err
-    if not 0 < value <= 60:
-        raise InvalidArgument("options.timeout", f"must be in (0, 60] seconds, got {value}")
-    return value
 
 
 def _snmp_target(parsed: ParsedUrl) -> SnmpTarget | None:
@@ -112,7 +102,7 @@ class EscpPrinter(PrinterDevice):
         if cut not in ("lines", "form_feed"):
             raise InvalidArgument("options.cut", f"{cut!r} is not 'lines' or 'form_feed'")
         self.cut: CutStyle = cut
-        self.timeout = _timeout(self.options)
+        self.timeout = option_timeout(self.options, DEFAULT_TIMEOUT)
         parsed = ParsedUrl(url)
         self.scheme = parsed.scheme
         self.snmp = _snmp_target(parsed)

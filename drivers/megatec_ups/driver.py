@@ -9,7 +9,8 @@ from typing import Any, TypeVar
 
 from drivers.megatec_ups import protocol
 from drivers.megatec_ups.protocol import Info, Q1Status, Rating
-from hubd.errors import InvalidArgument, ProtocolError, TransportError, TransportTimeout
+from hubd.device import option_timeout
+from hubd.errors import ProtocolError, TransportError, TransportTimeout
 from hubd.transport import open_transport
 from hubd.ups import UpsDevice, UpsReading
 
@@ -23,24 +24,13 @@ MAX_TRIES = 3
 _T = TypeVar("_T")
 
 
-def _timeout(options: Mapping[str, Any]) -> float:
-    """The reply timeout from options (seconds, > 0)."""
-    raw = options.get("timeout", DEFAULT_TIMEOUT)
-    try:
-        value = float(raw)
-    except (TypeError, ValueError) as err:
-        raise InvalidArgument("options.timeout", f"not a number: {raw!r}") from err
-    if not 0 < value <= 60:
-        raise InvalidArgument("options.timeout", f"must be in (0, 60] seconds, got {value}")
-    return value
-
 
 class MegatecUps(UpsDevice):
     """A Megatec "Q1" UPS: polls Q1; reads the rating (F) and model (I) once and caches them."""
 
     def __init__(self, device_id: str, url: str, options: Mapping[str, Any] | None = None) -> None:
         super().__init__(device_id, url, options)
-        self.timeout = _timeout(self.options)
+        self.timeout = option_timeout(self.options, DEFAULT_TIMEOUT)
         self._transport = open_transport(url)
         self._rating: Rating | None = None
         self._info: Info | None = None

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from drivers.nut import protocol
-from hubd.device import StatusSource
+from hubd.device import StatusSource, option_timeout
 from hubd.errors import (
     DeviceUnavailable,
     HubError,
@@ -66,16 +66,6 @@ def _option_str(options: Mapping[str, Any], key: str) -> str | None:
     return value
 
 
-def _timeout(options: Mapping[str, Any], default: float) -> float:
-    raw = options.get("timeout", default)
-    try:
-        value = float(raw)
-    except (TypeError, ValueError) as err:
-        raise InvalidArgument("options.timeout", f"not a number: {raw!r}") from err
-    if not 0 < value <= 60:
-        raise InvalidArgument("options.timeout", f"must be in (0, 60] seconds, got {value}")
-    return value
-
 
 def _number(variables: Mapping[str, str], name: str) -> float | None:
     """A NUT numeric variable ('.' decimal, no exponent), or None when absent or not a number."""
@@ -121,7 +111,7 @@ class NutUps(UpsDevice):
     def __init__(self, device_id: str, url: str, options: Mapping[str, Any] | None = None) -> None:
         super().__init__(device_id, url, options)
         self.target = parse_url(url)
-        self.timeout = _timeout(self.options, ParsedUrl(url).number("timeout", DEFAULT_TIMEOUT))
+        self.timeout = option_timeout(self.options, ParsedUrl(url).number("timeout", DEFAULT_TIMEOUT))
         self.username = _option_str(self.options, "username")
         password = _option_str(self.options, "password")
         password_file = _option_str(self.options, "password_file")

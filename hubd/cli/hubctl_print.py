@@ -174,7 +174,7 @@ def cmd_printer(ch: grpc.Channel, args: argparse.Namespace) -> None:
     ]
     print(table(["PRINTER", ""], rows))
     if st.reason_detail:
-        print(f"reason: {st.reason_detail}")
+        print(f"{'reason' if st.reason else 'status'}: {st.reason_detail}")
 
 
 COMMANDS: dict[str, Command] = {

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from hubd.demo.session import Session
 
-TITLE = "Printing: a text receipt and a bilingual e-Mitra receipt on the dot-matrix printer"
+TITLE = "Printing: text and bilingual e-Mitra receipts on the dot-matrix and thermal printers"
 
 TEXT = """E-MITRA KIOSK 0142, JAIPUR
 Receipt 2026-000417
@@ -20,8 +20,8 @@ Thank you / धन्यवाद
 """
 
 
-def _page_of(session: Session, job_id: str) -> str:
-    out = Path(session.simulator("receipt")["output"])
+def _page_of(session: Session, printer: str, job_id: str) -> str:
+    out = Path(session.simulator(printer)["output"])
     index = json.loads((out / "index.json").read_text())
     files = index["ids"][job_id]["files"]
     return ", ".join(str(out / f) for f in files if f.endswith(".png"))
@@ -31,19 +31,24 @@ def run(session: Session) -> None:
     """Print a text receipt and a sample receipt, then list jobs and the printer's status."""
     text = session.out / "receipt.txt"
     text.write_text(TEXT, encoding="utf-8")
-    session.hubctl("printer")
-    for args in (("print", "text", str(text)), ("print", "receipt", "--sample")):
-        out = session.hubctl(*args, "--wait", "--json", show=False)
+    session.hubctl("printer", "receipt")
+    runs = [
+        ("receipt", ("print", "text", str(text))),
+        ("receipt", ("print", "receipt", "--sample")),
+        ("thermal", ("print", "receipt", "--sample")),
+    ]
+    for printer, args in runs:
+        out = session.hubctl(*args, "--printer", printer, "--wait", "--json", show=False)
         job = json.loads(out)
-        session.say(f"$ hubctl {' '.join(args)} --wait")
+        session.say(f"$ hubctl {' '.join(args)} --printer {printer} --wait")
         session.say(f"job {job['job_id']}: {job['state']}")
-        session.wait_for(lambda j=job: _has_page(session, j["job_id"]), 20, "the printed page")
-        session.say(f"printed page: {_page_of(session, job['job_id'])}")
+        session.wait_for(lambda j=job, p=printer: _has_page(session, p, j["job_id"]), 20, "the printed page")
+        session.say(f"printed page: {_page_of(session, printer, job['job_id'])}")
     session.hubctl("jobs")
 
 
-def _has_page(session: Session, job_id: str) -> bool:
+def _has_page(session: Session, printer: str, job_id: str) -> bool:
     try:
-        return bool(_page_of(session, job_id))
+        return bool(_page_of(session, printer, job_id))
     except (OSError, KeyError, ValueError):
         return False

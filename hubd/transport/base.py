@@ -31,6 +31,12 @@ _ERRNO_REASONS = {
 }
 
 
+def wake_future(fut: asyncio.Future[None]) -> None:
+    """An fd-readiness callback: resolve ``fut`` once."""
+    if not fut.done():
+        fut.set_result(None)
+
+
 def os_error(url: str, action: str, err: OSError) -> TransportError:
     """The one conversion of an ``OSError`` into a ``TransportError`` with a reason."""
     if isinstance(err, TimeoutError):

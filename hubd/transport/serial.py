@@ -8,14 +8,9 @@ import os
 import serial
 
 from hubd.errors import InvalidArgument, TransportError, TransportTimeout
-from hubd.transport.base import Transport, os_error
+from hubd.transport.base import Transport, os_error, wake_future
 
 _PARITY = {"N": serial.PARITY_NONE, "E": serial.PARITY_EVEN, "O": serial.PARITY_ODD}
-
-
-def _wake(fut: asyncio.Future[None]) -> None:
-    if not fut.done():
-        fut.set_result(None)
 
 
 class SerialTransport(Transport):
@@ -83,7 +78,7 @@ class SerialTransport(Transport):
         fd = self._fd()
         loop = asyncio.get_running_loop()
         ready: asyncio.Future[None] = loop.create_future()
-        loop.add_reader(fd, _wake, ready)
+        loop.add_reader(fd, wake_future, ready)
         try:
             await asyncio.wait_for(ready, timeout)
         except TimeoutError as err:
@@ -111,7 +106,7 @@ class SerialTransport(Transport):
             except OSError as err:
                 raise os_error(self.url, "write", err) from err
             ready: asyncio.Future[None] = loop.create_future()
-            loop.add_writer(fd, _wake, ready)
+            loop.add_writer(fd, wake_future, ready)
             try:
                 await asyncio.wait_for(ready, timeout)
             except TimeoutError as err:

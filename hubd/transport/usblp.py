@@ -23,17 +23,12 @@ import struct
 
 from hubd.errors import InvalidArgument, TransportError, TransportTimeout
 from hubd.transport import register_scheme
-from hubd.transport.base import Transport, os_error
+from hubd.transport.base import Transport, os_error, wake_future
 
 log = logging.getLogger(__name__)
 
 LPGETSTATUS = 0x060B
 _NO_IOCTL = frozenset({errno.ENOTTY, errno.EINVAL, errno.EOPNOTSUPP, errno.ENOSYS})
-
-
-def _wake(fut: asyncio.Future[None]) -> None:
-    if not fut.done():
-        fut.set_result(None)
 
 
 class UsblpTransport(Transport):
@@ -90,7 +85,7 @@ class UsblpTransport(Transport):
                 failure.__cause__ = err
                 break
             ready: asyncio.Future[None] = loop.create_future()
-            loop.add_writer(fd, _wake, ready)
+            loop.add_writer(fd, wake_future, ready)
             try:
                 await asyncio.wait_for(ready, timeout)
             except TimeoutError:
