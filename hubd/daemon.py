@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import faulthandler
 import logging
 import shutil
 import signal
@@ -18,6 +19,7 @@ from hubd.sdnotify import Notifier, start_watchdog
 from hubd.simulate import SIMULATED, SimulatorFleet
 
 log = logging.getLogger(__name__)
+SHUTDOWN_LIMIT = 20.0
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,9 @@ class Daemon:
     async def shutdown(self) -> None:
         """Drain in-flight calls, end streams, stop devices and simulators."""
         log.info("hubd stopping")
+        # A stop that hangs must not leave a half-dead hub: dump every thread's stack (the
+        # technician's log shows where it stuck) and exit, as systemd would after TimeoutStopSec.
+        faulthandler.dump_traceback_later(SHUTDOWN_LIMIT, exit=True)
         if self.hub is not None:
             self.hub.stopping.set()
             self.hub.bus.close()
@@ -91,6 +96,7 @@ class Daemon:
             await self.fleet.stop()
         if self._temp_state is not None:
             shutil.rmtree(self._temp_state, ignore_errors=True)
+        faulthandler.cancel_dump_traceback_later()
 
     async def run(self) -> int:
         """Serve until SIGTERM or SIGINT; return the exit code."""

@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 2.0
 SNMP_TIMEOUT = 1.0
-PEER_CHECK = 0.05
+PEER_CHECK = 0.005  # enough for a FIN that already arrived to be seen; no fixed wait per job
 """Seconds ``end_job`` listens for an AppSocket hang-up before closing the connection."""
 OPTIONS = frozenset({"model", "columns", "timeout", "cut"})
 

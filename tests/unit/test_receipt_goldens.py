@@ -142,7 +142,7 @@ def clear_render_caches() -> None:
 @pytest.fixture
 def basic_layout(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Make the render layer load every face with Pillow's BASIC engine (no shaping)."""
-    real_load_font = shaping.load_font
+    real_load_font = fonts.load_font  # the object shaping imported by name
 
     def load_basic(path: Path, size: int, layout: fonts.Layout = fonts.Layout.RAQM) -> fonts.FreeTypeFont:
         return real_load_font(path, size, fonts.Layout.BASIC)
