@@ -23,6 +23,7 @@ from hubd.registry import DriverRegistry
 from hubd.supervisor import Supervisor
 
 log = logging.getLogger(__name__)
+STOP_LIMIT = 3.0
 
 
 class MissingDevice(Device):
@@ -108,7 +109,10 @@ class Hub:
         if self._printing is not None:
             await self._printing.stop()
         for sup in self.devices.values():
-            await sup.stop()
+            try:
+                await asyncio.wait_for(sup.stop(), STOP_LIMIT)
+            except TimeoutError:
+                log.error("device %s did not stop within %.0f s", sup.id, STOP_LIMIT)
 
     @property
     def printing(self) -> Printing:

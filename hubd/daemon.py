@@ -8,6 +8,7 @@ import logging
 import shutil
 import signal
 import tempfile
+from collections.abc import Awaitable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -31,6 +32,14 @@ class Options:
     listen: tuple[str, ...] = ()
     state_dir: Path | None = None
     grace: float = 5.0
+
+
+async def _bounded(what: str, step: Awaitable[None], limit: float) -> None:
+    """One shutdown step, given at most ``limit`` seconds so the next steps still run."""
+    try:
+        await asyncio.wait_for(step, limit)
+    except TimeoutError:
+        log.error("shutdown: %s did not finish within %.0f s; going on", what, limit)
 
 
 class Daemon:
@@ -89,11 +98,11 @@ class Daemon:
             self.hub.stopping.set()
             self.hub.bus.close()
         if self.server is not None:
-            await self.server.stop(self.opts.grace)
+            await _bounded("stopping the server", self.server.stop(self.opts.grace), self.opts.grace + 3)
         if self.hub is not None:
-            await self.hub.stop()
+            await _bounded("stopping devices", self.hub.stop(), 10)
         if self.fleet is not None:
-            await self.fleet.stop()
+            await _bounded("stopping simulators", self.fleet.stop(), 15)
         if self._temp_state is not None:
             shutil.rmtree(self._temp_state, ignore_errors=True)
         faulthandler.cancel_dump_traceback_later()

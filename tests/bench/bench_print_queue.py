@@ -98,7 +98,11 @@ def main(quick: bool = False) -> list[str]:
     finally:
         hub.stop()
         sim.terminate()
-        sim.wait(10)
+        try:
+            sim.wait(30)
+        except subprocess.TimeoutExpired:  # still rendering a backlog of pages
+            sim.kill()
+            sim.wait()
     return lines
 
 
