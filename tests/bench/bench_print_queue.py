@@ -30,9 +30,9 @@ def status_probe(target: str, stop: threading.Event, out: list[float]) -> None:
             out.append((time.perf_counter() - t0) * 1000)
 
 
-def main(quick: bool = False) -> list[str]:
+def main(quick: bool = False, jobs: int = 1000) -> list[str]:
     """Print the queue figures."""
-    n = 20 if quick else 1000
+    n = 20 if quick else jobs
     paper = Path(tempfile.mkdtemp(prefix="kh-bench-paper-"))
     sim = subprocess.Popen(
         [
