@@ -25,7 +25,8 @@ from typing import Any, ClassVar
 
 from simulators.base import Port, PtyPort, Simulator
 from simulators.control import CommandError
-from simulators.escpos_render import Printhead, Receipt, ReceiptStore, find_mono_font
+from simulators.escp_render import find_mono_font
+from simulators.escpos_render import Printhead, Receipt, ReceiptStore
 
 log = logging.getLogger(__name__)
 

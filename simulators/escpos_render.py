@@ -10,7 +10,6 @@ font A (12 x 24 dots) and font B (9 x 17 dots) cells. A finished receipt is writ
 
 from __future__ import annotations
 
-import glob
 import json
 import logging
 import os
@@ -28,20 +27,6 @@ Bits = npt.NDArray[np.bool_]
 JOB_ID = re.compile(r"kioskhub-job:\s*(\S+)")
 FONTS = {0: (12, 24), 1: (9, 17)}
 """Font number -> (cell width, cell height) in dots: A 12 x 24, B 9 x 17."""
-_FONT_CANDIDATES = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",
-    "/usr/share/fonts/truetype/liberation/LiberationMono-Regular.ttf",
-    "/usr/share/fonts/truetype/noto/NotoSansMono-Regular.ttf",
-)
-
-
-def find_mono_font() -> str | None:
-    """A monospaced TrueType face from the system, or None (PIL's built-in font then)."""
-    for path in _FONT_CANDIDATES:
-        if os.path.exists(path):
-            return path
-    found = sorted(glob.glob("/usr/share/fonts/**/*Mono*.ttf", recursive=True))
-    return found[0] if found else None
 
 
 class Glyphs:

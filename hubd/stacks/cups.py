@@ -26,7 +26,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hubd.errors import DeviceUnavailable, InvalidArgument
-from hubd.stacks.process import find_binary, log_tail, start_process, stop_all, wait_until
+from hubd.stacks.process import (
+    log_tail,
+    missing,
+    require_binary,
+    start_process,
+    stop_all,
+    wait_until,
+)
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +100,7 @@ def paths(dir: Path, port: int) -> CupsPaths:
 
 def missing_binaries() -> list[str]:
     """Names of the CUPS programs this machine lacks (packages cups-daemon, cups-client)."""
-    return [name for name in BINARIES if find_binary(name, SEARCH_DIRS) is None]
+    return missing(BINARIES, SEARCH_DIRS)
 
 
 def binaries_present() -> bool:
@@ -102,10 +109,7 @@ def binaries_present() -> bool:
 
 
 def _binary(name: str) -> Path:
-    found = find_binary(name, SEARCH_DIRS)
-    if found is None:
-        raise DeviceUnavailable(f"CUPS program {name!r} is not installed", reason="STACK_NOT_INSTALLED")
-    return found
+    return require_binary("CUPS", name, SEARCH_DIRS)
 
 
 def _identity_lines() -> str:

@@ -22,7 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hubd.errors import DeviceUnavailable, InvalidArgument
-from hubd.stacks.process import find_binary, log_tail, start_process, stop_all, wait_until
+from hubd.stacks.process import (
+    log_tail,
+    missing,
+    require_binary,
+    start_process,
+    stop_all,
+    wait_until,
+)
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +111,7 @@ def paths(dir: Path, port: int, ups: str = UPS_NAME) -> NutPaths:
 
 def missing_binaries() -> list[str]:
     """Names of the NUT programs this machine lacks (nut-server package)."""
-    return [name for name in BINARIES if find_binary(name, SEARCH_DIRS) is None]
+    return missing(BINARIES, SEARCH_DIRS)
 
 
 def binaries_present() -> bool:
@@ -113,10 +120,7 @@ def binaries_present() -> bool:
 
 
 def _binary(name: str) -> Path:
-    found = find_binary(name, SEARCH_DIRS)
-    if found is None:
-        raise DeviceUnavailable(f"NUT program {name!r} is not installed", reason="STACK_NOT_INSTALLED")
-    return found
+    return require_binary("NUT", name, SEARCH_DIRS)
 
 
 def _user_args() -> list[str]:

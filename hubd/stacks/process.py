@@ -14,6 +14,8 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
+from hubd.errors import DeviceUnavailable
+
 log = logging.getLogger(__name__)
 
 PR_SET_PDEATHSIG = 1
@@ -35,6 +37,20 @@ def find_binary(name: str, dirs: Iterable[str] = ()) -> Path | None:
             return candidate
     found = shutil.which(name)
     return Path(found) if found else None
+
+
+def missing(names: Iterable[str], dirs: Iterable[str]) -> list[str]:
+    """The programs among ``names`` that are not installed (searched in ``dirs`` then PATH)."""
+    dirs = tuple(dirs)
+    return [name for name in names if find_binary(name, dirs) is None]
+
+
+def require_binary(stack: str, name: str, dirs: Iterable[str]) -> Path:
+    """The path of a stack's program; ``DeviceUnavailable`` STACK_NOT_INSTALLED when absent."""
+    found = find_binary(name, tuple(dirs))
+    if found is None:
+        raise DeviceUnavailable(f"{stack} program {name!r} is not installed", reason="STACK_NOT_INSTALLED")
+    return found
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child
