@@ -23,7 +23,7 @@ def policy(tmp_path: Path, grace=60.0):
 
 async def wait_file(path: Path):
     for _ in range(500):
-        if path.exists():
+        if path.exists() and path.read_text():  # the command may have opened it but not written yet
             return path.read_text()
         await asyncio.sleep(0.01)
     raise AssertionError("command did not run")
