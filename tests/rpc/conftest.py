@@ -66,6 +66,20 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 5.0)
         await asyncio.sleep(0.02)
 
 
+async def watch_from_now(channel: grpc.aio.Channel, device_ids: tuple[str, ...] = ()) -> Any:
+    """A WatchEvents stream resumed from the newest event, as a client does (a live-only stream
+    may subscribe after the event the test then provokes)."""
+    from kioskhub.v1 import hub_pb2, hub_pb2_grpc
+
+    stub = hub_pb2_grpc.HubServiceStub(channel)
+    info = await stub.GetHubInfo(hub_pb2.GetHubInfoRequest())
+    return stub.WatchEvents(
+        hub_pb2.WatchEventsRequest(
+            device_ids=list(device_ids), resume_boot_id=info.boot_id, resume_after_sequence=info.last_sequence
+        )
+    )
+
+
 def error_info(err: grpc.aio.AioRpcError) -> Any:
     """The ErrorInfo detail of a failed call."""
     md = grpc.aio.Metadata(*(err.trailing_metadata() or ()))

@@ -10,7 +10,7 @@ from google.protobuf.duration_pb2 import Duration
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from kioskhub.v1 import common_pb2, hub_pb2, hub_pb2_grpc, ups_pb2, ups_pb2_grpc
-from tests.rpc.conftest import error_info, eventually
+from tests.rpc.conftest import error_info, eventually, watch_from_now
 
 AVAILABLE = common_pb2.DEVICE_STATE_AVAILABLE
 UNAVAILABLE = common_pb2.DEVICE_STATE_UNAVAILABLE
@@ -85,7 +85,7 @@ async def test_silent_ups_goes_unavailable_hub_stays_up_replug_recovers(hub, ups
         return (await device_state(stub)).state == state
 
     await eventually(lambda: state_is(AVAILABLE))
-    events = stub.WatchEvents(hub_pb2.WatchEventsRequest(device_ids=["ups"]))
+    events = await watch_from_now(hub.channel, ("ups",))
     ups_sim.unplug()
     await eventually(lambda: state_is(UNAVAILABLE))
     dev = await device_state(stub)
@@ -107,7 +107,7 @@ async def test_on_battery_reaches_events_and_status_stream(hub, ups_sim):
     stub = hub_pb2_grpc.HubServiceStub(hub.channel)
     ups = ups_pb2_grpc.UpsServiceStub(hub.channel)
     await eventually(lambda: _available(stub))
-    events = stub.WatchEvents(hub_pb2.WatchEventsRequest())
+    events = await watch_from_now(hub.channel)
     watch = ups.WatchUpsStatus(ups_pb2.WatchUpsStatusRequest(device_id="ups"))
     first = (await watch.read()).status
     assert not first.on_battery and "OL" in first.status

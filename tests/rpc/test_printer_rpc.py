@@ -15,7 +15,7 @@ from hubd.config import DeviceConfig, HubConfig
 from hubd.rpc.server import HubServer
 from kioskhub.v1 import hub_pb2, hub_pb2_grpc, printer_pb2, printer_pb2_grpc
 from simulators.escp_printer import EscpPrinterSim
-from tests.rpc.conftest import Running, error_info, eventually
+from tests.rpc.conftest import Running, error_info, eventually, watch_from_now
 
 DONE = printer_pb2.PRINT_JOB_STATE_DONE
 
@@ -219,9 +219,7 @@ async def test_printer_status_is_observed_and_queue_waits_with_reason(hub, print
 
 
 async def test_job_events_arrive_in_order(hub):
-    events = hub_pb2_grpc.HubServiceStub(hub.channel).WatchEvents(
-        hub_pb2.WatchEventsRequest(device_ids=["receipt"])
-    )
+    events = await watch_from_now(hub.channel, ("receipt",))
     stub = printer_pb2_grpc.PrinterServiceStub(hub.channel)
     job = (await stub.PrintDocument(text("ev", "events\n"))).job
     seen = []

@@ -14,7 +14,7 @@ from hubd.app import Hub
 from hubd.config import DeviceConfig, HubConfig
 from hubd.rpc.server import HubServer
 from kioskhub.v1 import common_pb2, hub_pb2, hub_pb2_grpc, ups_pb2, ups_pb2_grpc
-from tests.rpc.conftest import Running, eventually
+from tests.rpc.conftest import Running, eventually, watch_from_now
 from tests.stacks.nut import NutStack
 
 pytestmark = pytest.mark.stack
@@ -59,7 +59,7 @@ async def test_nut_status_changes_and_driver_loss_through_the_hub(hub, nut_stack
     assert "OL" in st.status and st.source == common_pb2.STATUS_SOURCE_SPOOLER
     assert st.variables["ups.status"].startswith("OL")
 
-    events = stub.WatchEvents(hub_pb2.WatchEventsRequest(device_ids=["ups-nut"]))
+    events = await watch_from_now(hub.channel, ("ups-nut",))
     nut_stack.set_status("OB LB")
     assert (await next_event(events, hub_pb2.EVENT_TYPE_ON_BATTERY)).device_id == "ups-nut"
     await next_event(events, hub_pb2.EVENT_TYPE_LOW_BATTERY)
