@@ -12,16 +12,19 @@ parameter count is fixed by the command byte. Bit images are ``ESC * m nL nH`` f
 (8-dot modes) or three bytes (24-dot modes), most significant bit = top dot. The printer never
 answers on the data channel: paper-out and off-line are read from the port status byte.
 
+Text goes through ``sanitize_text`` (``drivers.common.text``, re-exported here) with its
+default ``high_controls=True``: bytes 80-9F are the upper control codes on the italic table.
+
 Sans-IO: bytes out, values in. No sockets, no asyncio, no logging.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from drivers.common.text import sanitize_text as sanitize_text
 from hubd.errors import InvalidArgument, ProtocolError
 
 from .profiles import PrinterProfile
@@ -185,26 +188,6 @@ def pack_columns(bitmap: npt.NDArray[np.bool_], pins_per_pass: int) -> list[byte
     stacked = padded.reshape(passes, pins_per_pass, cols).transpose(0, 2, 1)
     packed = np.packbits(stacked, axis=2, bitorder="big")
     return [packed[i].tobytes() for i in range(passes)]
-
-
-def sanitize_text(text: str, encoding: str = "cp437") -> bytes:
-    """Printable bytes only: control characters dropped, unencodable characters as ``?``.
-
-    C0 (U+0000-U+001F, including ESC, CR, LF, NUL), DEL and C1 (U+0080-U+009F) are removed so a
-    consumer's name cannot inject commands. Encoded bytes 0x80-0x9F are replaced by ``?`` as
-    well: with the italic table or ``ESC 7`` they are the upper control codes, a copy of C0.
-    """
-    out = bytearray()
-    for ch in text:
-        code = ord(ch)
-        if code < 0x20 or 0x7F <= code <= 0x9F or unicodedata.category(ch) in ("Cc", "Cf"):
-            continue
-        try:
-            encoded = ch.encode(encoding)
-        except UnicodeEncodeError:
-            encoded = b"?"
-        out += bytes(b if not (0x00 <= b < 0x20 or 0x7F <= b <= 0x9F) else 0x3F for b in encoded)
-    return bytes(out)
 
 
 @dataclass(frozen=True)

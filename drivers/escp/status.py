@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from drivers.common.status import NO_STATUS_CHANNEL as NO_STATUS_CHANNEL
+from drivers.common.status import unknown as unknown
 from drivers.escp.protocol import decode_port_status
 from drivers.snmp import protocol as snmp
 from hubd.device import DeviceState, StatusSource
 from hubd.printer import PAPER_OUT, PRINTER_OFFLINE, Paper, PrinterStatus
 
-NO_STATUS_CHANNEL = "NO_STATUS_CHANNEL"
 PRINTER_ERROR = "PRINTER_ERROR"
 STATUS_UNKNOWN = "STATUS_UNKNOWN"
 
@@ -29,13 +30,6 @@ _STOPPERS = {
     "inputTrayMissing": "paper tray missing",
     "outputFull": "output full",
 }
-
-
-def unknown(reason: str, detail: str, source: StatusSource = StatusSource.INFERRED) -> PrinterStatus:
-    """A status that admits the printer cannot be observed: paper, online, error all unknown."""
-    return PrinterStatus(
-        state=DeviceState.UNKNOWN, reason=reason, detail=detail, paper=Paper.UNKNOWN, source=source
-    )
 
 
 def printer_status_from_port_byte(byte: int) -> PrinterStatus:

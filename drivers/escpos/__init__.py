@@ -1,8 +1,10 @@
 """ESC/POS thermal receipt printers (Epson TM class and clones) through python-escpos 3.1 links.
 
 ``protocol`` is the sans-IO codec (command builders, raster packing, ``DLE EOT`` status),
-``encode`` turns a ``hubd.render.program.PrintProgram`` into one job, and ``driver`` is the
-device class over tcp:// (port 9100), serial://, usb://VID:PID or file:///dev/usb/lpN.
+``encode`` turns a ``hubd.render.program.PrintProgram`` into one job, ``link`` wraps the
+python-escpos printer objects (URLs, raw non-blocking I/O, ``DLE EOT`` status reading) and
+``driver`` is the device class over tcp:// (port 9100), serial://, usb://VID:PID or
+file:///dev/usb/lpN.
 """
 
 from __future__ import annotations

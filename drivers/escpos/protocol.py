@@ -31,11 +31,11 @@ Sans-IO: bytes out, values in. No sockets, no asyncio, no logging.
 from __future__ import annotations
 
 import enum
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from drivers.common import text as text_codec
 from hubd.device import DeviceState, StatusSource
 from hubd.errors import InvalidArgument, ProtocolError
 from hubd.printer import Paper, PrinterStatus
@@ -142,21 +142,12 @@ def raster_image(width_bytes: int, data: bytes, mode: int = 0) -> bytes:
 def sanitize_text(text: str, encoding: str = "cp437") -> bytes:
     """Printable bytes only: control characters dropped, unencodable characters (₹, Hindi) as ``?``.
 
-    C0 (U+0000-U+001F: ESC, GS, FS, DLE, LF...), DEL, C1 and format characters are removed so a
-    consumer's name cannot inject commands (a ``DLE EOT`` in a name would even make the printer
-    answer). Encoded bytes below 0x20 or equal to 0x7F are replaced by ``?``; 0x80-0xFF are
-    glyphs in every ESC/POS code page and are kept.
+    ``drivers.common.text.sanitize_text`` with ``high_controls=False``: C0 (ESC, GS, FS, DLE,
+    LF...), DEL, C1 and format characters are removed so a consumer's name cannot inject commands
+    (a ``DLE EOT`` in a name would even make the printer answer); encoded bytes below 0x20 or
+    equal to 0x7F become ``?``; 0x80-0xFF are glyphs in every ESC/POS code page and are kept.
     """
-    out = bytearray()
-    for ch in text:
-        if ord(ch) < 0x20 or unicodedata.category(ch) in ("Cc", "Cf", "Cs"):
-            continue
-        try:
-            encoded = ch.encode(encoding)
-        except UnicodeEncodeError:
-            encoded = b"?"
-        out += bytes(0x3F if b < 0x20 or b == 0x7F else b for b in encoded)
-    return bytes(out)
+    return text_codec.sanitize_text(text, encoding, high_controls=False)
 
 
 class PaperLevel(enum.Enum):
