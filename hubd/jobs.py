@@ -150,19 +150,17 @@ class JobQueue:
         newest_first: bool = False,
     ) -> builtins.list[Job]:
         """Jobs in queue order (oldest first unless ``newest_first``), at most ``limit``."""
-        where: builtins.list[str] = ["1"]
-        args: builtins.list[Any] = []
-        if printer_id is not None:
-            where.append("printer_id = ?")
-            args.append(printer_id)
-        if states is not None:
-            wanted = [JobState(s).value for s in states]
-            where.append(f"state IN ({marks(len(wanted))})")
-            args.extend(wanted)
+        where, args = _filter(printer_id, states)
         order = "DESC" if newest_first else "ASC"
-        sql = f"SELECT * FROM jobs WHERE {' AND '.join(where)} ORDER BY seq {order} LIMIT ?"
+        sql = f"SELECT * FROM jobs WHERE {where} ORDER BY seq {order} LIMIT ?"
         with self._guard():
             return [row_to_job(r) for r in self._db.execute(sql, (*args, max(0, limit)))]
+
+    def count(self, printer_id: str | None = None, states: Iterable[JobState] | None = None) -> int:
+        """How many jobs match (an index count: no payload is read)."""
+        where, args = _filter(printer_id, states)
+        with self._guard():
+            return int(self._db.execute(f"SELECT COUNT(*) FROM jobs WHERE {where}", args).fetchone()[0])
 
     # -- worker transitions -----------------------------------------------------------------
 
@@ -353,3 +351,17 @@ class JobQueue:
                 self.on_change(job)
             except Exception:
                 log.exception("on_change callback failed for job %s", job.job_id)
+
+
+def _filter(printer_id: str | None, states: Iterable[JobState] | None) -> tuple[str, list[Any]]:
+    """A WHERE clause (and its arguments) for jobs of a printer and/or in some states."""
+    where: list[str] = ["1"]
+    args: list[Any] = []
+    if printer_id is not None:
+        where.append("printer_id = ?")
+        args.append(printer_id)
+    if states is not None:
+        wanted = [JobState(s).value for s in states]
+        where.append(f"state IN ({marks(len(wanted))})")
+        args.extend(wanted)
+    return " AND ".join(where), args

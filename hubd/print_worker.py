@@ -13,15 +13,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import TYPE_CHECKING
 
 from hubd.clock import Clock
 from hubd.crash import crash_point
 from hubd.documents import build_program
 from hubd.errors import DeviceUnavailable, HubError, TransportError, TransportTimeout
-from hubd.jobs import JobQueue
 from hubd.jobstore import Job
 from hubd.printer import PrinterDevice, PrinterStatus
 from hubd.supervisor import Supervisor
+
+if TYPE_CHECKING:
+    from hubd.printing import Printing
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +41,11 @@ NEVER_CONNECTED = frozenset(
 class PrintWorker:
     """Prints one printer's queue in order."""
 
-    def __init__(self, queue: JobQueue, sup: Supervisor, clock: Clock) -> None:
+    def __init__(self, printing: Printing, sup: Supervisor, clock: Clock) -> None:
         assert isinstance(sup.device, PrinterDevice)
-        self.queue = queue
+        self.printing = printing
+        self.queue = printing.queue
+        self._q = printing.call  # queue calls run on the queue's thread
         self.sup = sup
         self.device: PrinterDevice = sup.device
         self.clock = clock
@@ -64,10 +69,11 @@ class PrintWorker:
         while True:
             blocked = self._blocked()
             if blocked is not None:
-                self.queue.mark_printer_waiting(self.sup.id, blocked.why_blocked, blocked.detail)
+                why, detail = blocked.why_blocked, blocked.detail
+                await self._q(self.queue.mark_printer_waiting, self.sup.id, why, detail)
                 await self._idle(RETRY_MAX)
                 continue
-            job = self.queue.claim_next(self.sup.id)
+            job = await self._q(self.queue.claim_next, self.sup.id)
             if job is None:
                 await self._idle(RETRY_MAX)
                 continue
@@ -103,7 +109,7 @@ class PrintWorker:
         try:
             data = await asyncio.to_thread(self._encode, job)
         except HubError as err:
-            self.queue.mark_failed(job.job_id, err.reason, err.message)
+            await self._q(self.queue.mark_failed, job.job_id, err.reason, err.message)
             return True
         try:
             await self._send(job, data)
@@ -111,11 +117,11 @@ class PrintWorker:
         except DeviceUnavailable as err:  # the link dropped or refused; TransportError included
             await self.device.close()
             partial = self._accepted > 0 or err.reason not in NEVER_CONNECTED
-            self.queue.mark_waiting(job.job_id, err.reason, str(err), partial=partial)
+            await self._q(self.queue.mark_waiting, job.job_id, err.reason, str(err), partial=partial)
             return False
         await self._until_printable(job)
         crash_point("after_send_before_done")
-        self.queue.mark_done(job.job_id)
+        await self._q(self.queue.mark_done, job.job_id)
         return True
 
     def _encode(self, job: Job) -> bytes:
@@ -143,14 +149,14 @@ class PrintWorker:
         """The printer stopped taking bytes: show why, keep the rest queued, resume when it moves."""
         while True:
             reason, detail = await self._why_stalled()
-            self.queue.mark_stalled(job.job_id, reason, detail)
+            await self._q(self.queue.mark_stalled, job.job_id, reason, detail)
             if job.deadline is not None and self.clock.now() >= job.deadline:
                 raise TransportError(f"gave up: {detail}", reason="DEADLINE_EXCEEDED")
             try:
                 await self.device.flush(STALL_TIMEOUT)
             except TransportTimeout:
                 continue
-            self.queue.mark_stalled(job.job_id, "")
+            await self._q(self.queue.mark_stalled, job.job_id, "")
             return
 
     async def _until_printable(self, job: Job) -> None:
@@ -165,10 +171,11 @@ class PrintWorker:
             if status is None or not status.blocks_printing:
                 break
             stalled = True
-            self.queue.mark_stalled(job.job_id, status.why_blocked, status.detail or "printer holds the rest")
+            detail = status.detail or "printer holds the rest"
+            await self._q(self.queue.mark_stalled, job.job_id, status.why_blocked, detail)
             await self._idle(1.0)
         if stalled:
-            self.queue.mark_stalled(job.job_id, "")
+            await self._q(self.queue.mark_stalled, job.job_id, "")
 
     async def _read_status(self) -> PrinterStatus:
         """Ask the printer now; what it says is also the device's latest observed status."""

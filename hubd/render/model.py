@@ -43,6 +43,15 @@ MIN_YEAR, MAX_YEAR = 2000, 2099
 # Non-ASCII characters a receipt may carry: Latin-1 letters, Devanagari, ₹ and a few punctuation
 # marks the fonts have. Anything else would print as a missing-glyph box.
 _EXTRA_PUNCTUATION = frozenset("\u2013\u2014\u2018\u2019\u201c\u201d\u2026" + RUPEE)
+_CATEGORY_PROBLEMS = {
+    "Cc": "control character",
+    "Cf": "invisible format character",
+    "Cs": "surrogate",
+    "Co": "private-use character",
+    "Cn": "unassigned code point",
+    "Zl": "line separator",
+    "Zp": "paragraph separator",
+}
 
 
 def is_devanagari(ch: str) -> bool:
@@ -52,7 +61,7 @@ def is_devanagari(ch: str) -> bool:
 
 def is_printable_ascii(text: str) -> bool:
     """True when every character is printable ASCII (what a printer's native font prints)."""
-    return all(" " <= ch <= "~" for ch in text)
+    return text.isascii() and text.isprintable()
 
 
 def _char_problem(ch: str, prev: str) -> str | None:
@@ -60,17 +69,8 @@ def _char_problem(ch: str, prev: str) -> str | None:
     if ch in (ZWJ, ZWNJ):
         return None if is_devanagari(prev) else "joiner not after a Devanagari character"
     category = unicodedata.category(ch)
-    problems = {
-        "Cc": "control character",
-        "Cf": "invisible format character",
-        "Cs": "surrogate",
-        "Co": "private-use character",
-        "Cn": "unassigned code point",
-        "Zl": "line separator",
-        "Zp": "paragraph separator",
-    }
-    if category in problems:
-        return problems[category]
+    if category in _CATEGORY_PROBLEMS:
+        return _CATEGORY_PROBLEMS[category]
     if category in ("Mn", "Mc", "Me") and not is_devanagari(prev):
         return "combining mark without a base character"
     if " " <= ch <= "~" or "\u00a0" <= ch <= "\u00ff" or is_devanagari(ch):
@@ -88,6 +88,8 @@ def check_text(name: str, value: object, *, max_len: int, required: bool = True)
         raise InvalidArgument(name, "is required")
     if len(value) > max_len:
         raise InvalidArgument(name, f"is longer than {max_len} characters")
+    if is_printable_ascii(value):
+        return
     prev = ""
     for index, ch in enumerate(value):
         problem = _char_problem(ch, prev)

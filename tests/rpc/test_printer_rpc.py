@@ -13,7 +13,7 @@ import pytest
 from hubd.app import Hub
 from hubd.config import DeviceConfig, HubConfig
 from hubd.rpc.server import HubServer
-from kioskhub.v1 import hub_pb2, hub_pb2_grpc, printer_pb2, printer_pb2_grpc
+from kioskhub.v1 import hub_pb2, printer_pb2, printer_pb2_grpc
 from simulators.escp_printer import EscpPrinterSim
 from tests.rpc.conftest import Running, error_info, eventually, watch_from_now
 

@@ -23,7 +23,7 @@ class PrinterServicer(printer_pb2_grpc.PrinterServiceServicer):
         """Persist a job, then acknowledge it."""
         sup = self.hub.find(PRINTER, request.printer_id, field="printer_id")
         kind, payload = cp.document_from_pb(request, self.hub.clock.now())
-        job = self.hub.printing.submit(
+        job = await self.hub.printing.submit(
             sup.id,
             request.idempotency_key,
             kind,
@@ -35,13 +35,17 @@ class PrinterServicer(printer_pb2_grpc.PrinterServiceServicer):
 
     async def GetPrintJob(self, request: printer_pb2.GetPrintJobRequest, context: Ctx) -> Any:
         """One job."""
-        return printer_pb2.GetPrintJobResponse(job=cp.job_to_pb(self.hub.printing.queue.get(request.job_id)))
+        printing = self.hub.printing
+        job = await printing.call(printing.queue.get, request.job_id)
+        return printer_pb2.GetPrintJobResponse(job=cp.job_to_pb(job))
 
     async def ListPrintJobs(self, request: printer_pb2.ListPrintJobsRequest, context: Ctx) -> Any:
         """Jobs, newest first."""
         if request.printer_id:
             self.hub.find(PRINTER, request.printer_id, field="printer_id")
-        jobs = self.hub.printing.queue.list(
+        printing = self.hub.printing
+        jobs = await printing.call(
+            printing.queue.list,
             request.printer_id or None,
             cp.job_states_from_pb(request.states),
             cp.list_limit(request.limit),
@@ -51,12 +55,12 @@ class PrinterServicer(printer_pb2_grpc.PrinterServiceServicer):
 
     async def CancelPrintJob(self, request: printer_pb2.CancelPrintJobRequest, context: Ctx) -> Any:
         """Cancel a job not yet printing."""
-        return printer_pb2.CancelPrintJobResponse(
-            job=cp.job_to_pb(self.hub.printing.queue.cancel(request.job_id))
-        )
+        printing = self.hub.printing
+        job = await printing.call(printing.queue.cancel, request.job_id)
+        return printer_pb2.CancelPrintJobResponse(job=cp.job_to_pb(job))
 
     async def GetPrinterStatus(self, request: printer_pb2.GetPrinterStatusRequest, context: Ctx) -> Any:
         """Paper / online / error as last observed."""
         sup = self.hub.find(PRINTER, request.printer_id, field="printer_id")
-        status = cp.printer_status_to_pb(sup, self.hub.printing.pending(sup.id))
+        status = cp.printer_status_to_pb(sup, await self.hub.printing.pending(sup.id))
         return printer_pb2.GetPrinterStatusResponse(status=status)
