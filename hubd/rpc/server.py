@@ -22,7 +22,7 @@ from hubd.errors import ConfigError
 from hubd.rpc.servicers.hub import HubServicer
 from hubd.rpc.servicers.printer import PrinterServicer
 from hubd.rpc.servicers.ups import UpsServicer
-from hubd.rpc.status import ErrorInterceptor
+from hubd.rpc.status import guarded
 from kioskhub.v1 import hub_pb2, hub_pb2_grpc, printer_pb2, printer_pb2_grpc, ups_pb2, ups_pb2_grpc
 
 log = logging.getLogger(__name__)
@@ -111,12 +111,19 @@ class HubServer:
         self.addresses: list[str] = []
         self.health = health_aio.HealthServicer()
         self.server = grpc.aio.server(
-            interceptors=[ErrorInterceptor()],
             options=[("grpc.so_reuseport", 0), ("grpc.max_receive_message_length", 8 * 2**20)],
         )
-        hub_pb2_grpc.add_HubServiceServicer_to_server(HubServicer(hub, self.SERVICES), self.server)
-        ups_pb2_grpc.add_UpsServiceServicer_to_server(UpsServicer(hub), self.server)
-        printer_pb2_grpc.add_PrinterServiceServicer_to_server(PrinterServicer(hub), self.server)
+        hub_pb2_grpc.add_HubServiceServicer_to_server(
+            guarded(HubServicer(hub, self.SERVICES), hub_pb2.DESCRIPTOR.services_by_name["HubService"]),
+            self.server,
+        )
+        ups_pb2_grpc.add_UpsServiceServicer_to_server(
+            guarded(UpsServicer(hub), ups_pb2.DESCRIPTOR.services_by_name["UpsService"]), self.server
+        )
+        printer_pb2_grpc.add_PrinterServiceServicer_to_server(
+            guarded(PrinterServicer(hub), printer_pb2.DESCRIPTOR.services_by_name["PrinterService"]),
+            self.server,
+        )
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
         reflection.enable_server_reflection(
             [*self.SERVICES, health.SERVICE_NAME, reflection.SERVICE_NAME], self.server

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import grpc
 from google.protobuf import any_pb2
+from google.protobuf.descriptor import ServiceDescriptor
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
 from hubd import errors
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 CODES: list[tuple[type[errors.HubError], grpc.StatusCode]] = [
     (errors.InvalidArgument, grpc.StatusCode.INVALID_ARGUMENT),
@@ -59,11 +61,9 @@ def wrap_unary(
     async def handler(request: Any, context: Any) -> Any:
         try:
             return await inner(request, context)
-        except errors.HubError as err:
-            await abort(context, err)
+        except grpc.aio.AbortError:
+            raise
         except Exception as err:
-            if isinstance(err, grpc.aio.AbortError):
-                raise
             await abort(context, err)
 
     return handler
@@ -78,37 +78,19 @@ def wrap_stream(
         try:
             async for item in inner(request, context):
                 yield item
-        except errors.HubError as err:
-            await abort(context, err)
+        except grpc.aio.AbortError:
+            raise
         except Exception as err:
-            if isinstance(err, grpc.aio.AbortError):
-                raise
             await abort(context, err)
 
     return handler
 
 
-class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]
-    """Applies the error mapping to every kioskhub.v1 method."""
-
-    async def intercept_service(
-        self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[Any]],
-        handler_call_details: grpc.HandlerCallDetails,
-    ) -> Any:
-        """Wrap unary-unary and unary-stream handlers of our own services."""
-        handler = await continuation(handler_call_details)
-        method = handler_call_details.method or ""
-        if handler is None or not method.startswith("/kioskhub."):
-            return handler
-        kw = {
-            "request_deserializer": handler.request_deserializer,
-            "response_serializer": handler.response_serializer,
-        }
-        if handler.unary_unary is not None:
-            return grpc.unary_unary_rpc_method_handler(wrap_unary(handler.unary_unary), **kw)
-        if handler.unary_stream is not None:
-            return grpc.unary_stream_rpc_method_handler(
-                wrap_stream(handler.unary_stream), **kw
-            )
-        return handler
+def guarded(servicer: T, service: ServiceDescriptor) -> T:
+    """``servicer`` with every method of ``service`` wrapped once, at registration, to map errors
+    (an interceptor would build a new handler on every call: measurable on a 1 ms RPC)."""
+    for method in service.methods:
+        inner = getattr(servicer, method.name)
+        wrap = wrap_stream if method.server_streaming else wrap_unary
+        setattr(servicer, method.name, wrap(inner))
+    return servicer
