@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hubd.errors import ConfigError
 
@@ -38,9 +40,26 @@ class PowerConfig:
 
 @dataclass(frozen=True)
 class PrintingConfig:
-    """``[printing]``: what to do with a job found printing after a crash."""
+    """``[printing]``: what to do with a job found printing after a crash; the receipts' time zone."""
 
     recovery: str = "reprint"
+    timezone: str = "Asia/Kolkata"
+
+    @property
+    def zone(self) -> tzinfo:
+        """The zone receipt times are printed in (India has one, without DST: a kiosk PC's own
+        clock zone is often left at UTC, so it is not used)."""
+        return zone(self.timezone)
+
+
+def zone(name: str) -> tzinfo:
+    """An IANA time zone; Asia/Kolkata works even on a PC without the zone database."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        if name == "Asia/Kolkata":
+            return timezone(timedelta(hours=5, minutes=30), "IST")
+        raise
 
 
 @dataclass(frozen=True)
@@ -59,7 +78,7 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     "server": {"listen": list},
     "hub": {"state_dir": str},
     "power": {"low_battery_grace": (int, float), "shutdown_command": list},
-    "printing": {"recovery": str},
+    "printing": {"recovery": str, "timezone": str},
     "device": {
         "driver": str,
         "url": str,
@@ -106,6 +125,11 @@ def parse_config(data: dict[str, Any], source: str = "<string>") -> HubConfig:
     if printing.get("recovery", "reprint") not in ("reprint", "hold"):
         raise ConfigError(f"{source}: printing.recovery must be \"reprint\" or \"hold\"",
                           metadata={"file": source, "key": "printing.recovery"})
+    try:
+        zone(printing.get("timezone", "Asia/Kolkata"))
+    except (ZoneInfoNotFoundError, ValueError) as err:
+        raise ConfigError(f"{source}: printing.timezone: unknown time zone {printing['timezone']!r}",
+                          metadata={"file": source, "key": "printing.timezone"}) from err
     _check(server, "server", "server.", source)
     _check(hub, "hub", "hub.", source)
     _check(power, "power", "power.", source)
@@ -130,7 +154,7 @@ def parse_config(data: dict[str, Any], source: str = "<string>") -> HubConfig:
             low_battery_grace=float(power.get("low_battery_grace", 60.0)),
             shutdown_command=tuple(str(x) for x in power.get("shutdown_command", [])),
         ),
-        printing=PrintingConfig(recovery=str(printing.get("recovery", "reprint"))),
+        printing=PrintingConfig(**printing),
         source=source,
     )
 

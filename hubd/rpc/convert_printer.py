@@ -69,7 +69,8 @@ def duration(value: Any) -> timedelta | None:
 
 
 def document_from_pb(request: printer_pb2.PrintDocumentRequest, now: datetime) -> tuple[str, bytes]:
-    """The job kind and its validated payload from a PrintDocument request."""
+    """The job kind and its validated payload from a PrintDocument request; a receipt's time is
+    shown in ``now``'s zone (the kiosk's)."""
     which = request.WhichOneof("document")
     if which == "text":
         return "text", documents.check_text(request.text.text)
@@ -94,7 +95,9 @@ def document_from_pb(request: printer_pb2.PrintDocumentRequest, now: datetime) -
                 "operator",
             )
         }
-        fields["issued_at"] = r.issued_at.ToDatetime(tzinfo=UTC) if r.HasField("issued_at") else now
+        fields["issued_at"] = (
+            r.issued_at.ToDatetime(tzinfo=UTC).astimezone(now.tzinfo) if r.HasField("issued_at") else now
+        )
         fields["extra_lines"] = tuple(r.extra_lines)
         return "receipt", documents.receipt_payload(fields)
     raise InvalidArgument("document", "one of text, image or receipt is required")

@@ -242,3 +242,18 @@ async def test_sample_receipt_prints_bilingual(hub, tmp_path):
     page = next(t for t in transcripts(tmp_path / "paper") if job.job_id in t)
     assert "[graphics" in page  # the Hindi went as bit images
     assert list((tmp_path / "paper").glob("job-*.png"))
+
+
+async def test_receipt_time_is_printed_in_the_kiosk_zone(hub, tmp_path):
+    """A Timestamp is UTC on the wire; the citizen's receipt shows Indian time."""
+    from hubd.cli.hubctl_print import _sample_receipt
+
+    receipt = _sample_receipt()
+    receipt.issued_at.FromJsonString("2026-11-25T09:00:05Z")
+    stub = printer_pb2_grpc.PrinterServiceStub(hub.channel)
+    job = (await stub.PrintDocument(printer_pb2.PrintDocumentRequest(idempotency_key="tz", receipt=receipt))).job
+    await wait_job(stub, job.job_id, timeout=30)
+    await eventually(lambda: _async(any(job.job_id in t for t in transcripts(tmp_path / "paper"))))
+    page = next(t for t in transcripts(tmp_path / "paper") if job.job_id in t)
+    assert "25-11-2026 14:30:05 IST" in page
+

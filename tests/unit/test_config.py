@@ -50,3 +50,14 @@ def test_bad_toml(tmp_path: Path):
     f.write_text("[server\n")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_config(f)
+
+
+def test_receipt_time_zone_defaults_to_india_and_is_checked():
+    from datetime import UTC, datetime
+
+    default = parse_config({}).printing.zone
+    assert datetime(2026, 11, 25, 9, 0, tzinfo=UTC).astimezone(default).hour == 14  # +05:30
+    assert parse_config({"printing": {"timezone": "Asia/Dubai"}}).printing.timezone == "Asia/Dubai"
+    with pytest.raises(ConfigError, match="printing.timezone") as err:
+        parse_config({"printing": {"timezone": "Mars/Olympus"}})
+    assert err.value.metadata["key"] == "printing.timezone"

@@ -22,7 +22,8 @@ class PrinterServicer(printer_pb2_grpc.PrinterServiceServicer):
     async def PrintDocument(self, request: printer_pb2.PrintDocumentRequest, context: Ctx) -> Any:
         """Persist a job, then acknowledge it."""
         sup = self.hub.find(PRINTER, request.printer_id, field="printer_id")
-        kind, payload = cp.document_from_pb(request, self.hub.clock.now())
+        now = self.hub.clock.now().astimezone(self.hub.config.printing.zone)
+        kind, payload = cp.document_from_pb(request, now)
         job = await self.hub.printing.submit(
             sup.id,
             request.idempotency_key,
