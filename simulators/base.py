@@ -22,11 +22,12 @@ import logging
 import os
 import random
 import tty
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from simulators.control import handle_control
+from simulators.ports import Port, PtyPort, StreamPort
 
 log = logging.getLogger(__name__)
 
@@ -35,85 +36,6 @@ ClientCallback = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitabl
 
 class SimulatorError(Exception):
     """A simulator cannot start: bad listen URL, non-loopback host, OS error."""
-
-
-class Port(abc.ABC):
-    """One connection from a host, with its protocol session (e.g. a line buffer)."""
-
-    def __init__(self, session: Any) -> None:
-        self.session = session
-
-    @abc.abstractmethod
-    async def read(self) -> bytes:
-        """At least one byte, or b"" when the host went away."""
-
-    @abc.abstractmethod
-    async def write(self, data: bytes) -> None:
-        """Send ``data``."""
-
-    async def close(self) -> None:
-        """End the connection (nothing to do for a pty: its fds live until ``stop``)."""
-
-
-class StreamPort(Port):
-    """A TCP or unix-socket connection."""
-
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, session: Any):
-        super().__init__(session)
-        self.reader, self.writer = reader, writer
-
-    async def read(self) -> bytes:
-        """Whatever arrived (b"" at EOF)."""
-        return await self.reader.read(4096)
-
-    async def write(self, data: bytes) -> None:
-        """Write and drain."""
-        self.writer.write(data)
-        await self.writer.drain()
-
-    async def close(self) -> None:
-        """Close the socket."""
-        self.writer.close()
-        with contextlib.suppress(OSError, asyncio.CancelledError):
-            await self.writer.wait_closed()
-
-
-class PtyPort(Port):
-    """The master side of a pty; the host opens the slave like a serial port."""
-
-    def __init__(self, fd: int, session: Any) -> None:
-        super().__init__(session)
-        self.fd = fd
-
-    async def read(self) -> bytes:
-        """Wait until the host wrote something."""
-        loop = asyncio.get_running_loop()
-        while True:
-            try:
-                return os.read(self.fd, 4096)
-            except BlockingIOError:
-                pass
-            ready: asyncio.Future[None] = loop.create_future()
-            loop.add_reader(self.fd, _wake, ready)
-            try:
-                await ready
-            finally:
-                loop.remove_reader(self.fd)
-
-    async def write(self, data: bytes) -> None:
-        """Write; like a UART nobody reads, bytes that do not fit are lost."""
-        view = memoryview(data)
-        while view:
-            try:
-                view = view[os.write(self.fd, view) :]
-            except BlockingIOError:
-                log.debug("pty input queue full: %d bytes dropped", len(view))
-                return
-
-
-def _wake(fut: asyncio.Future[None]) -> None:
-    if not fut.done():
-        fut.set_result(None)
 
 
 def _loopback_port(listen: str) -> int:
@@ -280,20 +202,31 @@ class Simulator(abc.ABC):
         task.add_done_callback(self._tasks.discard)
         return f"serial://{path}" + (f"?{self.default_query}" if self.default_query else "")
 
-    async def _serve(self, port: Port) -> None:
-        """Feed received bytes to the protocol and send its replies, honouring the faults."""
+    @contextlib.asynccontextmanager
+    async def _connection(
+        self, port: Port, ended: Callable[[], object] | None = None
+    ) -> AsyncIterator[None]:
+        """Track ``port`` while it is served; when the host goes away (or an OSError or cancel
+        ends it) call ``ended`` and close the port."""
         self._ports.add(port)
         try:
+            yield
+        except OSError as err:
+            log.debug("connection ended: %s", err)
+        finally:
+            self._ports.discard(port)
+            if ended is not None:
+                ended()
+            await port.close()
+
+    async def _serve(self, port: Port) -> None:
+        """Feed received bytes to the protocol and send its replies, honouring the faults."""
+        async with self._connection(port):
             while data := await port.read():
                 if self.unplugged:
                     continue
                 for reply in self.on_bytes(port.session, data):
                     await self._reply(port, reply)
-        except OSError as err:
-            log.debug("connection ended: %s", err)
-        finally:
-            self._ports.discard(port)
-            await port.close()
 
     async def _reply(self, port: Port, reply: bytes) -> None:
         if self.delay > 0:

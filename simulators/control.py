@@ -49,6 +49,13 @@ def parse_bool(word: str) -> bool:
     raise CommandError(f"expected on or off, got {word!r}")
 
 
+def one_arg(args: list[str]) -> str:
+    """The one argument of a command; CommandError if there are none or more."""
+    if len(args) != 1:
+        raise CommandError("expected one argument")
+    return args[0]
+
+
 def _convert(hint: Any, raw: str) -> Any:
     """``raw`` converted to the type hint of a state field."""
     args = typing.get_args(hint)

@@ -1,4 +1,4 @@
-"""Page raster, text transcript and job files of the ESC/P printer simulator.
+"""Page raster and text transcript of the ESC/P printer simulator (its jobs: ``escp_jobs``).
 
 Positions are kept in exact units: x in 1/720", y in 1/1080" (every ESC/P step divides these:
 1/216", 1/180", 1/72", 1/60", 1/360" vertically; 60..360 dpi and every pitch horizontally).
@@ -8,39 +8,18 @@ tall) and 360 x 360 dpi on a 24-pin printer (a 180 dpi dot is 2 x 2 px).
 
 from __future__ import annotations
 
-import glob
-import json
 import logging
-import os
-import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 from PIL import Image, ImageDraw, ImageFont
+
+from simulators.printer_common import Bits
 
 log = logging.getLogger(__name__)
 
 X_UNITS = 720
 Y_UNITS = 1080
-JOB_ID = re.compile(r"kioskhub-job:\s*(\S+)")
-_FONT_CANDIDATES = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",
-    "/usr/share/fonts/truetype/liberation/LiberationMono-Regular.ttf",
-    "/usr/share/fonts/truetype/noto/NotoSansMono-Regular.ttf",
-)
-Bits = npt.NDArray[np.bool_]
-
-
-def find_mono_font() -> str | None:
-    """A monospace TrueType font from the system, or None (PIL's default font is used then)."""
-    for path in _FONT_CANDIDATES:
-        if os.path.exists(path):
-            return path
-    found = sorted(glob.glob("/usr/share/fonts/**/*Mono*.ttf", recursive=True))
-    return found[0] if found else None
 
 
 class PageRaster:
@@ -189,155 +168,3 @@ class Transcript:
         """Emit a waiting merged graphics line."""
         pending, self._pending = self._pending, None
         return [str(pending)] if pending else []
-
-
-@dataclass
-class Job:
-    """One print job: its number, transcript lines, finished pages, kioskhub job ids and the
-    exact bytes the printer took for it (``raw``, saved as ``job-NNNN.bin``)."""
-
-    number: int
-    lines: list[str] = field(default_factory=list)
-    pages: list[Image.Image] = field(default_factory=list)
-    ids: list[str] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
-    has_content: bool = False
-    raw: bytes = b""
-    raw_file: str | None = None
-
-
-class JobStore:
-    """Writes ``job-NNNN.txt`` (flushed per line), ``job-NNNN[-pK].png``, ``job-NNNN.bin`` (the
-    job's bytes, at its end) and ``index.json`` (``raw`` maps a job number to its .bin file)."""
-
-    def __init__(self, out_dir: Path) -> None:
-        self.dir = Path(out_dir)
-        self.dir.mkdir(parents=True, exist_ok=True)
-        self.index: dict[str, dict[str, object]] = {"jobs": {}, "ids": {}, "raw": {}}
-
-    def _entry(self, job: Job) -> dict[str, object]:
-        return {"job": job.number, "files": list(job.files)}
-
-    def line(self, job: Job, text: str) -> None:
-        """Append one transcript line to the job's text file and flush it."""
-        name = f"job-{job.number:04d}.txt"
-        mode = "a" if name in job.files else "w"  # a job's first line replaces an old file
-        with open(self.dir / name, mode, encoding="utf-8") as fh:
-            fh.write(text + "\n")
-        if name not in job.files:
-            job.files.insert(0, name)
-            self._write_index(job)
-        elif JOB_ID.search(text):
-            self._write_index(job)
-
-    def page(self, job: Job, image: Image.Image) -> None:
-        """Write the job's next page image."""
-        n = len(job.pages)
-        name = f"job-{job.number:04d}.png" if n == 1 else f"job-{job.number:04d}-p{n}.png"
-        image.save(self.dir / name, compress_level=1)
-        job.files.append(name)
-        self._write_index(job)
-
-    def raw(self, job: Job) -> None:
-        """Write the bytes the job was received as (``job-NNNN.bin``)."""
-        name = f"job-{job.number:04d}.bin"
-        tmp = self.dir / (name + ".tmp")
-        tmp.write_bytes(job.raw)
-        os.replace(tmp, self.dir / name)
-        job.raw_file = name
-        self.index["raw"][str(job.number)] = name
-        self._write_index(job)
-
-    def _write_index(self, job: Job) -> None:
-        jobs = self.index["jobs"]
-        ids = self.index["ids"]
-        jobs[str(job.number)] = self._entry(job)
-        for job_id in job.ids:
-            ids[job_id] = self._entry(job)
-        tmp = self.dir / "index.json.tmp"
-        tmp.write_text(json.dumps(self.index, indent=1, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, self.dir / "index.json")
-
-
-class Printout:
-    """What comes out of the printer: the page being printed, transcript lines and jobs."""
-
-    def __init__(
-        self, pins: int, columns: int, font_path: str | None, stats: dict[str, int],
-        out_dir: Callable[[], str | None], keep_jobs: int = 16,
-    ) -> None:
-        self.pins, self.width_in = pins, columns / 10
-        self.font_path, self.stats, self.keep_jobs = font_path, stats, keep_jobs
-        self._out_dir = out_dir
-        self.transcript = Transcript()
-        self.jobs: list[Job] = []
-        self.job: Job | None = None
-        self.page: PageRaster | None = None
-        self._store: JobStore | None = None
-        self._next_job = 1
-
-    def raster(self, page_len: int) -> PageRaster:
-        """The page being printed (a fresh one ``page_len`` units long if none)."""
-        if self.page is None:
-            self.page = PageRaster(self.pins, self.width_in, page_len, self.font_path)
-        return self.page
-
-    def current_job(self) -> Job:
-        """The job being printed, started if none."""
-        if self.job is None:
-            self.job = Job(self._next_job)
-            self._next_job += 1
-            self.stats["jobs"] += 1
-        return self.job
-
-    def store(self) -> JobStore | None:
-        """The file writer, when an output folder is set."""
-        out = self._out_dir()
-        if out is None:
-            return None
-        if self._store is None or self._store.dir != Path(out):
-            self._store = JobStore(Path(out))
-        return self._store
-
-    def end_line(self, blank_line: bool, flush: bool = False) -> None:
-        """Finish the transcript line (and a waiting graphics line when ``flush``)."""
-        lines = self.transcript.end_line(blank_line)
-        if flush:
-            lines += self.transcript.flush()
-        for text in lines:
-            job = self.current_job()
-            job.lines.append(text)
-            job.ids += JOB_ID.findall(text)
-            store = self.store()
-            if store is not None:
-                store.line(job, text)
-
-    def finish_page(self, head_row_units: int | None) -> None:
-        """Eject the page: full length, or cropped to the head row / last ink when given."""
-        page, self.page = self.page, None
-        if page is None:
-            return
-        rows = None
-        if head_row_units is not None:
-            rows = max(page.used_rows, page.py(head_row_units))
-        job = self.current_job()
-        job.pages.append(page.image(rows))
-        self.stats["pages"] += 1
-        store = self.store()
-        if store is not None:
-            store.page(job, job.pages[-1])
-
-    def end_job(self, head_row_units: int, raw: bytes = b"") -> Job | None:
-        """Finish the current job (last page cropped, ``raw`` = its bytes); return it, or None
-        if there was none."""
-        self.end_line(False, flush=True)
-        if self.job is None:
-            return None
-        self.finish_page(head_row_units)
-        job, self.job = self.job, None
-        job.raw = raw
-        store = self.store()
-        if store is not None:
-            store.raw(job)
-        self.jobs = [*self.jobs, job][-self.keep_jobs :]
-        return job

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from simulators.base import LineSimulator
-from simulators.control import CommandError, parse_bool
+from simulators.control import CommandError, one_arg, parse_bool
 
 log = logging.getLogger(__name__)
 
@@ -208,16 +208,16 @@ class MegatecUpsSim(LineSimulator):
         """on_battery on|off, low_battery on|off, mains VOLTS."""
 
         def on_battery(args: list[str]) -> str:
-            self.set_on_battery(parse_bool(_one(args)))
-            return f"on_battery {_one(args)}"
+            self.set_on_battery(parse_bool(one_arg(args)))
+            return f"on_battery {one_arg(args)}"
 
         def low_battery(args: list[str]) -> str:
-            self.set_low_battery(parse_bool(_one(args)))
-            return f"low_battery {_one(args)}"
+            self.set_low_battery(parse_bool(one_arg(args)))
+            return f"low_battery {one_arg(args)}"
 
         def mains(args: list[str]) -> str:
             try:
-                volts = float(_one(args))
+                volts = float(one_arg(args))
             except ValueError as err:
                 raise CommandError(f"not a voltage: {args[0]!r}") from err
             if not 0 < volts < 400:
@@ -298,9 +298,3 @@ class MegatecUpsSim(LineSimulator):
             if handle := self._timers.pop(name, None):
                 handle.cancel()
         self._output_on()
-
-
-def _one(args: list[str]) -> str:
-    if len(args) != 1:
-        raise CommandError("expected one argument")
-    return args[0]

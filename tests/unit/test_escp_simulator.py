@@ -16,8 +16,10 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from simulators.control import execute
-from simulators.escp_printer import Escp24PinSim, EscpInterpreter, EscpPrinterSim, EscpState
-from simulators.escp_render import Job
+from simulators.escp_interp import EscpInterpreter
+from simulators.escp_jobs import Job
+from simulators.escp_modes import EscpState
+from simulators.escp_printer import Escp24PinSim, EscpPrinterSim
 
 ESC = b"\x1b"
 

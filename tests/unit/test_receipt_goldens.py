@@ -25,8 +25,8 @@ from hubd.render import fonts, layout, shaping
 from hubd.render.layout import render_receipt
 from hubd.render.model import Receipt
 from hubd.render.sample import IST, sample_receipt
-from simulators.escp_printer import EscpInterpreter
-from simulators.escpos_printer import EscposInterpreter
+from simulators.escp_interp import EscpInterpreter
+from simulators.escpos_interp import EscposInterpreter
 
 GOLDEN_DIR = Path(__file__).resolve().parents[1] / "golden"
 TOLERANCE = 0.002
