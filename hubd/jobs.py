@@ -2,8 +2,8 @@
 
 One database ``<state_dir>/jobs.db`` (WAL, synchronous=FULL: see ``hubd.jobstore.connect``) holds
 the jobs of every printer. Methods are synchronous: each is one short ``BEGIN IMMEDIATE`` …
-``COMMIT`` (well under a millisecond plus one fsync), called directly from the event loop (a lock
-makes them safe from worker threads too).
+``COMMIT`` (well under a millisecond plus one fsync); the hub runs them on the queue's own thread
+(``hubd.printing.Printing.call``) so a commit never stalls the event loop.
 
 States::
 
@@ -22,23 +22,17 @@ from __future__ import annotations
 
 import builtins
 import logging
-import sqlite3
-import threading
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
-from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from hubd import crash
-from hubd.clock import Clock
-from hubd.errors import AlreadyExists, FailedPrecondition, HubError, NotFound
+from hubd.errors import AlreadyExists, FailedPrecondition, NotFound
+from hubd.jobdb import JobDatabase
 from hubd.jobstore import (
     Job,
     JobState,
     check_reason,
     check_submit,
-    connect,
     expire_rows,
     insert,
     marks,
@@ -55,27 +49,8 @@ __all__ = ["Job", "JobQueue", "JobState"]
 _Q, _P, _H = JobState.QUEUED.value, JobState.PRINTING.value, JobState.HELD.value
 
 
-class JobQueue:
-    """Print jobs of all printers in one SQLite file; ``on_change(job)`` runs after each commit."""
-
-    def __init__(self, state_dir: Path, clock: Clock, on_change: Callable[[Job], None] | None = None) -> None:
-        crash.load()  # an unknown KIOSKHUB_CRASH_AT fails at startup, not mid-print
-        self.path = Path(state_dir) / "jobs.db"
-        self._clock = clock
-        self.on_change = on_change
-        self._lock = threading.RLock()
-        with self._guard():
-            self._db = connect(self.path)
-
-    def close(self) -> None:
-        """Close the database (committed jobs are already on disk)."""
-        self._db.close()
-
-    def __enter__(self) -> JobQueue:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+class JobQueue(JobDatabase):
+    """The print queue's state transitions, each one committed before it returns."""
 
     # -- submission and queries -----------------------------------------------------------
 
@@ -133,34 +108,6 @@ class JobQueue:
         log.info("job %s queued for %s (key %r)", job.job_id, printer_id, idempotency_key)
         self._notify([job])
         return job
-
-    def get(self, job_id: str) -> Job:
-        """The job as last committed; NotFound if there is none."""
-        with self._guard():
-            row = self._db.execute("SELECT * FROM jobs WHERE job_id = ?", (job_id,)).fetchone()
-        if row is None:
-            raise NotFound(f"no print job {job_id!r}", metadata={"jobId": job_id})
-        return row_to_job(row)
-
-    def list(
-        self,
-        printer_id: str | None = None,
-        states: Iterable[JobState] | None = None,
-        limit: int = 100,
-        newest_first: bool = False,
-    ) -> builtins.list[Job]:
-        """Jobs in queue order (oldest first unless ``newest_first``), at most ``limit``."""
-        where, args = _filter(printer_id, states)
-        order = "DESC" if newest_first else "ASC"
-        sql = f"SELECT * FROM jobs WHERE {where} ORDER BY seq {order} LIMIT ?"
-        with self._guard():
-            return [row_to_job(r) for r in self._db.execute(sql, (*args, max(0, limit)))]
-
-    def count(self, printer_id: str | None = None, states: Iterable[JobState] | None = None) -> int:
-        """How many jobs match (an index count: no payload is read)."""
-        where, args = _filter(printer_id, states)
-        with self._guard():
-            return int(self._db.execute(f"SELECT COUNT(*) FROM jobs WHERE {where}", args).fetchone()[0])
 
     # -- worker transitions -----------------------------------------------------------------
 
@@ -287,27 +234,6 @@ class JobQueue:
 
     # -- internals ----------------------------------------------------------------------------
 
-    @contextmanager
-    def _guard(self) -> Iterator[None]:
-        """Serialize use of the connection; sqlite errors become HubError STORAGE_ERROR."""
-        with self._lock:
-            try:
-                yield
-            except sqlite3.Error as err:
-                raise HubError(f"job store {self.path}: {err}", reason="STORAGE_ERROR") from err
-
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        """One ``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any error."""
-        with self._guard():
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-                self._db.execute("COMMIT")
-            finally:
-                if self._db.in_transaction:
-                    self._db.execute("ROLLBACK")
-
     def _move(
         self,
         job_id: str,
@@ -340,28 +266,4 @@ class JobQueue:
         self._notify([job])
         return job
 
-    def _jobs(self, ids: Iterable[str]) -> builtins.list[Job]:
-        return [self.get(i) for i in ids]
 
-    def _notify(self, jobs: Iterable[Job]) -> None:
-        if self.on_change is None:
-            return
-        for job in jobs:
-            try:
-                self.on_change(job)
-            except Exception:
-                log.exception("on_change callback failed for job %s", job.job_id)
-
-
-def _filter(printer_id: str | None, states: Iterable[JobState] | None) -> tuple[str, list[Any]]:
-    """A WHERE clause (and its arguments) for jobs of a printer and/or in some states."""
-    where: list[str] = ["1"]
-    args: list[Any] = []
-    if printer_id is not None:
-        where.append("printer_id = ?")
-        args.append(printer_id)
-    if states is not None:
-        wanted = [JobState(s).value for s in states]
-        where.append(f"state IN ({marks(len(wanted))})")
-        args.extend(wanted)
-    return " AND ".join(where), args

@@ -1,0 +1,123 @@
+"""The job database under the print queue: one SQLite connection, reads, and commit plumbing.
+
+``JobDatabase`` opens ``<state_dir>/jobs.db`` (WAL, synchronous=FULL: see ``hubd.jobstore.connect``),
+serializes use of the connection with a lock (the hub calls it from the queue's own thread), turns
+sqlite errors into ``HubError`` STORAGE_ERROR, and tells ``on_change`` about each committed job.
+The state transitions are in ``hubd.jobs.JobQueue``.
+"""
+
+from __future__ import annotations
+
+import builtins
+import logging
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Self
+
+from hubd import crash
+from hubd.clock import Clock
+from hubd.errors import HubError, NotFound
+from hubd.jobstore import Job, JobState, connect, marks, row_to_job
+
+log = logging.getLogger(__name__)
+
+
+class JobDatabase:
+    """Print jobs of all printers in one SQLite file; ``on_change(job)`` runs after each commit."""
+
+    def __init__(self, state_dir: Path, clock: Clock, on_change: Callable[[Job], None] | None = None) -> None:
+        crash.load()  # an unknown KIOSKHUB_CRASH_AT fails at startup, not mid-print
+        self.path = Path(state_dir) / "jobs.db"
+        self._clock = clock
+        self.on_change = on_change
+        self._lock = threading.RLock()
+        with self._guard():
+            self._db = connect(self.path)
+
+    def close(self) -> None:
+        """Close the database (committed jobs are already on disk)."""
+        self._db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def get(self, job_id: str) -> Job:
+        """The job as last committed; NotFound if there is none."""
+        with self._guard():
+            row = self._db.execute("SELECT * FROM jobs WHERE job_id = ?", (job_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no print job {job_id!r}", metadata={"jobId": job_id})
+        return row_to_job(row)
+
+    def list(
+        self,
+        printer_id: str | None = None,
+        states: Iterable[JobState] | None = None,
+        limit: int = 100,
+        newest_first: bool = False,
+    ) -> builtins.list[Job]:
+        """Jobs in queue order (oldest first unless ``newest_first``), at most ``limit``."""
+        where, args = _filter(printer_id, states)
+        order = "DESC" if newest_first else "ASC"
+        sql = f"SELECT * FROM jobs WHERE {where} ORDER BY seq {order} LIMIT ?"
+        with self._guard():
+            return [row_to_job(r) for r in self._db.execute(sql, (*args, max(0, limit)))]
+
+    def count(self, printer_id: str | None = None, states: Iterable[JobState] | None = None) -> int:
+        """How many jobs match (an index count: no payload is read)."""
+        where, args = _filter(printer_id, states)
+        with self._guard():
+            return int(self._db.execute(f"SELECT COUNT(*) FROM jobs WHERE {where}", args).fetchone()[0])
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """Serialize use of the connection; sqlite errors become HubError STORAGE_ERROR."""
+        with self._lock:
+            try:
+                yield
+            except sqlite3.Error as err:
+                raise HubError(f"job store {self.path}: {err}", reason="STORAGE_ERROR") from err
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """One ``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any error."""
+        with self._guard():
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+                self._db.execute("COMMIT")
+            finally:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+
+    def _jobs(self, ids: Iterable[str]) -> builtins.list[Job]:
+        return [self.get(i) for i in ids]
+
+    def _notify(self, jobs: Iterable[Job]) -> None:
+        if self.on_change is None:
+            return
+        for job in jobs:
+            try:
+                self.on_change(job)
+            except Exception:
+                log.exception("on_change callback failed for job %s", job.job_id)
+
+
+def _filter(printer_id: str | None, states: Iterable[JobState] | None) -> tuple[str, list[Any]]:
+    """A WHERE clause (and its arguments) for jobs of a printer and/or in some states."""
+    where: list[str] = ["1"]
+    args: list[Any] = []
+    if printer_id is not None:
+        where.append("printer_id = ?")
+        args.append(printer_id)
+    if states is not None:
+        wanted = [JobState(s).value for s in states]
+        where.append(f"state IN ({marks(len(wanted))})")
+        args.extend(wanted)
+    return " AND ".join(where), args
