@@ -114,6 +114,13 @@ class Printing:
             self.workers[printer_id].wake.set()
         return job
 
+    async def release(self, job_id: str) -> Job:
+        """Queue a held job again (printed with the DUPLICATE banner) and wake its worker."""
+        job = await self.call(self.queue.release, job_id)
+        if job.printer_id in self.workers:
+            self.workers[job.printer_id].wake.set()
+        return job
+
     async def pending(self, printer_id: str) -> int:
         """Jobs queued or printing on a printer."""
         return await self.call(self.queue.count, printer_id, states=[JobState.QUEUED, JobState.PRINTING])

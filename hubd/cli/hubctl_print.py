@@ -1,4 +1,4 @@
-"""hubctl printing commands: print text/receipt, jobs, job, cancel, printer."""
+"""hubctl printing commands: print text/receipt, jobs, job, cancel, release, printer."""
 
 from __future__ import annotations
 
@@ -42,9 +42,11 @@ def add_parsers(
     job.add_argument("job_id")
     cancel = sub.add_parser("cancel", help="cancel a print job that has not started")
     cancel.add_argument("job_id")
+    release = sub.add_parser("release", help="print a held job (it gets the DUPLICATE banner)")
+    release.add_argument("job_id")
     printer = sub.add_parser("printer", help="printer status")
     printer.add_argument("printer_id", nargs="?", default="")
-    for p in (jobs, job, cancel, printer):
+    for p in (jobs, job, cancel, release, printer):
         with_globals(p)
 
 
@@ -134,11 +136,15 @@ def cmd_job(ch: grpc.Channel, args: argparse.Namespace) -> None:
 
 def cmd_cancel(ch: grpc.Channel, args: argparse.Namespace) -> None:
     """Cancel a job."""
-    job = (
-        printer_pb2_grpc.PrinterServiceStub(ch)
-        .CancelPrintJob(printer_pb2.CancelPrintJobRequest(job_id=args.job_id), timeout=TIMEOUT)
-        .job
-    )
+    stub = printer_pb2_grpc.PrinterServiceStub(ch)
+    job = stub.CancelPrintJob(printer_pb2.CancelPrintJobRequest(job_id=args.job_id), timeout=TIMEOUT).job
+    _show_job(job, args.json)
+
+
+def cmd_release(ch: grpc.Channel, args: argparse.Namespace) -> None:
+    """Print a held job."""
+    stub = printer_pb2_grpc.PrinterServiceStub(ch)
+    job = stub.ReleasePrintJob(printer_pb2.ReleasePrintJobRequest(job_id=args.job_id), timeout=TIMEOUT).job
     _show_job(job, args.json)
 
 
@@ -182,5 +188,6 @@ COMMANDS: dict[str, Command] = {
     "jobs": cmd_jobs,
     "job": cmd_job,
     "cancel": cmd_cancel,
+    "release": cmd_release,
     "printer": cmd_printer,
 }

@@ -184,6 +184,18 @@ class CancelPrintJobResponse(_message.Message):
     job: PrintJob
     def __init__(self, job: _Optional[_Union[PrintJob, _Mapping]] = ...) -> None: ...
 
+class ReleasePrintJobRequest(_message.Message):
+    __slots__ = ("job_id",)
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    job_id: str
+    def __init__(self, job_id: _Optional[str] = ...) -> None: ...
+
+class ReleasePrintJobResponse(_message.Message):
+    __slots__ = ("job",)
+    JOB_FIELD_NUMBER: _ClassVar[int]
+    job: PrintJob
+    def __init__(self, job: _Optional[_Union[PrintJob, _Mapping]] = ...) -> None: ...
+
 class PrinterStatus(_message.Message):
     __slots__ = ("printer_id", "state", "reason", "reason_detail", "source", "last_seen", "paper", "online", "error", "model", "pending_jobs")
     PRINTER_ID_FIELD_NUMBER: _ClassVar[int]

@@ -56,6 +56,11 @@ class PrinterServiceStub:
                 request_serializer=kioskhub_dot_v1_dot_printer__pb2.CancelPrintJobRequest.SerializeToString,
                 response_deserializer=kioskhub_dot_v1_dot_printer__pb2.CancelPrintJobResponse.FromString,
                 _registered_method=True)
+        self.ReleasePrintJob = channel.unary_unary(
+                '/kioskhub.v1.PrinterService/ReleasePrintJob',
+                request_serializer=kioskhub_dot_v1_dot_printer__pb2.ReleasePrintJobRequest.SerializeToString,
+                response_deserializer=kioskhub_dot_v1_dot_printer__pb2.ReleasePrintJobResponse.FromString,
+                _registered_method=True)
         self.GetPrinterStatus = channel.unary_unary(
                 '/kioskhub.v1.PrinterService/GetPrinterStatus',
                 request_serializer=kioskhub_dot_v1_dot_printer__pb2.GetPrinterStatusRequest.SerializeToString,
@@ -96,6 +101,14 @@ class PrinterServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ReleasePrintJob(self, request, context):
+        """Print a held job (one that was printing when the hub stopped, under the "hold" recovery
+        policy): it is queued again and printed with the DUPLICATE banner.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetPrinterStatus(self, request, context):
         """Paper, online and error state of a printer, with where the status came from.
         """
@@ -125,6 +138,11 @@ def add_PrinterServiceServicer_to_server(servicer, server):
                     servicer.CancelPrintJob,
                     request_deserializer=kioskhub_dot_v1_dot_printer__pb2.CancelPrintJobRequest.FromString,
                     response_serializer=kioskhub_dot_v1_dot_printer__pb2.CancelPrintJobResponse.SerializeToString,
+            ),
+            'ReleasePrintJob': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReleasePrintJob,
+                    request_deserializer=kioskhub_dot_v1_dot_printer__pb2.ReleasePrintJobRequest.FromString,
+                    response_serializer=kioskhub_dot_v1_dot_printer__pb2.ReleasePrintJobResponse.SerializeToString,
             ),
             'GetPrinterStatus': grpc.unary_unary_rpc_method_handler(
                     servicer.GetPrinterStatus,
@@ -242,6 +260,33 @@ class PrinterService:
             '/kioskhub.v1.PrinterService/CancelPrintJob',
             kioskhub_dot_v1_dot_printer__pb2.CancelPrintJobRequest.SerializeToString,
             kioskhub_dot_v1_dot_printer__pb2.CancelPrintJobResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReleasePrintJob(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kioskhub.v1.PrinterService/ReleasePrintJob',
+            kioskhub_dot_v1_dot_printer__pb2.ReleasePrintJobRequest.SerializeToString,
+            kioskhub_dot_v1_dot_printer__pb2.ReleasePrintJobResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -43,6 +43,10 @@ class PrinterServiceStub:
     """Jobs, newest first."""
     CancelPrintJob: _grpc.UnaryUnaryMultiCallable[_printer_pb2.CancelPrintJobRequest, _printer_pb2.CancelPrintJobResponse]
     """Cancel a job that has not started printing."""
+    ReleasePrintJob: _grpc.UnaryUnaryMultiCallable[_printer_pb2.ReleasePrintJobRequest, _printer_pb2.ReleasePrintJobResponse]
+    """Print a held job (one that was printing when the hub stopped, under the "hold" recovery
+    policy): it is queued again and printed with the DUPLICATE banner.
+    """
     GetPrinterStatus: _grpc.UnaryUnaryMultiCallable[_printer_pb2.GetPrinterStatusRequest, _printer_pb2.GetPrinterStatusResponse]
     """Paper, online and error state of a printer, with where the status came from."""
 
@@ -61,6 +65,10 @@ class PrinterServiceAsyncStub(PrinterServiceStub):
     """Jobs, newest first."""
     CancelPrintJob: _aio.UnaryUnaryMultiCallable[_printer_pb2.CancelPrintJobRequest, _printer_pb2.CancelPrintJobResponse]  # type: ignore[assignment]
     """Cancel a job that has not started printing."""
+    ReleasePrintJob: _aio.UnaryUnaryMultiCallable[_printer_pb2.ReleasePrintJobRequest, _printer_pb2.ReleasePrintJobResponse]  # type: ignore[assignment]
+    """Print a held job (one that was printing when the hub stopped, under the "hold" recovery
+    policy): it is queued again and printed with the DUPLICATE banner.
+    """
     GetPrinterStatus: _aio.UnaryUnaryMultiCallable[_printer_pb2.GetPrinterStatusRequest, _printer_pb2.GetPrinterStatusResponse]  # type: ignore[assignment]
     """Paper, online and error state of a printer, with where the status came from."""
 
@@ -100,6 +108,16 @@ class PrinterServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_printer_pb2.CancelPrintJobResponse, _abc.Awaitable[_printer_pb2.CancelPrintJobResponse]]:
         """Cancel a job that has not started printing."""
+
+    @_abc_1.abstractmethod
+    def ReleasePrintJob(
+        self,
+        request: _printer_pb2.ReleasePrintJobRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_printer_pb2.ReleasePrintJobResponse, _abc.Awaitable[_printer_pb2.ReleasePrintJobResponse]]:
+        """Print a held job (one that was printing when the hub stopped, under the "hold" recovery
+        policy): it is queued again and printed with the DUPLICATE banner.
+        """
 
     @_abc_1.abstractmethod
     def GetPrinterStatus(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -11,7 +12,7 @@ import grpc
 import pytest
 
 from hubd.app import Hub
-from hubd.config import DeviceConfig, HubConfig
+from hubd.config import DeviceConfig, HubConfig, PrintingConfig
 from hubd.rpc.server import HubServer
 from kioskhub.v1 import hub_pb2, printer_pb2, printer_pb2_grpc
 from simulators.escp_printer import EscpPrinterSim
@@ -30,6 +31,14 @@ async def printer_sim(tmp_path: Path) -> AsyncIterator[EscpPrinterSim]:
 
 @pytest.fixture
 async def hub(tmp_path: Path, printer_sim: EscpPrinterSim) -> AsyncIterator[Running]:
+    async with running_hub(tmp_path, printer_sim) as running:
+        yield running
+
+
+@contextlib.asynccontextmanager
+async def running_hub(
+    tmp_path: Path, printer_sim: EscpPrinterSim, printing: PrintingConfig | None = None
+) -> AsyncIterator[Running]:
     cfg = DeviceConfig(
         "receipt",
         "escp",
@@ -40,7 +49,7 @@ async def hub(tmp_path: Path, printer_sim: EscpPrinterSim) -> AsyncIterator[Runn
         stale_after=2,
         max_backoff=0.2,
     )
-    h = Hub(HubConfig(devices={"receipt": cfg}), tmp_path / "state")
+    h = Hub(HubConfig(devices={"receipt": cfg}, printing=printing or PrintingConfig()), tmp_path / "state")
     await h.start()
     server = HubServer(h, [f"unix:{tmp_path / 'hubd.sock'}"])
     await server.start()
@@ -251,9 +260,43 @@ async def test_receipt_time_is_printed_in_the_kiosk_zone(hub, tmp_path):
     receipt = _sample_receipt()
     receipt.issued_at.FromJsonString("2026-11-25T09:00:05Z")
     stub = printer_pb2_grpc.PrinterServiceStub(hub.channel)
-    job = (await stub.PrintDocument(printer_pb2.PrintDocumentRequest(idempotency_key="tz", receipt=receipt))).job
+    req = printer_pb2.PrintDocumentRequest(idempotency_key="tz", receipt=receipt)
+    job = (await stub.PrintDocument(req)).job
     await wait_job(stub, job.job_id, timeout=30)
     await eventually(lambda: _async(any(job.job_id in t for t in transcripts(tmp_path / "paper"))))
     page = next(t for t in transcripts(tmp_path / "paper") if job.job_id in t)
     assert "25-11-2026 14:30:05 IST" in page
+
+
+async def test_held_job_is_printed_on_release_with_the_duplicate_banner(tmp_path, printer_sim):
+    """Under the "hold" policy a job interrupted mid-print waits for the operator's release."""
+    from hubd import documents
+    from hubd.clock import SystemClock
+    from hubd.jobs import JobQueue
+
+    with JobQueue(tmp_path / "state", SystemClock()) as queue:  # a hub died while printing this
+        queue.submit("receipt", "held-1", "text", documents.check_text("HELD RECEIPT\n"))
+        interrupted = queue.claim_next("receipt")
+    assert interrupted is not None
+    async with running_hub(tmp_path, printer_sim, PrintingConfig(recovery="hold")) as hub:
+        stub = printer_pb2_grpc.PrinterServiceStub(hub.channel)
+        held = await wait_job(stub, interrupted.job_id, printer_pb2.PRINT_JOB_STATE_HELD, "INTERRUPTED")
+        assert held.duplicate
+        assert not [t for t in transcripts(tmp_path / "paper") if interrupted.job_id in t]
+        released = (
+            await stub.ReleasePrintJob(printer_pb2.ReleasePrintJobRequest(job_id=interrupted.job_id))
+        ).job
+        assert released.state != printer_pb2.PRINT_JOB_STATE_HELD
+        await wait_job(stub, interrupted.job_id)
+
+        def pages() -> list[str]:
+            return [t for t in transcripts(tmp_path / "paper") if interrupted.job_id in t]
+
+        await eventually(lambda: _async(bool(pages())))
+        (page,) = pages()
+        assert "HELD RECEIPT" in page and "DUPLICATE" in page
+        with pytest.raises(grpc.aio.AioRpcError) as err:  # done: nothing left to release
+            await stub.ReleasePrintJob(printer_pb2.ReleasePrintJobRequest(job_id=interrupted.job_id))
+        assert err.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+        assert error_info(err.value).reason == "JOB_STATE"
 

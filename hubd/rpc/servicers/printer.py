@@ -60,6 +60,11 @@ class PrinterServicer(printer_pb2_grpc.PrinterServiceServicer):
         job = await printing.call(printing.queue.cancel, request.job_id)
         return printer_pb2.CancelPrintJobResponse(job=cp.job_to_pb(job))
 
+    async def ReleasePrintJob(self, request: printer_pb2.ReleasePrintJobRequest, context: Ctx) -> Any:
+        """Print a held job, marked duplicate."""
+        job = await self.hub.printing.release(request.job_id)
+        return printer_pb2.ReleasePrintJobResponse(job=cp.job_to_pb(job))
+
     async def GetPrinterStatus(self, request: printer_pb2.GetPrinterStatusRequest, context: Ctx) -> Any:
         """Paper / online / error as last observed."""
         sup = self.hub.find(PRINTER, request.printer_id, field="printer_id")
