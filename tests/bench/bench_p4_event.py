@@ -27,7 +27,14 @@ def hub_latencies(hub: Hubd, control_url: str, rounds: int) -> list[float]:
     """Seconds from the control command to ON_BATTERY/ON_LINE at a WatchEvents client."""
     got: queue.Queue[tuple[int, float]] = queue.Queue()
     ch = grpc.insecure_channel(hub.target)
-    stream = hub_pb2_grpc.HubServiceStub(ch).WatchEvents(hub_pb2.WatchEventsRequest(device_ids=["ups"]))
+    stub = hub_pb2_grpc.HubServiceStub(ch)
+    info = stub.GetHubInfo(hub_pb2.GetHubInfoRequest())
+    # Resumed from the newest event: a live-only stream could subscribe after the first change.
+    stream = stub.WatchEvents(
+        hub_pb2.WatchEventsRequest(
+            device_ids=["ups"], resume_boot_id=info.boot_id, resume_after_sequence=info.last_sequence
+        )
+    )
 
     def read() -> None:
         try:
