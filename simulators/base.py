@@ -215,9 +215,9 @@ class Simulator(abc.ABC):
             log.debug("connection ended: %s", err)
         finally:
             self._ports.discard(port)
+            await port.close()  # first, as a printer does: the host need not wait for the page
             if ended is not None:
                 ended()
-            await port.close()
 
     async def _serve(self, port: Port) -> None:
         """Feed received bytes to the protocol and send its replies, honouring the faults."""

@@ -205,6 +205,7 @@ class EscpPrinterSim(Simulator):
                         self.state.disconnect_after_bytes = None
                         if not per_job or isinstance(port, FifoPort):
                             self.unplug()  # until replug(): a FIFO gets no reader (EPIPE)
+                        await port.abort()  # a socket resets: the host knows the job was cut
                         return
                     if bps and used:
                         await asyncio.sleep(used / bps)

@@ -13,6 +13,8 @@ import asyncio
 import contextlib
 import logging
 import os
+import socket
+import struct
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -34,6 +36,10 @@ class Port(abc.ABC):
 
     async def close(self) -> None:
         """End the connection (nothing to do for a pty: its fds live until ``stop``)."""
+
+    async def abort(self) -> None:
+        """End the connection the way a device that lost power does (a stream resets)."""
+        await self.close()
 
 
 class StreamPort(Port):
@@ -57,6 +63,15 @@ class StreamPort(Port):
         self.writer.close()
         with contextlib.suppress(OSError, asyncio.CancelledError):
             await self.writer.wait_closed()
+
+    async def abort(self) -> None:
+        """Reset the connection (RST, not FIN): the host sees that the job did not get through."""
+        sock = self.writer.get_extra_info("socket")
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.writer.transport.abort()
+        await self.close()
 
 
 async def _readable(fd: int) -> None:

@@ -41,14 +41,15 @@ from hubd.printer import PAPER_OUT, PRINTER_OFFLINE, Geometry, Paper, PrinterDev
 from hubd.render.program import PrintProgram
 from hubd.transport import ParsedUrl, Transport, open_transport
 from hubd.transport.cups import CupsTransport, QueueState
+from hubd.transport.stream import StreamTransport
 from hubd.transport.usblp import UsblpTransport
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 2.0
 SNMP_TIMEOUT = 1.0
-PEER_CHECK = 0.005  # enough for a FIN that already arrived to be seen; no fixed wait per job
-"""Seconds ``end_job`` listens for an AppSocket hang-up before closing the connection."""
+END_WAIT = 2.0
+"""Seconds ``end_job`` waits for an AppSocket printer to close after our last byte."""
 OPTIONS = frozenset({"model", "columns", "timeout", "cut"})
 
 
@@ -159,10 +160,13 @@ class EscpPrinter(PrinterDevice):
         await self._transport.flush(timeout)
 
     async def end_job(self) -> None:
-        """AppSocket: close the connection (the job ends); CUPS: spool the job; else nothing.
+        """AppSocket: end the connection (the job ends); CUPS: spool the job; else nothing.
 
-        On AppSocket a printer that hung up during the job is ``TransportError``: its last
-        bytes may not have been printed.
+        On AppSocket we half-close and wait for the printer to close too (it then has every
+        byte). A printer that resets the connection instead is ``TransportError``: its last
+        bytes may not have been printed. One that keeps the connection open (stopped, or a model
+        that never closes) is closed after ``END_WAIT``: the kernel still delivers the rest,
+        and the worker asks the printer's status next.
         """
         in_job, self._in_job = self._in_job, False
         if isinstance(self._transport, CupsTransport):
@@ -170,23 +174,24 @@ class EscpPrinter(PrinterDevice):
         elif self.scheme == "tcp":
             if in_job:
                 try:
-                    await self._check_peer()
+                    await self._finish_appsocket()
                 except TransportError:
                     self._interrupted = True
                     raise
             await self._transport.close()
 
-    async def _check_peer(self) -> None:
-        """Raise ``TransportError`` if the AppSocket peer closed (it never sends, so EOF = gone)."""
-        if not self._transport.is_open:
+    async def _finish_appsocket(self) -> None:
+        transport = self._transport
+        assert isinstance(transport, StreamTransport)
+        if not transport.is_open:
             raise TransportError(f"{self.url}: the printer closed the connection during the job",
                                  reason="DISCONNECTED")
         try:
-            await self._transport.read(timeout=PEER_CHECK)
+            await transport.finish(END_WAIT)
         except TransportTimeout:
-            return  # silent and still connected: as it should be
+            log.debug("%s: printer still connected %.1fs after the job; closing", self.id, END_WAIT)
         except TransportError as err:
-            raise TransportError(f"{self.url}: the printer closed the connection during the job",
+            raise TransportError(f"{self.url}: the printer reset the connection during the job",
                                  reason="DISCONNECTED") from err
 
     async def read_status(self) -> PrinterStatus:

@@ -77,12 +77,34 @@ class StreamTransport(Transport):
     async def _drain(self, timeout: float) -> None:
         if self._writer is None:
             raise TransportError(f"{self.url}: not open", reason="DISCONNECTED")
+        transport = self._writer.transport
+        if not transport.get_write_buffer_size() and not transport.is_closing():
+            return  # all in the kernel already: drain would return at once (skip its timer task)
         try:
             await asyncio.wait_for(self._writer.drain(), timeout)
         except TimeoutError as err:
             raise TransportTimeout(f"{self.url}: the device took no bytes for {timeout:.1f}s") from err
         except OSError as err:
             raise os_error(self.url, "write", err) from err
+
+    async def finish(self, timeout: float) -> None:
+        """After ``flush``: end our side (FIN after the last byte) and wait for the peer to close, as
+        CUPS's socket backend does: a printer that closes has read the whole job. Anything the
+        peer sends meanwhile is discarded. ``TransportTimeout`` if it stays open for
+        ``timeout`` seconds; ``TransportError`` if it resets the connection (it did not take the
+        whole job)."""
+        if self._writer is None or self._reader is None:
+            raise TransportError(f"{self.url}: not open", reason="DISCONNECTED")
+        try:
+            if self._writer.can_write_eof():
+                self._writer.write_eof()
+            async with asyncio.timeout(timeout):
+                while await self._reader.read(65536):
+                    pass
+        except TimeoutError as err:
+            raise TransportTimeout(f"{self.url}: the peer did not close within {timeout:.1f}s") from err
+        except OSError as err:
+            raise os_error(self.url, "read", err) from err
 
     @property
     def pending(self) -> int:

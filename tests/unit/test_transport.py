@@ -235,3 +235,47 @@ def test_bad_urls_are_invalid_argument_naming_url(url: str):
         open_transport(url)
     assert err.value.field == "url"
     assert err.value.metadata == {"field": "url"}
+
+
+@pytest.mark.parametrize("ending", ["close", "reset", "stay"])
+async def test_finish_half_closes_and_waits_for_the_peer(ending: str):
+    """AppSocket end of job: FIN after the last byte, then the peer's close (or reset, or silence)."""
+    import struct
+
+    got = bytearray()
+    done = asyncio.Event()
+
+    async def printer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if ending == "reset":  # takes a little, then loses power: RST
+            got.extend(await reader.read(3))
+            sock = writer.get_extra_info("socket")
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            writer.transport.abort()
+            return
+        while data := await reader.read(4096):  # until our FIN
+            got.extend(data)
+        if ending == "close":
+            writer.close()
+        else:
+            await done.wait()
+
+    server = await asyncio.start_server(printer, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    t = open_transport(f"tcp://127.0.0.1:{port}")
+    try:
+        await t.write(b"job bytes")
+        if ending == "close":
+            await t.finish(2.0)
+            assert bytes(got) == b"job bytes"
+        elif ending == "reset":
+            with pytest.raises(TransportError) as err:
+                await t.finish(2.0)
+            assert not isinstance(err.value, TransportTimeout)
+        else:
+            with pytest.raises(TransportTimeout):
+                await t.finish(0.2)
+            assert bytes(got) == b"job bytes"  # the FIN reached it
+    finally:
+        done.set()
+        await t.close()
+        server.close()
