@@ -16,6 +16,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -222,8 +223,10 @@ def start(
     timeout: float = START_TIMEOUT,
     maxage: int = DEFAULT_MAXAGE,
     die_with_parent: bool = False,
+    abandon: threading.Event | None = None,
 ) -> list[subprocess.Popen[bytes]]:
-    """Write the config, start dummy-ups then upsd, and wait until upsd serves a status.
+    """Write the config, start dummy-ups then upsd, and wait until upsd serves a status
+    (or until ``abandon`` is set: both are stopped and STACK_START_FAILED raised).
 
     Returns ``[driver, upsd]``; on failure stops both and raises ``DeviceUnavailable`` with reason
     STACK_NOT_INSTALLED or STACK_START_FAILED (the message holds the logs' tails).
@@ -231,10 +234,10 @@ def start(
     p = write_config(dir, port, ups=ups, maxage=maxage)
     procs = [start_driver(p, die_with_parent)]
     try:
-        wait_until(p.driver_socket.exists, timeout, what="dummy-ups socket", alive=procs)
+        wait_until(p.driver_socket.exists, timeout, what="dummy-ups socket", alive=procs, abandon=abandon)
         procs.append(start_upsd(p, die_with_parent))
-        wait_until(lambda: ready(p), timeout, what="upsd status", alive=procs)
-    except (TimeoutError, ChildProcessError, DeviceUnavailable) as err:
+        wait_until(lambda: ready(p), timeout, what="upsd status", alive=procs, abandon=abandon)
+    except (TimeoutError, ChildProcessError, InterruptedError, DeviceUnavailable) as err:
         stop(procs)
         logs = "\n".join(f"--- {name}:\n{log_tail(p.root / name)}" for name in ("dummy-ups.log", "upsd.log"))
         if isinstance(err, DeviceUnavailable):
@@ -242,10 +245,16 @@ def start(
         raise DeviceUnavailable(
             f"private NUT on port {port} did not start: {err}\n{logs}",
             reason="STACK_START_FAILED",
-            metadata={"cause": "exited" if isinstance(err, ChildProcessError) else "timeout"},
+            metadata={"cause": _cause(err)},
         ) from err
     log.info("private NUT %s serving %s (pids %s)", p.root, p.url, [pr.pid for pr in procs])
     return procs
+
+
+def _cause(err: Exception) -> str:
+    if isinstance(err, ChildProcessError):
+        return "exited"
+    return "abandoned" if isinstance(err, InterruptedError) else "timeout"
 
 
 def stop(procs: list[subprocess.Popen[bytes]]) -> None:

@@ -10,6 +10,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -121,11 +122,15 @@ def wait_until(
     what: str,
     interval: float = 0.05,
     alive: Iterable[subprocess.Popen[bytes]] = (),
+    abandon: threading.Event | None = None,
 ) -> None:
-    """Poll ``condition`` until true; raise TimeoutError after ``timeout`` s or if a process exits."""
+    """Poll ``condition`` until true; raise TimeoutError after ``timeout`` s, ChildProcessError if
+    a process exits, InterruptedError once ``abandon`` is set (the hub is stopping)."""
     watched = list(alive)
     deadline = time.monotonic() + timeout
     while not condition():
+        if abandon is not None and abandon.is_set():
+            raise InterruptedError(f"{what}: start abandoned")
         for proc in watched:
             if proc.poll() is not None:
                 raise ChildProcessError(f"{what}: pid {proc.pid} exited with {proc.returncode}")

@@ -11,6 +11,7 @@ import asyncio
 import functools
 import logging
 import subprocess
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +31,7 @@ class StackResult:
     missing: str = ""
     record: dict[str, object] = field(default_factory=dict)
     task: asyncio.Task[list[subprocess.Popen[bytes]]] | None = None
+    abandon: threading.Event = field(default_factory=threading.Event)
 
 
 async def start_nut(state_dir: Path, device_id: str = "ups-nut") -> StackResult:
@@ -42,22 +44,26 @@ async def start_nut(state_dir: Path, device_id: str = "ups-nut") -> StackResult:
     paths = nut.paths(root, port)
     # The executor thread lives as long as the daemon, so the parent-death signal set from it
     # stops upsd and the driver even if hubd is killed with SIGKILL.
-    start = functools.partial(nut.start, root, port, die_with_parent=True)
+    abandon = threading.Event()
+    start = functools.partial(nut.start, root, port, die_with_parent=True, abandon=abandon)
     task = asyncio.create_task(asyncio.to_thread(start), name="stack:nut")
     options = {"password_file": str(paths.password_file), "username": nut.USERNAME}
     cfg = DeviceConfig(device_id, "nut", paths.url, options=options)
-    return StackResult(cfg, record={"stack": "nut", "url": paths.url, "dev": str(paths.dev)}, task=task)
+    record: dict[str, object] = {"stack": "nut", "url": paths.url, "dev": str(paths.dev)}
+    return StackResult(cfg, record=record, task=task, abandon=abandon)
 
 
 async def stop(results: list[StackResult]) -> None:
-    """Stop every stack daemon that was started (waiting for a start still in progress)."""
+    """Stop every stack daemon that was started (a start still in progress is abandoned)."""
     for res in results:
         if res.task is None:
             continue
+        res.abandon.set()
         try:
             procs = await res.task
         except DeviceUnavailable as err:
-            log.error("stack for %s had failed to start: %s", res.config.id, err)
+            if err.metadata.get("cause") != "abandoned":
+                log.error("stack for %s had failed to start: %s", res.config.id, err)
             continue
         await asyncio.to_thread(nut.stop, procs)
 
