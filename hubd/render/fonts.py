@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -53,6 +56,16 @@ class FontSet:
     devanagari_bold: Path
     latin: Path
     latin_bold: Path
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Every shape cache is keyed by the font set: hash the four paths once, not per lookup.
+        paths = (self.devanagari, self.devanagari_bold, self.latin, self.latin_bold)
+        object.__setattr__(self, "_hash", hash(paths))
+
+    def __hash__(self) -> int:
+        """The hash of the four paths, computed once."""
+        return self._hash
 
     def path(self, *, devanagari: bool, bold: bool) -> Path:
         """The file for one script and weight."""
@@ -63,15 +76,17 @@ class FontSet:
 
 def search_dirs() -> tuple[Path, ...]:
     """Directories searched for fonts, in order: ``KIOSKHUB_FONT_DIR`` first, then the standard ones."""
-    return _search_dirs(os.environ.get(FONT_DIR_ENV, ""), os.path.expanduser("~"))
+    # Called for every shaped piece: read the two variables, no path expansion, before the cache.
+    return _search_dirs(os.environ.get(FONT_DIR_ENV, ""), os.environ.get("HOME"))
 
 
 @lru_cache(maxsize=8)
-def _search_dirs(override: str, home: str) -> tuple[Path, ...]:
-    """``search_dirs`` for one value of the variable and one home directory (cached)."""
+def _search_dirs(override: str, home: str | None) -> tuple[Path, ...]:
+    """``search_dirs`` for one value of the variable and of ``HOME`` (cached)."""
     dirs = [Path(p).expanduser() for p in override.split(os.pathsep) if p]
     dirs += [Path(p) for p in STANDARD_FONT_DIRS]
-    dirs += [Path(home) / p.removeprefix("~/") for p in USER_FONT_DIRS]
+    home_dir = Path(os.path.expanduser("~"))  # HOME, or the password database when it is unset
+    dirs += [home_dir / p.removeprefix("~/") for p in USER_FONT_DIRS]
     return tuple(dirs)
 
 
@@ -134,9 +149,28 @@ def _font_set(dirs: tuple[Path, ...]) -> FontSet:
     return fonts
 
 
+_pinned: ContextVar[FontSet | None] = ContextVar("receipt_fonts", default=None)
+
+
 def font_set() -> FontSet:
     """The receipt fonts; raise DeviceUnavailable(reason FONT_MISSING) if none is installed."""
-    return _font_set(search_dirs())
+    pinned = _pinned.get()
+    return pinned if pinned is not None else _font_set(search_dirs())
+
+
+@contextmanager
+def pinned_fonts() -> Iterator[FontSet]:
+    """Resolve the font set once and use it for every ``font_set()`` in this context (one render).
+
+    Rendering a receipt asks for the font set for every piece of text; the environment is
+    read once per receipt instead. Per thread (a context variable).
+    """
+    fonts = font_set()
+    token = _pinned.set(fonts)
+    try:
+        yield fonts
+    finally:
+        _pinned.reset(token)
 
 
 @lru_cache(maxsize=64)

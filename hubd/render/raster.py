@@ -1,4 +1,4 @@
-"""Shaped ink -> printer bitmaps: anisotropic scaling, threshold, trim, band padding, QR codes.
+"""Shaped ink -> printer bitmaps: anisotropic scaling, threshold, trim, band padding.
 
 Text is rasterized isotropically at ``max(hdpi, vdpi)`` and the other axis is then *reduced*
 with a box filter before thresholding (a 9-pin head at 120 x 72 dpi: render at 120 dpi, squeeze
@@ -19,15 +19,13 @@ import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
-import qrcode
 from PIL import Image
 
+from hubd.render.ink import Ink, compose
 from hubd.render.program import ImageBand
-from hubd.render.shaping import Ink, compose
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +33,6 @@ THRESHOLD = 128
 """Coverage (0..255) at or above which a dot is inked."""
 MARGIN = 1
 """Blank rows kept above and below the ink of every band."""
-QR_MIN_MODULE_IN = 0.5 / 25.4
-"""Smallest QR module edge (0.5 mm): phone cameras read ribbon-printed codes at this size."""
 
 Bitmap = npt.NDArray[np.bool_]
 
@@ -65,11 +61,15 @@ class Geometry:
 
 
 def _to_printer(canvas: npt.NDArray[np.uint8], geometry: Geometry) -> Bitmap:
-    """Reduce the finer axis to the printer's pitch and threshold to ink."""
+    """Reduce the finer axis to the printer's pitch and threshold to ink.
+
+    The canvas is whole steps of the dot grid (``_grid_step``) each way, so the box filter maps
+    every step of pixels onto the same whole number of dots.
+    """
     r = geometry.render_dpi
     if geometry.hdpi != geometry.vdpi:
         h, w = canvas.shape
-        size = (max(1, round(w * geometry.hdpi / r)), max(1, round(h * geometry.vdpi / r)))
+        size = (w * geometry.hdpi // r, h * geometry.vdpi // r)
         reduced = Image.fromarray(canvas).resize(size, Image.Resampling.BOX)
         canvas = np.asarray(reduced, dtype=np.uint8)
     return canvas >= THRESHOLD
@@ -100,28 +100,32 @@ class Frame:
     baseline: int
 
 
-def _grid_pad(origin: int, render_dpi: int, dpi: int) -> int:
-    """Pixels to add before ``origin`` so it falls on a whole printer dot after reduction."""
-    step = render_dpi // math.gcd(render_dpi, dpi)  # render pixels per whole number of dots
-    return origin % step
+def _grid_step(render_dpi: int, dpi: int) -> int:
+    """Render pixels per whole number of printer dots (5 pixels at 120 dpi are 3 dots at 72)."""
+    return render_dpi // math.gcd(render_dpi, dpi)
 
 
 def frame(pieces: Sequence[tuple[Ink, int]], geometry: Geometry, *, ascent_px: int) -> Frame | None:
     """Turn inks placed at render-resolution pen positions into one framed line (None if blank).
 
     The canvas is first padded so the baseline and the left edge fall on exact printer dots
-    (a 9-pin head reduces 5 rows at 120 dpi to 3 at 72). Rows are aligned so the baseline sits
-    ``ascent_px`` (scaled) below the top margin unless the text reaches higher, which keeps the
-    baselines of consecutive lines evenly spaced.
+    and it is whole steps of the dot grid (a 9-pin head reduces every 5 rows at 120 dpi to 3 at
+    72): each dot then covers the same pixels wherever the ink's edges are. Rows are aligned so
+    the baseline sits ``ascent_px`` (scaled) below the top margin unless the text reaches
+    higher, which keeps the baselines of consecutive lines evenly spaced.
     """
     canvas, x0, y0 = compose([(ink, x + ink.x) for ink, x in pieces])
     if not canvas.size:
         return None
     r = geometry.render_dpi
-    top_pad, left_pad = _grid_pad(y0, r, geometry.vdpi), _grid_pad(x0, r, geometry.hdpi)
-    if top_pad or left_pad:
-        canvas = np.pad(canvas, ((top_pad, 0), (left_pad, 0)))
-        y0, x0 = y0 - top_pad, x0 - left_pad
+    row_step, col_step = _grid_step(r, geometry.vdpi), _grid_step(r, geometry.hdpi)
+    top_pad, left_pad = y0 % row_step, x0 % col_step
+    height, width = canvas.shape[0] + top_pad, canvas.shape[1] + left_pad
+    height, width = height + -height % row_step, width + -width % col_step
+    if (height, width) != canvas.shape:
+        padded = np.zeros((height, width), dtype=np.uint8)
+        padded[top_pad : top_pad + canvas.shape[0], left_pad : left_pad + canvas.shape[1]] = canvas
+        canvas, y0, x0 = padded, y0 - top_pad, x0 - left_pad
     bitmap = _to_printer(canvas, geometry)
     rows = np.flatnonzero(bitmap.any(axis=1))
     if not rows.size:
@@ -162,41 +166,3 @@ def cut_frame(framed: Frame, cuts: Sequence[int]) -> list[ImageBand | None]:
         b = min(max(end - framed.left, a), framed.bitmap.shape[1])
         out.append(_trimmed(framed.bitmap[:, a:b], framed.left + a))
     return out
-
-
-def qr_module_dots(hdpi: int, vdpi: int) -> tuple[int, int]:
-    """(width, height) in dots of a QR module: square on paper, at least ``QR_MIN_MODULE_IN``."""
-    best: tuple[float, int, int] | None = None
-    for rows in range(1, 17):
-        edge = rows / vdpi
-        if edge < QR_MIN_MODULE_IN:
-            continue
-        cols = max(1, round(edge * hdpi))
-        error = abs(cols / hdpi - edge) / edge
-        if error <= 0.05:
-            return cols, rows
-        if best is None or error < best[0]:
-            best = (error, cols, rows)
-    assert best is not None  # rows=16 always clears the minimum for any sane vdpi
-    return best[1], best[2]
-
-
-@lru_cache(maxsize=64)
-def qr_matrix(data: str) -> Bitmap:
-    """The QR code modules of ``data`` (True = dark), error correction M, no quiet zone."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, box_size=1)
-    code.add_data(data)
-    code.make(fit=True)
-    matrix = np.array(code.get_matrix(), dtype=np.bool_)
-    matrix.setflags(write=False)
-    return matrix
-
-
-def qr_band(data: str, geometry: Geometry, *, center_dots: int) -> ImageBand:
-    """A QR code band centred on ``center_dots``, with a 4-module quiet zone above and below."""
-    mw, mh = qr_module_dots(geometry.hdpi, geometry.vdpi)
-    modules = qr_matrix(data)
-    bitmap = np.repeat(np.repeat(modules, mh, axis=0), mw, axis=1)
-    band = pad_band(bitmap, 4 * mh, geometry.band_dots, below=4 * mh)
-    left = max(4 * mw, center_dots - bitmap.shape[1] // 2)
-    return ImageBand(band, left)

@@ -12,25 +12,22 @@ character (the printer's own font can print them), every other piece (a Devanaga
 "é") takes the whole columns its shaped width needs, so the ASCII after it starts on a column,
 where native text would print it.
 
-Ink is an 8-bit coverage array placed relative to the pen position on the baseline, cropped by
-Pillow's bounding box of the shaped glyphs plus a margin, and checked to have blank edges, so no
-part of a glyph (a matra above, a halant or ु below) is ever cut.
+Runs are rasterized into ``Ink`` (``hubd.render.ink``): 8-bit coverage placed relative to the
+pen position on the baseline, with blank edges, so no part of a glyph (a matra above, a halant
+or ु below) is ever cut.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
-import numpy.typing as npt
-from PIL import Image, ImageDraw
-
+from hubd.render import ink
 from hubd.render.fonts import FontSet, FreeTypeFont, Layout, font_set, load_font
+from hubd.render.ink import Ink, Placeable, compose, run_advance, run_ink
 from hubd.render.model import RUPEE, ZWJ, ZWNJ, is_devanagari, is_printable_ascii
 
 log = logging.getLogger(__name__)
@@ -45,19 +42,6 @@ REF_DPI = 360
 # Characters that belong to whichever script surrounds them (both faces have them).
 _COMMON = frozenset(" !\"#%'()*+,-./0123456789:;<=>?[\\]^_{|}~\u00a0")
 _CLOSING = frozenset(".,;:!?)]}'\"")
-_PAD = 2
-
-Coverage = npt.NDArray[np.uint8]
-
-
-@dataclass(frozen=True)
-class Ink:
-    """Coverage pixels (0..255) whose top-left sits at (x, y) from the pen on the baseline."""
-
-    pixels: Coverage
-    x: int
-    y: int
-    advance: float
 
 
 def pixel_size(dpi: float) -> int:
@@ -182,46 +166,6 @@ def _columns_needed(text: str, bold: bool, fonts: FontSet) -> int:
     return sum(piece.columns for piece in _pieces(text, bold, fonts))
 
 
-@lru_cache(maxsize=1024)
-def _run_ink(run: str, path: Path, size: int, layout: Layout) -> Ink:
-    """Rasterize one single-font run with a blank border all round."""
-    font = load_font(path, size, layout)
-    advance = font.getlength(run)
-    empty = np.zeros((0, 0), dtype=np.uint8)
-    if not run.strip():
-        return Ink(empty, 0, 0, advance)
-    left, top, right, bottom = (int(v) for v in font.getbbox(run, anchor="ls"))
-    pad = _PAD
-    while True:
-        image = Image.new("L", (right - left + 2 * pad, bottom - top + 2 * pad))
-        ImageDraw.Draw(image).text((pad - left, pad - top), run, font=font, fill=255, anchor="ls")
-        pixels = np.asarray(image, dtype=np.uint8)
-        edges = pixels[0].any() or pixels[-1].any() or pixels[:, 0].any() or pixels[:, -1].any()
-        if not edges or pad > 4 * size:
-            break
-        log.debug("ink of %r reached the edge with pad %d; widening", run, pad)
-        pad *= 4
-    pixels.setflags(write=False)
-    return Ink(pixels, left - pad, top - pad, advance)
-
-
-def compose(placed: Sequence[tuple[Ink, int]]) -> tuple[Coverage, int, int]:
-    """Overlay inks whose pixels start at the given x into one array; return it and its origin."""
-    placed = [(ink, x) for ink, x in placed if ink.pixels.size]
-    if not placed:
-        return np.zeros((0, 0), dtype=np.uint8), 0, 0
-    x0 = min(x for _, x in placed)
-    y0 = min(ink.y for ink, _ in placed)
-    x1 = max(x + ink.pixels.shape[1] for ink, x in placed)
-    y1 = max(ink.y + ink.pixels.shape[0] for ink, _ in placed)
-    canvas = np.zeros((y1 - y0, x1 - x0), dtype=np.uint8)
-    for ink, x in placed:
-        h, w = ink.pixels.shape
-        view = canvas[ink.y - y0 : ink.y - y0 + h, x - x0 : x - x0 + w]
-        np.maximum(view, ink.pixels, out=view)
-    return canvas, x0, y0
-
-
 def shape(
     text: str,
     size: int,
@@ -244,7 +188,7 @@ def _shape(text: str, size: int, bold: bool, layout: Layout, pitch: float | None
     """``shape`` for one font set (cached)."""
     latin = fonts.path(devanagari=False, bold=bold)
     pen = 0.0
-    placed: list[tuple[Ink, int]] = []
+    placed: list[tuple[Placeable, int]] = []
     grid = pitch is not None and _monospaced(fonts.latin)
     runs = (
         [(p.text, p.devanagari, p.columns) for p in _pieces(text, bold, fonts)]
@@ -254,15 +198,16 @@ def _shape(text: str, size: int, bold: bool, layout: Layout, pitch: float | None
     for run, deva, columns in runs:
         if grid and pitch is not None and not deva:
             for i, ch in enumerate(run):
-                ink = _run_ink(ch, latin, size, layout)
-                if ink.pixels.size:
-                    placed.append((ink, round(pen + i * pitch) + ink.x))
+                mask = run_ink(ch, latin, size, layout)
+                if mask.pixels.size:
+                    placed.append((mask, round(pen + i * pitch) + mask.x))
             pen += columns * pitch
             continue
-        ink = _run_ink(run, fonts.path(devanagari=deva, bold=bold), size, layout)
-        if ink.pixels.size:
-            placed.append((ink, round(pen) + ink.x))
-        pen += columns * pitch if grid and pitch is not None else ink.advance
+        path = fonts.path(devanagari=deva, bold=bold)
+        mask = run_ink(run, path, size, layout)
+        if mask.pixels.size:
+            placed.append((mask, round(pen) + mask.x))
+        pen += columns * pitch if grid and pitch is not None else run_advance(run, path, size, layout)
     canvas, x0, y0 = compose(placed)
     canvas.setflags(write=False)
     return Ink(canvas, x0, y0, pen)
@@ -270,7 +215,7 @@ def _shape(text: str, size: int, bold: bool, layout: Layout, pitch: float | None
 
 def clear_caches() -> None:
     """Drop cached shapes (tests that switch fonts)."""
-    _run_ink.cache_clear()
+    ink.clear_caches()
     _shape.cache_clear()
     _pieces.cache_clear()
     _columns_needed.cache_clear()

@@ -21,7 +21,7 @@ from drivers.escp.encode import encode_program as escp_encode
 from drivers.escp.profiles import get_profile
 from drivers.escpos.encode import GRID_DPI, load_profile
 from drivers.escpos.encode import encode_program as escpos_encode
-from hubd.render import fonts, layout, shaping
+from hubd.render import fonts, grid, ink, shaping
 from hubd.render.layout import render_receipt
 from hubd.render.model import Receipt
 from hubd.render.sample import IST, sample_receipt
@@ -136,19 +136,20 @@ def clear_render_caches() -> None:
     """Forget every font-dependent cache of the render layer (widths, shapes, label column)."""
     fonts.clear_caches()
     shaping.clear_caches()
-    layout._label_columns.cache_clear()  # keyed by an equal FontSet, so it outlives the others
+    grid._label_columns.cache_clear()  # keyed by an equal FontSet, so it outlives the others
 
 
 @pytest.fixture
 def basic_layout(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Make the render layer load every face with Pillow's BASIC engine (no shaping)."""
-    real_load_font = fonts.load_font  # the object shaping imported by name
+    real_load_font = fonts.load_font  # the object shaping and ink imported by name
 
     def load_basic(path: Path, size: int, layout: fonts.Layout = fonts.Layout.RAQM) -> fonts.FreeTypeFont:
         return real_load_font(path, size, fonts.Layout.BASIC)
 
     clear_render_caches()
     monkeypatch.setattr(shaping, "load_font", load_basic)
+    monkeypatch.setattr(ink, "load_font", load_basic)
     try:
         yield
     finally:

@@ -15,7 +15,7 @@ from hubd.errors import InvalidArgument
 from hubd.render.layout import render_receipt
 from hubd.render.program import Cut, Feed, ImageBand, Placed, TextLine
 from hubd.render.sample import IST, sample_receipt
-from simulators.escp_printer import EscpInterpreter
+from simulators.escp_interp import EscpInterpreter
 
 NINE = PROFILES["tvs-msp250"]
 TWENTY_FOUR = PROFILES["tvs-msp455"]
@@ -73,12 +73,16 @@ def test_band_9_pin_two_passes_and_a_blank_one() -> None:
     bitmap[0, 0] = True  # pass 1, column 0, top dot
     bitmap[16, 2] = True  # pass 3, column 2, top dot; pass 2 is blank
     out = encode_program([ImageBand(bitmap, left=24)], NINE)  # 24 dots = 2 spaces
+    # Each pass is trimmed to its own ink: pass 1 sends column 0 only; pass 3 reaches column 2
+    # (dot 26) with 2 spaces and 2 blank columns. The blank pass is fed over: two LFs of one
+    # pass each, from row 0 to row 16; the last LF ends the band's 24 rows.
     assert out == (
         START
         + b"\x1b\x33\x18"
-        + b"  \x1b\x2a\x01\x03\x00\x80\x00\x00\r\n"
-        + b"\r\n"
-        + b"  \x1b\x2a\x01\x03\x00\x00\x00\x80\r\n"
+        + b"  \x1b\x2a\x01\x01\x00\x80\r"
+        + b"\n\n"
+        + b"  \x1b\x2a\x01\x03\x00\x00\x00\x80\r"
+        + b"\n"
         + b"\x1b\x32"
     )
 
@@ -100,10 +104,11 @@ def test_band_24_pin_three_bytes_per_column() -> None:
 
 
 def test_band_contains_esc_bytes_raw() -> None:
-    bitmap = np.zeros((8, 1), dtype=bool)
+    bitmap = np.zeros((8, 2), dtype=bool)
     bitmap[[3, 4, 6, 7], 0] = True  # 0001 1011 = 0x1B
+    bitmap[0, 1] = True  # 0x80: the pass starts on row 0
     out = encode_program([ImageBand(bitmap)], NINE)
-    assert out == START + b"\x1b\x33\x18\x1b\x2a\x01\x01\x00\x1b\r\n\x1b\x32"
+    assert out == START + b"\x1b\x33\x18\x1b\x2a\x01\x02\x00\x1b\x80\r\n\x1b\x32"
 
 
 @pytest.mark.parametrize(
@@ -131,10 +136,12 @@ def _ink(image: object, x: int, y: int) -> bool:
     return image.getpixel((x, y)) == 0  # type: ignore[attr-defined]
 
 
-# The band's inked part starts 35 dots in: 2 spaces + 11 blank columns at 120 dpi (9-pin),
-# 1 space + 17 blank columns at 180 dpi (24-pin); 35 inked columns follow.
-@pytest.mark.parametrize(("name", "columns_sent"), [("tvs-msp250", 46), ("tvs-msp455", 52)])
-def test_band_renders_where_expected_in_the_simulator(name: str, columns_sent: int) -> None:
+# Each pass is trimmed to its own ink. The first pass's only dot is 35 dots in: ESC $ 17 (34
+# dots at 120 dpi) + 1 blank column (9-pin), ESC $ 11 (33 dots at 180 dpi) + 2 blank columns
+# (24-pin), then that column. The second pass's is 69 dots in: ESC $ 34 + 1 blank column
+# (9-pin), ESC $ 23 (69 dots) (24-pin), then that column.
+@pytest.mark.parametrize(("name", "columns_sent"), [("tvs-msp250", (2, 2)), ("tvs-msp455", (3, 1))])
+def test_band_renders_where_expected_in_the_simulator(name: str, columns_sent: tuple[int, int]) -> None:
     prof = PROFILES[name]
     rows = prof.band_dots * 2
     bitmap = np.zeros((rows, 40), dtype=bool)
@@ -146,7 +153,9 @@ def test_band_renders_where_expected_in_the_simulator(name: str, columns_sent: i
     assert sim.feed(data) == len(data)
     job = sim.end_job()
     assert job is not None
-    assert job.lines == ["Header", f"[graphics {columns_sent}x{rows}]", "kioskhub-job: t1"]
+    band = prof.band_dots
+    graphics = [f"[graphics {columns}x{band}]" for columns in columns_sent]
+    assert job.lines == ["Header", *graphics, "kioskhub-job: t1"]
     page = job.pages[0]
     # Page raster: 9-pin 240x216 dpi, 24-pin 360x360 dpi. The band starts one line (1/6") down.
     hdpi, vdpi = (240, 216) if prof.pins == 9 else (360, 360)
@@ -173,19 +182,16 @@ def test_mixed_line_24_pin_text_then_one_pass_of_graphics() -> None:
     bitmap[30, 1] = True  # 21 rows below it: third byte (rows 16-23 of the pass), bit 5 -> 04
     line = TextLine("Hi", bold=True, images=(Placed(2, ImageBand(bitmap, left=3)),), baseline=28)
     assert encode_program([line], TWENTY_FOUR) == (
-        START
-        + b"\x1b\x33\x18"  # ESC 3 24: one 24-dot pass
+        START  # no LF of one pass, so no ESC 3 (nor ESC 2 after)
         + b"\x1b\x4a\x08"  # ESC J 8: the text's top is 28 - 20 = 8 rows below the bitmap's top
         + b"\x1b\x45Hi\x1b\x46\r"  # bold text, CR without feeding
         + b"\x1b\x4a\x01"  # ESC J 1: down to row 9, the pass
-        + b"  "  # column 2 = 36 dots, as two 1/10" spaces...
-        + b"\x1b\x2a\x27\x05\x00"  # ESC * 39, 5 columns
-        + b"\x00\x00\x00" * 3  # ...then 3 blank columns: column 2 + left 3 = dot 39
+        + b"\x1b\x24\x0d\x00"  # ESC $ 13: 13/60" = dot 39 = column 2 (36 dots) + left 3
+        + b"\x1b\x2a\x27\x02\x00"  # ESC * 39, 2 columns
         + b"\x80\x00\x00"
         + b"\x80\x00\x04"
         + b"\r"
         + b"\x1b\x4a\x27"  # ESC J 39: from row 9 to the line's end at row 48
-        + b"\x1b\x32"  # ESC 2
     )
 
 
@@ -223,18 +229,15 @@ def test_mixed_line_text_above_the_bitmaps_and_a_long_feed() -> None:
     # rows) below the text top. Blank passes are not sent.
     line = TextLine("x", images=(Placed(79, ImageBand(bitmap, left=11)),), baseline=3)
     assert encode_program([line], NINE) == (
-        START
-        + b"\x1b\x33\x18"
+        START  # ESC J feeds only: no ESC 3 / ESC 2
         + b"x\r"
         + b"\x1b\x4a\x21"  # ESC J 33: 11 rows of 3/216", from the text (row -4) to row 7, the
         # only inked row, where the pass starts
-        + b" " * 79
-        + b"\x1b\x2a\x01\x0c\x00"
-        + b"\x00" * 11
-        + b"\x80"
+        + b"\x1b\x24\xdf\x01"  # ESC $ 479: 479/60" = dot 958 (not 9 HT + 7 spaces + 11 columns)
+        + b"\x1b\x2a\x01\x02\x00"
+        + b"\x00\x80"
         + b"\r"  # dot 959
         + b"\x1b\x4a\x03"  # to row 8 = text top + 12
-        + b"\x1b\x32"
     )
 
 

@@ -24,7 +24,7 @@ from hubd.render.layout import (
 )
 from hubd.render.model import Receipt, is_printable_ascii
 from hubd.render.program import Cut, Feed, ImageBand, TextLine
-from hubd.render.raster import qr_module_dots
+from hubd.render.qr import qr_module_dots
 from hubd.render.sample import IST, sample_receipt
 from hubd.render.shaping import columns_needed
 
