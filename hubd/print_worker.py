@@ -28,7 +28,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-CHUNK = 512
+# The first chunk is small (it soon shows whether the printer takes bytes at all); later ones are
+# larger, so a receipt is a few writes rather than dozens. A stall is timed per wait for progress,
+# not per chunk, so a slow serial line does not look stalled because a chunk is big.
+FIRST_CHUNK, CHUNK = 512, 8192
 STALL_TIMEOUT = 2.0
 RETRY_MIN, RETRY_MAX = 0.5, 10.0
 # Failures that mean no byte of the job can have reached the printer (no banner needed on retry).
@@ -130,11 +133,12 @@ class PrintWorker:
     async def _send(self, job: Job, data: bytes) -> None:
         """Send in chunks; ride out stalls while the job's deadline allows."""
         self._accepted = 0
-        for offset in range(0, len(data), CHUNK):
-            if offset == CHUNK:
+        for offset in (0, *range(FIRST_CHUNK, len(data), CHUNK)):
+            if offset == FIRST_CHUNK:
                 crash_point("mid_send")
+            end = FIRST_CHUNK if offset == 0 else offset + CHUNK
             try:
-                await self.device.send(data[offset : offset + CHUNK], STALL_TIMEOUT)
+                await self.device.send(data[offset:end], STALL_TIMEOUT)
             except TransportTimeout:
                 self._accepted += 1
                 await self._ride_out_stall(job)
