@@ -158,7 +158,7 @@ class _Builder:
 
     def field(self, label: str, value: str, *, money: bool = False, bold: bool = False) -> None:
         """A label, ":" and a value (wrapped in the value column; right-aligned for money)."""
-        if self.stacked:
+        if self.stacked or self._would_split(value, bold):
             self.lines.append(Row((Cell(f"{label} :", 0, self.columns),), bold))
             col, width = 2, self.columns - 2
             first: tuple[Cell, ...] = ()
@@ -171,6 +171,16 @@ class _Builder:
         for i, piece in enumerate(wrap(value, width, bold=bold)):
             cells = (first if i == 0 else ()) + (Cell(piece, col, width, align),)
             self.lines.append(Row(cells, bold))
+
+
+    def _would_split(self, value: str, bold: bool) -> bool:
+        """True when a word of ``value`` (a transaction id…) is too wide for the value column but
+        fits under the label: cut in two it could be misread, so the field is stacked instead."""
+        words = value.split()
+        value_w, stacked_w = self.columns - self.value_col, self.columns - 2
+        return any(columns_needed(w, bold=bold) > value_w for w in words) and all(
+            columns_needed(w, bold=bold) <= stacked_w for w in words
+        )
 
 
 def layout_receipt(receipt: Receipt, columns: int) -> list[Line]:

@@ -309,3 +309,12 @@ def test_qr_band_has_square_modules_finders_and_quiet_zone(profile: str) -> None
         assert np.array_equal(corner, FINDER)
     center = qr.left + qr.bitmap.shape[1] / 2
     assert center == pytest.approx(80 * hdpi / 10 / 2, abs=mw)
+
+
+@pytest.mark.parametrize("columns", [40, 48])
+def test_an_identifier_too_wide_for_the_value_column_goes_whole_under_its_label(columns: int) -> None:
+    """A transaction id cut in two could be misread at the counter: it is never split."""
+    receipt = sample_receipt(NOW)
+    cells = [c.text for line in layout_receipt(receipt, columns) if isinstance(line, Row) for c in line.cells]
+    assert receipt.transaction_id in cells
+    assert not any(t != receipt.transaction_id and t in receipt.transaction_id for t in cells if len(t) > 3)
