@@ -32,7 +32,7 @@ from drivers.escp.status import (
     printer_status_from_snmp,
     unknown,
 )
-from drivers.snmp import protocol as snmp
+from drivers.snmp import printer_mib as mib
 from drivers.snmp.client import DEFAULT_PORT as SNMP_PORT
 from drivers.snmp.client import snmp_get
 from hubd.device import DeviceState, StatusSource, option_timeout
@@ -209,7 +209,7 @@ class EscpPrinter(PrinterDevice):
             return _from_queue(self._transport.queue, await self._transport.queue_state())
         if self.snmp is not None:
             values = await snmp_get(
-                self.snmp.host, self.snmp.port, snmp.PRINTER_OIDS, self.snmp.community,
+                self.snmp.host, self.snmp.port, mib.PRINTER_OIDS, self.snmp.community,
                 timeout=min(self.timeout, SNMP_TIMEOUT), retries=1,
             )
             return printer_status_from_snmp(values)

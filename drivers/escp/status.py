@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from drivers.common.status import NO_STATUS_CHANNEL as NO_STATUS_CHANNEL
 from drivers.common.status import unknown as unknown
 from drivers.escp.protocol import decode_port_status
+from drivers.snmp import printer_mib as mib
 from drivers.snmp import protocol as snmp
 from hubd.device import DeviceState, StatusSource
 from hubd.printer import PAPER_OUT, PRINTER_OFFLINE, Paper, PrinterStatus
@@ -67,19 +68,19 @@ def printer_status_from_snmp(values: Mapping[str, snmp.SnmpValue]) -> PrinterSta
     gives ``unknown``. ``down`` with no condition bit set is still an error (some agents leave
     the bits clear and only drop hrDeviceStatus).
     """
-    device = values.get(snmp.HR_DEVICE_STATUS)
-    printer = values.get(snmp.HR_PRINTER_STATUS)
-    bits = values.get(snmp.HR_PRINTER_DETECTED_ERROR_STATE)
+    device = values.get(mib.HR_DEVICE_STATUS)
+    printer = values.get(mib.HR_PRINTER_STATUS)
+    bits = values.get(mib.HR_PRINTER_DETECTED_ERROR_STATE)
     device = device if isinstance(device, int) else None
     printer = printer if isinstance(printer, int) else None
     if device is None and printer is None and not isinstance(bits, bytes):
         return unknown(STATUS_UNKNOWN, "the SNMP agent has no printer objects", StatusSource.DEVICE)
-    flags = snmp.error_state_flags(bits) if isinstance(bits, bytes) else frozenset()
+    flags = mib.error_state_flags(bits) if isinstance(bits, bytes) else frozenset()
     words = []
     if device is not None:
-        words.append(f"device {snmp.DEVICE_STATUS.get(device, device)}")
+        words.append(f"device {mib.DEVICE_STATUS.get(device, device)}")
     if printer is not None:
-        words.append(f"printer {snmp.PRINTER_STATUS.get(printer, printer)}")
+        words.append(f"printer {mib.PRINTER_STATUS.get(printer, printer)}")
     if flags:
         words.append(", ".join(sorted(flags)))
     detail = "SNMP: " + "; ".join(words)

@@ -14,7 +14,7 @@ import pytest
 
 from drivers.escp import DRIVER, EscpPrinter
 from drivers.escp.status import NO_STATUS_CHANNEL, printer_status_from_port_byte, printer_status_from_snmp
-from drivers.snmp import protocol as snmp
+from drivers.snmp import printer_mib as mib
 from drivers.snmp.protocol import Missing
 from hubd.device import DeviceState, StatusSource
 from hubd.errors import InvalidArgument, TransportError, TransportTimeout
@@ -291,7 +291,7 @@ def test_port_status_byte(byte: int, state: DeviceState, reason: str, paper: Pap
 
 
 def test_snmp_values_to_status() -> None:
-    dev, prn, err = snmp.HR_DEVICE_STATUS, snmp.HR_PRINTER_STATUS, snmp.HR_PRINTER_DETECTED_ERROR_STATE
+    dev, prn, err = mib.HR_DEVICE_STATUS, mib.HR_PRINTER_STATUS, mib.HR_PRINTER_DETECTED_ERROR_STATE
     low = printer_status_from_snmp({dev: 3, prn: 3, err: b"\x80"})  # warning(3), lowPaper
     assert (low.state, low.paper, low.online, low.error) == (DeviceState.AVAILABLE, Paper.LOW, True, False)
     jam = printer_status_from_snmp({dev: 5, prn: 1, err: b"\x04"})  # down(5), jammed

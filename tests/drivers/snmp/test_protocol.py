@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from drivers.snmp import printer_mib as mib
 from drivers.snmp import protocol as p
 from drivers.snmp.client import snmp_get
 from drivers.snmp.protocol import Missing
@@ -32,7 +33,7 @@ def test_get_request_one_oid_exact_bytes() -> None:
     pdu = H("A0 1C") + H("02 01 01") + H("02 01 00") + H("02 01 00") + varbinds  # 9 + 19 = 28
     message = H("30 29") + V1 + PUBLIC + pdu  # 3 + 8 + 30 = 41
     assert len(message) == 43
-    assert p.encode_get_request("public", 1, [p.HR_DEVICE_STATUS]) == message
+    assert p.encode_get_request("public", 1, [mib.HR_DEVICE_STATUS]) == message
 
 
 def test_get_request_v2c_three_oids_and_a_two_octet_request_id() -> None:
@@ -41,7 +42,7 @@ def test_get_request_v2c_three_oids_and_a_two_octet_request_id() -> None:
     pdu_body = H("02 02 00 C8") + H("02 01 00 02 01 00") + H("30 33") + vbs  # 200 needs 00 C8
     expected = H("30 4C") + V2C + PUBLIC + H("A0 3F") + pdu_body  # 3 + 8 + 65 = 76
     assert len(vbs) == 51 and len(pdu_body) == 63 and len(expected) == 78
-    assert p.encode_get_request(b"public", 200, p.PRINTER_OIDS, version=p.VERSION_2C) == expected
+    assert p.encode_get_request(b"public", 200, mib.PRINTER_OIDS, version=p.VERSION_2C) == expected
 
 
 def test_oid_arcs_over_127_and_integers() -> None:
@@ -85,9 +86,11 @@ def test_decode_get_response_paper_out() -> None:
     assert (msg.version, msg.community, msg.pdu_type) == (0, b"public", 0xA2)
     assert (msg.request_id, msg.error_status, msg.error_index) == (0x12345678, 0, 0)
     assert msg.varbinds == (
-        (p.HR_DEVICE_STATUS, 5), (p.HR_PRINTER_STATUS, 1), (p.HR_PRINTER_DETECTED_ERROR_STATE, b"\x40\x00"),
+        (mib.HR_DEVICE_STATUS, 5),
+        (mib.HR_PRINTER_STATUS, 1),
+        (mib.HR_PRINTER_DETECTED_ERROR_STATE, b"\x40\x00"),
     )
-    assert p.error_state_flags(b"\x40\x00") == {"noPaper"}
+    assert mib.error_state_flags(b"\x40\x00") == {"noPaper"}
 
 
 def test_decode_exceptions_null_negative_and_v1_error() -> None:
@@ -111,7 +114,7 @@ def test_decode_long_form_lengths() -> None:
     data = H("30 81 F5") + V1 + PUBLIC + pdu  # 11 + 234 = 245
     assert len(data) == 248
     msg = p.decode_get_response(data)
-    assert msg.varbinds == ((p.HR_PRINTER_DETECTED_ERROR_STATE, bytes(range(200))),)
+    assert msg.varbinds == ((mib.HR_PRINTER_DETECTED_ERROR_STATE, bytes(range(200))),)
     # The same with a (legal, non-minimal) two-octet length on the outer SEQUENCE.
     assert p.decode_get_response(H("30 82 00 F5") + data[3:]) == msg
 
@@ -152,16 +155,16 @@ def test_malformed_is_protocol_error(data: bytes) -> None:
 
 def test_a_request_is_not_a_response() -> None:
     with pytest.raises(ProtocolError, match="GetResponse"):
-        p.decode_get_response(p.encode_get_request("public", 1, [p.HR_DEVICE_STATUS]))
+        p.decode_get_response(p.encode_get_request("public", 1, [mib.HR_DEVICE_STATUS]))
 
 
 def test_error_state_bits_msb_first() -> None:
-    assert p.error_state_flags(b"") == frozenset()
-    assert p.error_state_flags(b"\x80") == {"lowPaper"}
-    assert p.error_state_flags(b"\x02") == {"offline"}
-    assert p.error_state_flags(b"\x05") == {"jammed", "serviceRequested"}
-    assert p.error_state_flags(b"\x00\x80") == {"inputTrayMissing"}
-    assert p.error_state_flags(b"\x00\x01\xff") == frozenset()  # bit 15 and beyond: not defined
+    assert mib.error_state_flags(b"") == frozenset()
+    assert mib.error_state_flags(b"\x80") == {"lowPaper"}
+    assert mib.error_state_flags(b"\x02") == {"offline"}
+    assert mib.error_state_flags(b"\x05") == {"jammed", "serviceRequested"}
+    assert mib.error_state_flags(b"\x00\x80") == {"inputTrayMissing"}
+    assert mib.error_state_flags(b"\x00\x01\xff") == frozenset()  # bit 15 and beyond: not defined
 
 
 @settings(max_examples=400, deadline=None)
@@ -211,45 +214,45 @@ async def agent() -> tuple[EscpPrinterSim, int]:
 
 async def test_client_reads_printer_objects(agent: tuple[EscpPrinterSim, int]) -> None:
     sim, port = agent
-    values = await snmp_get("127.0.0.1", port, p.PRINTER_OIDS, timeout=1.0)
-    assert values == {p.HR_DEVICE_STATUS: 2, p.HR_PRINTER_STATUS: 3,
-                      p.HR_PRINTER_DETECTED_ERROR_STATE: b"\x00\x00"}
+    values = await snmp_get("127.0.0.1", port, mib.PRINTER_OIDS, timeout=1.0)
+    assert values == {mib.HR_DEVICE_STATUS: 2, mib.HR_PRINTER_STATUS: 3,
+                      mib.HR_PRINTER_DETECTED_ERROR_STATE: b"\x00\x00"}
     sim.state.paper_empty = True
-    values = await snmp_get("127.0.0.1", port, p.PRINTER_OIDS, version=p.VERSION_2C)
-    assert values[p.HR_DEVICE_STATUS] == 5
-    assert p.error_state_flags(values[p.HR_PRINTER_DETECTED_ERROR_STATE]) == {"noPaper"}  # type: ignore[arg-type]
+    values = await snmp_get("127.0.0.1", port, mib.PRINTER_OIDS, version=p.VERSION_2C)
+    assert values[mib.HR_DEVICE_STATUS] == 5
+    assert mib.error_state_flags(values[mib.HR_PRINTER_DETECTED_ERROR_STATE]) == {"noPaper"}  # type: ignore[arg-type]
 
 
 async def test_client_unknown_oid_v1_and_v2c(agent: tuple[EscpPrinterSim, int]) -> None:
     _, port = agent
     sys_descr = "1.3.6.1.2.1.1.1.0"
     for version in (p.VERSION_1, p.VERSION_2C):
-        values = await snmp_get("127.0.0.1", port, [sys_descr, p.HR_DEVICE_STATUS], version=version)
-        assert values == {sys_descr: Missing.NO_SUCH_OBJECT, p.HR_DEVICE_STATUS: 2}
+        values = await snmp_get("127.0.0.1", port, [sys_descr, mib.HR_DEVICE_STATUS], version=version)
+        assert values == {sys_descr: Missing.NO_SUCH_OBJECT, mib.HR_DEVICE_STATUS: 2}
 
 
 async def test_client_timeouts_refused_and_junk(agent: tuple[EscpPrinterSim, int]) -> None:
     sim, port = agent
     with pytest.raises(TransportTimeout):  # agents drop a wrong community silently
-        await snmp_get("127.0.0.1", port, [p.HR_DEVICE_STATUS], community="private", timeout=0.1)
+        await snmp_get("127.0.0.1", port, [mib.HR_DEVICE_STATUS], community="private", timeout=0.1)
     assert sim.snmp is not None and sim.snmp.requests == 2  # one try plus one retry
     sim.garbage = True
     with pytest.raises(ProtocolError):
-        await snmp_get("127.0.0.1", port, [p.HR_DEVICE_STATUS], timeout=1.0)
+        await snmp_get("127.0.0.1", port, [mib.HR_DEVICE_STATUS], timeout=1.0)
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.bind(("127.0.0.1", 0))
         closed = s.getsockname()[1]
     with pytest.raises(TransportError) as err:
-        await snmp_get("127.0.0.1", closed, [p.HR_DEVICE_STATUS], timeout=1.0)
+        await snmp_get("127.0.0.1", closed, [mib.HR_DEVICE_STATUS], timeout=1.0)
     assert err.value.reason == "CONNECTION_REFUSED"
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as silent:  # bound, never answers
         silent.bind(("127.0.0.1", 0))
         start = asyncio.get_running_loop().time()
         with pytest.raises(TransportTimeout):
-            await snmp_get("127.0.0.1", silent.getsockname()[1], [p.HR_DEVICE_STATUS],
+            await snmp_get("127.0.0.1", silent.getsockname()[1], [mib.HR_DEVICE_STATUS],
                            timeout=0.1, retries=2)
         assert asyncio.get_running_loop().time() - start >= 0.3
         silent.setblocking(False)
         tries = [p.decode_message(silent.recv(1500)) for _ in range(3)]  # 1 try + 2 retries
-        assert {(m.pdu_type, m.varbinds) for m in tries} == {(p.GET_REQUEST, ((p.HR_DEVICE_STATUS, None),))}
+        assert {(m.pdu_type, m.varbinds) for m in tries} == {(p.GET_REQUEST, ((mib.HR_DEVICE_STATUS, None),))}
         assert len({m.request_id for m in tries}) == 1  # a retry repeats the request
