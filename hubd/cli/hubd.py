@@ -35,6 +35,16 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _name_root_records(record: logging.LogRecord) -> bool:
+    """Name a library's records logged on the root logger after its module (python-escpos logs
+    "Network printer enabled" as "root", which tells a technician nothing)."""
+    if record.name == "root":
+        parts = Path(record.pathname).with_suffix("").parts
+        if "site-packages" in parts:
+            record.name = ".".join(parts[parts.index("site-packages") + 1 :])
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the daemon; exit 2 with one line on a configuration error."""
     args = parser().parse_args(argv)
@@ -42,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_name_root_records)
     try:
         if args.config is not None:
             config = load_config(args.config)
