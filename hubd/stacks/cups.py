@@ -14,14 +14,12 @@ re-owns ``dir`` to ``root:lp`` 0755).
 from __future__ import annotations
 
 import grp
-import hashlib
 import logging
 import os
 import pwd
 import re
 import stat
 import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +28,7 @@ from hubd.stacks.process import (
     log_tail,
     missing,
     require_binary,
+    socket_home,
     start_process,
     stop_all,
     wait_until,
@@ -41,7 +40,6 @@ START_TIMEOUT = 10.0
 CLIENT_TIMEOUT = 10.0
 SEARCH_DIRS = ("/usr/sbin", "/sbin", "/usr/bin", "/bin")
 BINARIES = ("cupsd", "lpadmin", "lpstat", "lp")
-_SOCKET_PATH_MAX = 100  # sun_path is 108 bytes; keep a margin
 _QUEUE_NAME = re.compile(r"[A-Za-z0-9_.-]{1,127}")
 _REQUEST_ID = re.compile(r"request id is (\S+)-(\d+)")
 _BIND_FAILED = "Unable to open listen socket"
@@ -91,10 +89,7 @@ class CupsPaths:
 def paths(dir: Path, port: int) -> CupsPaths:
     """The paths of the instance in ``dir``; a too-long socket path moves under the temp dir."""
     root = Path(dir).resolve()
-    sock = root / "cups.sock"
-    if len(str(sock)) > _SOCKET_PATH_MAX:
-        digest = hashlib.sha256(str(root).encode()).hexdigest()[:12]
-        sock = Path(tempfile.gettempdir()) / f"kioskhub-cups-{digest}.sock"
+    sock = socket_home(root, root / "cups.sock", root / "cups.sock", "cups")
     return CupsPaths(root, sock, port)
 
 

@@ -8,14 +8,12 @@ Both daemons run in the foreground (``-F``); they are stopped by pid.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import secrets
 import shutil
 import socket
 import subprocess
-import tempfile
 import threading
 import time
 from collections.abc import Mapping
@@ -27,6 +25,7 @@ from hubd.stacks.process import (
     log_tail,
     missing,
     require_binary,
+    socket_home,
     start_process,
     stop_all,
     wait_until,
@@ -40,7 +39,6 @@ START_TIMEOUT = 15.0
 DEFAULT_MAXAGE = 15
 SEARCH_DIRS = ("/lib/nut", "/usr/lib/nut", "/usr/libexec/nut", "/usr/sbin", "/sbin")
 BINARIES = ("dummy-ups", "upsd")
-_SOCKET_PATH_MAX = 100  # sun_path is 108 bytes; keep a margin
 DEFAULT_VARIABLES: Mapping[str, str] = {
     "ups.status": "OL",
     "ups.model": "Kiosk UPS 600",
@@ -103,10 +101,7 @@ class NutPaths:
 def paths(dir: Path, port: int, ups: str = UPS_NAME) -> NutPaths:
     """The paths of the instance in ``dir``; a too-long socket path moves state under the temp dir."""
     root = Path(dir).resolve()
-    state = root / "state"
-    if len(str(state / f"dummy-ups-{ups}")) > _SOCKET_PATH_MAX:
-        digest = hashlib.sha256(str(root).encode()).hexdigest()[:12]
-        state = Path(tempfile.gettempdir()) / f"kioskhub-nut-{digest}"
+    state = socket_home(root, root / "state", root / "state" / f"dummy-ups-{ups}", "nut")
     return NutPaths(root, state, port, ups)
 
 

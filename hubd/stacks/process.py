@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import hashlib
 import logging
 import os
 import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -44,6 +46,19 @@ def missing(names: Iterable[str], dirs: Iterable[str]) -> list[str]:
     """The programs among ``names`` that are not installed (searched in ``dirs`` then PATH)."""
     dirs = tuple(dirs)
     return [name for name in names if find_binary(name, dirs) is None]
+
+
+SOCKET_PATH_MAX = 100
+"""Longest unix socket path we use (``sun_path`` holds 108 bytes; a margin kept)."""
+
+
+def socket_home(root: Path, wanted: Path, socket_path: Path, name: str) -> Path:
+    """``wanted`` (inside ``root``), or — when ``socket_path`` under it would be too long for a
+    unix socket — ``<tmp>/kioskhub-<name>`` named by a hash of ``root`` (stable per instance)."""
+    if len(str(socket_path)) <= SOCKET_PATH_MAX:
+        return wanted
+    digest = hashlib.sha256(str(root).encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / f"kioskhub-{name}-{digest}"
 
 
 def require_binary(stack: str, name: str, dirs: Iterable[str]) -> Path:
