@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -40,21 +41,29 @@ def fast_ups(url: str) -> DeviceConfig:
     )
 
 
-@pytest.fixture
-async def hub(tmp_path: Path, ups_sim: MegatecUpsSim) -> AsyncIterator[Running]:
-    config = HubConfig(devices={"ups": fast_ups(ups_sim.url)})
-    h = Hub(config, tmp_path)
+@contextlib.asynccontextmanager
+async def serving(config: HubConfig, state_dir: Path, sock: Path) -> AsyncIterator[Running]:
+    """A started hub serving on unix socket ``sock``, and a channel to it; stopped on exit."""
+    h = Hub(config, state_dir)
     await h.start()
-    sock = tmp_path / "hubd.sock"
     server = HubServer(h, [f"unix:{sock}"])
     await server.start()
     channel = grpc.aio.insecure_channel(f"unix://{sock}")
-    yield Running(h, server, f"unix://{sock}", channel)
-    await channel.close()
-    h.stopping.set()
-    h.bus.close()
-    await server.stop(1)
-    await h.stop()
+    try:
+        yield Running(h, server, f"unix://{sock}", channel)
+    finally:
+        await channel.close()
+        h.stopping.set()
+        h.bus.close()
+        await server.stop(1)
+        await h.stop()
+
+
+@pytest.fixture
+async def hub(tmp_path: Path, ups_sim: MegatecUpsSim) -> AsyncIterator[Running]:
+    config = HubConfig(devices={"ups": fast_ups(ups_sim.url)})
+    async with serving(config, tmp_path, tmp_path / "hubd.sock") as running:
+        yield running
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 5.0) -> None:

@@ -11,12 +11,10 @@ from pathlib import Path
 import grpc
 import pytest
 
-from hubd.app import Hub
 from hubd.config import DeviceConfig, HubConfig, PrintingConfig
-from hubd.rpc.server import HubServer
 from kioskhub.v1 import hub_pb2, printer_pb2, printer_pb2_grpc
 from simulators.escp_printer import EscpPrinterSim
-from tests.rpc.conftest import Running, error_info, eventually, watch_from_now
+from tests.rpc.conftest import Running, error_info, eventually, serving, watch_from_now
 
 DONE = printer_pb2.PRINT_JOB_STATE_DONE
 
@@ -49,17 +47,9 @@ async def running_hub(
         stale_after=2,
         max_backoff=0.2,
     )
-    h = Hub(HubConfig(devices={"receipt": cfg}, printing=printing or PrintingConfig()), tmp_path / "state")
-    await h.start()
-    server = HubServer(h, [f"unix:{tmp_path / 'hubd.sock'}"])
-    await server.start()
-    channel = grpc.aio.insecure_channel(f"unix://{tmp_path / 'hubd.sock'}")
-    yield Running(h, server, f"unix://{tmp_path / 'hubd.sock'}", channel)
-    await channel.close()
-    h.stopping.set()
-    h.bus.close()
-    await server.stop(1)
-    await h.stop()
+    config = HubConfig(devices={"receipt": cfg}, printing=printing or PrintingConfig())
+    async with serving(config, tmp_path / "state", tmp_path / "hubd.sock") as running:
+        yield running
 
 
 def text(key: str, body: str, printer: str = "") -> printer_pb2.PrintDocumentRequest:

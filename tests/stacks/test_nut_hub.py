@@ -7,14 +7,11 @@ import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import grpc
 import pytest
 
-from hubd.app import Hub
 from hubd.config import DeviceConfig, HubConfig
-from hubd.rpc.server import HubServer
 from kioskhub.v1 import common_pb2, hub_pb2, hub_pb2_grpc, ups_pb2, ups_pb2_grpc
-from tests.rpc.conftest import Running, eventually, watch_from_now
+from tests.rpc.conftest import Running, eventually, serving, watch_from_now
 from tests.stacks.nut import NutStack
 
 pytestmark = pytest.mark.stack
@@ -26,17 +23,8 @@ async def hub(tmp_path: Path, nut_stack: NutStack) -> AsyncIterator[Running]:
         "ups-nut", "nut", nut_stack.url, poll_interval=0.2, timeout=1.0, stale_after=1, max_backoff=0.5,
         options={"username": nut_stack.username, "password_file": str(nut_stack.password_file)},
     )
-    h = Hub(HubConfig(devices={"ups-nut": cfg}), tmp_path)
-    await h.start()
-    server = HubServer(h, [f"unix:{tmp_path / 'hubd.sock'}"])
-    await server.start()
-    channel = grpc.aio.insecure_channel(f"unix://{tmp_path / 'hubd.sock'}")
-    yield Running(h, server, f"unix://{tmp_path / 'hubd.sock'}", channel)
-    await channel.close()
-    h.stopping.set()
-    h.bus.close()
-    await server.stop(1)
-    await h.stop()
+    async with serving(HubConfig(devices={"ups-nut": cfg}), tmp_path, tmp_path / "hubd.sock") as running:
+        yield running
 
 
 async def next_event(call, wanted: int, timeout: float = 15.0):
