@@ -102,6 +102,18 @@ async def test_same_key_same_job_and_different_payload_is_already_exists(hub):
     assert [j.job_id for j in jobs] == [a.job_id]
 
 
+def _receipt_named(consumer_name: str) -> printer_pb2.PrintDocumentRequest:
+    """A receipt request, valid but for ``consumer_name``."""
+    return printer_pb2.PrintDocumentRequest(
+        idempotency_key="k",
+        receipt=printer_pb2.Receipt(
+            kiosk_id="K1", kiosk_name="Kiosk", receipt_no="1", transaction_id="T1", department="JVVNL",
+            service="Bill", consumer_no="C1", consumer_name=consumer_name, amount_paise=100,
+            payment_mode="Cash", operator="op",
+        ),
+    )
+
+
 @pytest.mark.parametrize(
     "request_, field",
     [
@@ -115,44 +127,8 @@ async def test_same_key_same_job_and_different_payload_is_already_exists(hub):
             ),
             "image.data",
         ),
-        (
-            printer_pb2.PrintDocumentRequest(
-                idempotency_key="k",
-                receipt=printer_pb2.Receipt(
-                    kiosk_id="K1",
-                    kiosk_name="Kiosk",
-                    receipt_no="1",
-                    transaction_id="T1",
-                    department="JVVNL",
-                    service="Bill",
-                    consumer_no="C1",
-                    consumer_name="Ram\x1b[0m",
-                    amount_paise=100,
-                    payment_mode="Cash",
-                    operator="op",
-                ),
-            ),
-            "receipt.consumer_name",
-        ),
-        (
-            printer_pb2.PrintDocumentRequest(
-                idempotency_key="k",
-                receipt=printer_pb2.Receipt(
-                    kiosk_id="K1",
-                    kiosk_name="Kiosk",
-                    receipt_no="1",
-                    transaction_id="T1",
-                    department="JVVNL",
-                    service="Bill",
-                    consumer_no="C1",
-                    consumer_name="R" * 5000,
-                    amount_paise=100,
-                    payment_mode="Cash",
-                    operator="op",
-                ),
-            ),
-            "receipt.consumer_name",
-        ),
+        (_receipt_named("Ram\x1b[0m"), "receipt.consumer_name"),  # an ESC sequence
+        (_receipt_named("R" * 5000), "receipt.consumer_name"),  # far over the field's limit
     ],
 )
 async def test_bad_documents_are_invalid_argument_and_change_nothing(hub, request_, field):
