@@ -13,6 +13,7 @@ Sans-IO: str in, bytes out. No sockets, no asyncio, no logging.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
@@ -28,6 +29,13 @@ def _byte_filter(high_controls: bool) -> bytes:
 
 
 _FILTERS = {flag: _byte_filter(flag) for flag in (False, True)}
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
+
+
+@functools.lru_cache(maxsize=16)
+def _ascii_compatible(encoding: str) -> bool:
+    """True when ``encoding`` writes printable ASCII as the same bytes (cp437 yes, UTF-16 no)."""
+    return _PRINTABLE_ASCII.decode("ascii").encode(encoding) == _PRINTABLE_ASCII
 
 
 def sanitize_text(text: str, encoding: str = "cp437", *, high_controls: bool = True) -> bytes:
@@ -39,6 +47,8 @@ def sanitize_text(text: str, encoding: str = "cp437", *, high_controls: bool = T
     encoded byte below 0x20 or equal to 0x7F becomes ``?`` too, and so do 0x80-0x9F when
     ``high_controls`` (ESC/P); ESC/POS passes False to keep its code pages' glyphs there.
     """
+    if text.isascii() and text.isprintable() and _ascii_compatible(encoding):
+        return text.encode("ascii")  # nothing to drop or replace: skip the per-character work
     table = _FILTERS[bool(high_controls)]
     out = bytearray()
     for ch in text:

@@ -101,11 +101,7 @@ def text_with_attributes(line: TextLine, profile: PrinterProfile) -> bytes:
     if line.double_width:
         on += p.double_width(True)
         off += p.double_width(False)
-    text = line.text
-    # Printable ASCII is what sanitize_text keeps unchanged: skip its per-character work.
-    data = text.encode("ascii") if text.isascii() and text.isprintable() else None
-    if data is None:
-        data = p.sanitize_text(text, profile.encoding)
+    data = p.sanitize_text(line.text, profile.encoding)
     if not (line.condensed or line.double_width):  # 10 cpi: tab stops every 8 characters
         data = tab_spaces(data)
     return bytes(on) + data + bytes(off)
