@@ -99,11 +99,12 @@ def _secure_socket(path: Path) -> None:
 class HubServer:
     """grpc.aio server for a Hub."""
 
-    SERVICES = [
-        hub_pb2.DESCRIPTOR.services_by_name["HubService"].full_name,
-        ups_pb2.DESCRIPTOR.services_by_name["UpsService"].full_name,
-        printer_pb2.DESCRIPTOR.services_by_name["PrinterService"].full_name,
+    DESCRIPTORS = [
+        hub_pb2.DESCRIPTOR.services_by_name["HubService"],
+        ups_pb2.DESCRIPTOR.services_by_name["UpsService"],
+        printer_pb2.DESCRIPTOR.services_by_name["PrinterService"],
     ]
+    SERVICES = [d.full_name for d in DESCRIPTORS]
 
     def __init__(self, hub: Hub, listen: list[str]) -> None:
         self.hub = hub
@@ -113,16 +114,13 @@ class HubServer:
         self.server = grpc.aio.server(
             options=[("grpc.so_reuseport", 0), ("grpc.max_receive_message_length", 8 * 2**20)],
         )
+        hub_desc, ups_desc, printer_desc = self.DESCRIPTORS
         hub_pb2_grpc.add_HubServiceServicer_to_server(
-            guarded(HubServicer(hub, self.SERVICES), hub_pb2.DESCRIPTOR.services_by_name["HubService"]),
-            self.server,
+            guarded(HubServicer(hub, self.SERVICES), hub_desc), self.server
         )
-        ups_pb2_grpc.add_UpsServiceServicer_to_server(
-            guarded(UpsServicer(hub), ups_pb2.DESCRIPTOR.services_by_name["UpsService"]), self.server
-        )
+        ups_pb2_grpc.add_UpsServiceServicer_to_server(guarded(UpsServicer(hub), ups_desc), self.server)
         printer_pb2_grpc.add_PrinterServiceServicer_to_server(
-            guarded(PrinterServicer(hub), printer_pb2.DESCRIPTOR.services_by_name["PrinterService"]),
-            self.server,
+            guarded(PrinterServicer(hub), printer_desc), self.server
         )
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
         reflection.enable_server_reflection(
