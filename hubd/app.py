@@ -71,8 +71,7 @@ class Hub:
         """Create (or adopt) a device from its config and put it under a supervisor."""
         driver = self.registry.get(cfg.driver)
         if device is None:
-            options = {"timeout": cfg.timeout, **cfg.options}
-            device = driver.factory(cfg.id, cfg.url or driver.default_url, options)
+            device = driver.factory(cfg.id, cfg.url or driver.default_url, cfg.options, timeout=cfg.timeout)
         sup = Supervisor(device, cfg, driver, self.clock, self.bus, cfg.id in self.simulated)
         self.devices[cfg.id] = sup
         return sup

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import abc
 import enum
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from hubd.errors import InvalidArgument
 
@@ -59,16 +60,80 @@ class DeviceEvent:
     attributes: Mapping[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Option:
+    """One driver option: its type, default, range or choices, and what it means.
+
+    A driver lists its options in ``Device.OPTIONS``; the config loader checks every device's
+    options against that table (an unknown key or a bad value names key, device and file), and
+    the device receives them checked, with defaults filled in.
+    """
+
+    type: type
+    default: Any = None
+    help: str = ""
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] = ()
+
+    def check(self, key: str, raw: Any) -> Any:
+        """``raw`` as this option's type; INVALID_ARGUMENT naming ``options.<key>`` otherwise."""
+        field_ = f"options.{key}"
+        if self.type is float and isinstance(raw, int) and not isinstance(raw, bool):
+            raw = float(raw)
+        if not isinstance(raw, self.type) or (isinstance(raw, bool) and self.type is not bool):
+            raise InvalidArgument(field_, f"must be {self.type.__name__}, got {type(raw).__name__} {raw!r:.40}")
+        if isinstance(raw, float) and not math.isfinite(raw):
+            raise InvalidArgument(field_, f"must be a finite number, got {raw}")
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            if (self.low is not None and raw < self.low) or (self.high is not None and raw > self.high):
+                raise InvalidArgument(field_, f"must be within {self.low:g}..{self.high:g}, got {raw:g}")
+        if self.choices and raw not in self.choices:
+            raise InvalidArgument(field_, f"must be one of {', '.join(self.choices)}, got {raw!r:.40}")
+        return raw
+
+
+def check_options(schema: Mapping[str, Option], options: Mapping[str, Any]) -> dict[str, Any]:
+    """``options`` checked against ``schema`` with defaults filled in; INVALID_ARGUMENT naming the
+    first unknown or bad key."""
+    for key in options:
+        if key not in schema:
+            known = ", ".join(sorted(schema)) or "none"
+            raise InvalidArgument(f"options.{key}", f"unknown option (known: {known})")
+    return {
+        key: opt.check(key, options[key]) if key in options else opt.default
+        for key, opt in schema.items()
+    }
+
+
 class Device(abc.ABC):
-    """A peripheral reached through a driver; the supervisor calls ``poll`` on a timer."""
+    """A peripheral reached through a driver; the supervisor calls ``poll`` on a timer.
+
+    ``OPTIONS`` declares the driver's options (checked when the config loads); ``timeout`` is
+    the device-level I/O timeout from the config (``DEFAULT_TIMEOUT`` when not given).
+    """
 
     device_class: DeviceClass
     status_source: StatusSource = StatusSource.DEVICE
+    OPTIONS: ClassVar[Mapping[str, Option]] = {}
+    DEFAULT_TIMEOUT: ClassVar[float] = 2.0
 
-    def __init__(self, device_id: str, url: str, options: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        device_id: str,
+        url: str,
+        options: Mapping[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+    ) -> None:
         self.id = device_id
         self.url = url
-        self.options: dict[str, Any] = dict(options or {})
+        self.options: dict[str, Any] = check_options(self.OPTIONS, options or {})
+        if timeout is not None:
+            number = isinstance(timeout, int | float) and not isinstance(timeout, bool)
+            if not number or not (math.isfinite(timeout) and 0 < timeout <= 60):
+                raise InvalidArgument("timeout", f"must be in (0, 60] seconds, got {timeout!r:.40}")
+        self.timeout: float = self.DEFAULT_TIMEOUT if timeout is None else float(timeout)
 
     @abc.abstractmethod
     async def poll(self) -> object:
@@ -90,19 +155,8 @@ class Device(abc.ABC):
         return ""
 
 
-def option_timeout(options: Mapping[str, Any], default: float) -> float:
-    """The ``timeout`` option of a device in seconds (0 < t <= 60); INVALID_ARGUMENT otherwise."""
-    raw = options.get("timeout", default)
-    try:
-        value = float(raw)
-    except (TypeError, ValueError) as err:
-        raise InvalidArgument("options.timeout", f"not a number: {raw!r}") from err
-    if not 0 < value <= 60:
-        raise InvalidArgument("options.timeout", f"must be in (0, 60] seconds, got {value}")
-    return value
-
-
-DeviceFactory = Callable[[str, str, Mapping[str, Any]], Device]
+DeviceFactory = Callable[..., Device]
+"""``factory(device_id, url, options, timeout=…)`` → a Device (usually the Device subclass)."""
 
 
 @dataclass(frozen=True)
@@ -115,5 +169,12 @@ class DriverInfo:
     schemes: frozenset[str]
     default_url: str
     description: str = ""
-    exclusive: bool = False
     simulator: str | None = None
+    """The built-in simulator ``hubd --simulate`` wires this driver to (``kioskhub-sim`` name)."""
+    stack: str | None = None
+    """Or the private OS stack (``hubd.stacks`` name, e.g. ``nut``) that serves it under --simulate."""
+
+    @property
+    def options(self) -> Mapping[str, Option]:
+        """The options the driver accepts (its device class's ``OPTIONS``)."""
+        return getattr(self.factory, "OPTIONS", {})

@@ -76,7 +76,7 @@ class PrinterDevice(Device):
     """Base of receipt-printer drivers."""
 
     device_class = DeviceClass.RECEIPT_PRINTER
-    exclusive = True
+
 
     @abc.abstractmethod
     def geometry(self) -> Geometry:

@@ -21,6 +21,5 @@ DRIVER = DriverInfo(
     schemes=frozenset({"usblp", "serial", "tcp", "cups"}),
     default_url="usblp:///dev/usb/lp0",
     description="Epson ESC/P dot-matrix printer (TVS MSP, Epson LX/LQ) on USB, AppSocket, serial or CUPS",
-    exclusive=True,
     simulator="escp_printer",
 )

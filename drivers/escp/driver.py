@@ -25,7 +25,7 @@ from typing import Any, Literal, cast
 from urllib.parse import urlsplit
 
 from drivers.escp.encode import CutStyle, encode_program
-from drivers.escp.profiles import DEFAULT_PROFILE, get_profile
+from drivers.escp.profiles import DEFAULT_PROFILE, PROFILES, get_profile
 from drivers.escp.status import (
     NO_STATUS_CHANNEL,
     printer_status_from_port_byte,
@@ -35,7 +35,7 @@ from drivers.escp.status import (
 from drivers.snmp import printer_mib as mib
 from drivers.snmp.client import DEFAULT_PORT as SNMP_PORT
 from drivers.snmp.client import snmp_get
-from hubd.device import DeviceState, StatusSource, option_timeout
+from hubd.device import DeviceState, Option, StatusSource
 from hubd.errors import InvalidArgument, TransportError, TransportTimeout
 from hubd.printer import PAPER_OUT, PRINTER_OFFLINE, Geometry, Paper, PrinterDevice, PrinterStatus
 from hubd.render.program import PrintProgram
@@ -50,7 +50,6 @@ DEFAULT_TIMEOUT = 2.0
 SNMP_TIMEOUT = 1.0
 END_WAIT = 2.0
 """Seconds ``end_job`` waits for an AppSocket printer to close after our last byte."""
-OPTIONS = frozenset({"model", "columns", "timeout", "cut"})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -83,27 +82,27 @@ def _snmp_target(parsed: ParsedUrl) -> SnmpTarget | None:
 class EscpPrinter(PrinterDevice):
     """An Epson ESC/P 9-pin or 24-pin printer; the link decides where status comes from."""
 
-    def __init__(self, device_id: str, url: str, options: Mapping[str, Any] | None = None) -> None:
-        super().__init__(device_id, url, options)
-        unknown_keys = sorted(set(self.options) - OPTIONS)
-        if unknown_keys:
-            known = ", ".join(sorted(OPTIONS))
-            raise InvalidArgument(f"options.{unknown_keys[0]}", f"unknown option (known: {known})")
-        profile = get_profile(str(self.options.get("model", DEFAULT_PROFILE)))
+    DEFAULT_TIMEOUT = DEFAULT_TIMEOUT
+    OPTIONS = {
+        "model": Option(str, DEFAULT_PROFILE, "printer profile", choices=tuple(sorted(PROFILES))),
+        "columns": Option(int, None, "a narrower layout than the carriage (columns at 10 cpi)", 1, 136),
+        "cut": Option(str, "lines", "end of receipt: feed to the tear-off bar, or form feed",
+                      choices=("lines", "form_feed")),
+    }
+
+    def __init__(self, device_id: str, url: str, options: Mapping[str, Any] | None = None,
+                 *, timeout: float | None = None) -> None:
+        super().__init__(device_id, url, options, timeout=timeout)
+        profile = get_profile(str(self.options["model"]))
         # NULs enough to finish the longest bit-image pass a job of ours could have been cut in.
         self.resync = bytes(profile.width_dots * profile.bytes_per_column)
-        columns = self.options.get("columns")
+        columns = self.options["columns"]
         if columns is not None:
-            whole = isinstance(columns, int) and not isinstance(columns, bool)
-            if not whole or not 1 <= columns <= profile.columns:
+            if columns > profile.columns:
                 raise InvalidArgument("options.columns", f"must be 1..{profile.columns}, got {columns!r}")
             profile = dataclasses.replace(profile, columns=cast(Literal[80, 136], columns))
         self.profile = profile
-        cut = self.options.get("cut", "lines")
-        if cut not in ("lines", "form_feed"):
-            raise InvalidArgument("options.cut", f"{cut!r} is not 'lines' or 'form_feed'")
-        self.cut: CutStyle = cut
-        self.timeout = option_timeout(self.options, DEFAULT_TIMEOUT)
+        self.cut: CutStyle = self.options["cut"]
         parsed = ParsedUrl(url)
         self.scheme = parsed.scheme
         self.snmp = _snmp_target(parsed)

@@ -21,6 +21,5 @@ DRIVER = DriverInfo(
     schemes=frozenset({"tcp", "serial", "usb", "file"}),
     default_url="tcp://127.0.0.1:9100",
     description="ESC/POS thermal receipt printer (80 mm, 203 dpi; status by DLE EOT)",
-    exclusive=True,
     simulator="escpos_printer",
 )

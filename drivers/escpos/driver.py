@@ -27,7 +27,8 @@ from urllib.parse import unquote, urlsplit
 
 from drivers.common.status import NO_STATUS_CHANNEL, unknown
 from drivers.escpos.encode import GRID_DPI, EscposProfile, encode_program, load_profile
-from drivers.escpos.link import EscposLink, convert_error, number
+from drivers.escpos.link import EscposLink, convert_error
+from hubd.device import Option
 from hubd.errors import HubError, TransportError, TransportTimeout
 from hubd.printer import Geometry, PrinterDevice, PrinterStatus
 from hubd.render.program import PrintProgram
@@ -49,16 +50,25 @@ class EscposPrinter(PrinterDevice):
     ``dpi`` / ``columns`` / ``cut_feed_lines`` to override the profile's paper.
     """
 
-    def __init__(self, device_id: str, url: str, options: Mapping[str, Any] | None = None) -> None:
-        super().__init__(device_id, url, options)
+    OPTIONS = {
+        "profile": Option(str, "default", "python-escpos capability profile name"),
+        "status_timeout": Option(float, DEFAULT_STATUS_TIMEOUT, "seconds per DLE EOT reply", 0.01, 30),
+        "connect_timeout": Option(float, DEFAULT_CONNECT_TIMEOUT, "seconds to connect", 0.1, 60),
+        "width_dots": Option(int, None, "printable width in dots (overrides the profile)", 8, 4096),
+        "dpi": Option(int, None, "head resolution (overrides the profile)", 60, 600),
+        "columns": Option(int, None, "font A columns (overrides the profile)", 1, 512),
+        "cut_feed_lines": Option(int, None, "lines fed before the cut", 0, 255),
+    }
+
+    def __init__(self, device_id: str, url: str, options: Mapping[str, Any] | None = None,
+                 *, timeout: float | None = None) -> None:
+        super().__init__(device_id, url, options, timeout=timeout)
         opts = self.options
-        self.status_timeout = number("options.status_timeout", opts.get("status_timeout"),
-                                     DEFAULT_STATUS_TIMEOUT, 0.01, 30)
-        self.connect_timeout = number("options.connect_timeout", opts.get("connect_timeout"),
-                                      DEFAULT_CONNECT_TIMEOUT, 0.1, 60)
-        limits = {"width_dots": (8, 4096), "dpi": (60, 600), "columns": (1, 512), "cut_feed_lines": (0, 255)}
-        overrides = {k: int(number(f"options.{k}", opts[k], 0, *limits[k])) for k in limits if k in opts}
-        self.profile: EscposProfile = load_profile(str(opts.get("profile", "default")), **overrides)
+        self.status_timeout = float(opts["status_timeout"])
+        self.connect_timeout = float(opts["connect_timeout"])
+        limits = ("width_dots", "dpi", "columns", "cut_feed_lines")
+        overrides = {k: int(opts[k]) for k in limits if opts[k] is not None}
+        self.profile: EscposProfile = load_profile(str(opts["profile"]), **overrides)
         self.kind = urlsplit(url).scheme
         self._link = EscposLink(device_id, url, self.profile.name, self.connect_timeout,
                                 self.status_timeout)

@@ -9,7 +9,6 @@ from typing import Any, TypeVar
 
 from drivers.megatec_ups import protocol
 from drivers.megatec_ups.protocol import Info, Q1Status, Rating
-from hubd.device import option_timeout
 from hubd.errors import ProtocolError, TransportError, TransportTimeout
 from hubd.transport import open_transport
 from hubd.ups import UpsDevice, UpsReading
@@ -28,9 +27,11 @@ _T = TypeVar("_T")
 class MegatecUps(UpsDevice):
     """A Megatec "Q1" UPS: polls Q1; reads the rating (F) and model (I) once and caches them."""
 
-    def __init__(self, device_id: str, url: str, options: Mapping[str, Any] | None = None) -> None:
-        super().__init__(device_id, url, options)
-        self.timeout = option_timeout(self.options, DEFAULT_TIMEOUT)
+    DEFAULT_TIMEOUT = DEFAULT_TIMEOUT
+
+    def __init__(self, device_id: str, url: str, options: Mapping[str, Any] | None = None,
+                 *, timeout: float | None = None) -> None:
+        super().__init__(device_id, url, options, timeout=timeout)
         self._transport = open_transport(url)
         self._rating: Rating | None = None
         self._info: Info | None = None

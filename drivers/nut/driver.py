@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from drivers.nut import protocol
-from hubd.device import StatusSource, option_timeout
+from hubd.device import Option, StatusSource
 from hubd.errors import (
     DeviceUnavailable,
     HubError,
@@ -107,11 +107,19 @@ class NutUps(UpsDevice):
     """A UPS served by NUT ``upsd``: each read is one ``LIST VAR`` on a kept-open connection."""
 
     status_source = StatusSource.SPOOLER
+    DEFAULT_TIMEOUT = DEFAULT_TIMEOUT
+    OPTIONS = {
+        "username": Option(str, None, "upsd user (upsd.users) to log in as"),
+        "password": Option(str, None, "that user's password (prefer password_file)"),
+        "password_file": Option(str, None, "a file holding the password (readable by hubd only)"),
+    }
 
-    def __init__(self, device_id: str, url: str, options: Mapping[str, Any] | None = None) -> None:
-        super().__init__(device_id, url, options)
+    def __init__(self, device_id: str, url: str, options: Mapping[str, Any] | None = None,
+                 *, timeout: float | None = None) -> None:
+        if timeout is None:
+            timeout = ParsedUrl(url).number("timeout", DEFAULT_TIMEOUT)
+        super().__init__(device_id, url, options, timeout=timeout)
         self.target = parse_url(url)
-        self.timeout = option_timeout(self.options, ParsedUrl(url).number("timeout", DEFAULT_TIMEOUT))
         self.username = _option_str(self.options, "username")
         password = _option_str(self.options, "password")
         password_file = _option_str(self.options, "password_file")

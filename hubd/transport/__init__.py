@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from hubd.errors import InvalidArgument
-from hubd.transport.base import ParsedUrl, Transport, os_error
+from hubd.transport.base import Caps, ParsedUrl, Transport, os_error
 
-__all__ = ["SCHEMES", "ParsedUrl", "Transport", "open_transport", "os_error", "register_scheme"]
+__all__ = ["SCHEMES", "Caps", "ParsedUrl", "Transport", "open_transport", "os_error", "register_scheme"]
 
 SCHEMES: dict[str, Callable[[str], Transport]] = {}
 

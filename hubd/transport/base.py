@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import abc
 import asyncio
+import enum
 import errno
 import logging
 from collections.abc import Mapping
@@ -75,8 +76,31 @@ class ParsedUrl:
             raise InvalidArgument("url", f"{self.url!r}: {key}={raw!r} is not a number") from err
 
 
+class Caps(enum.Flag):
+    """What a transport can do beyond carrying bytes out; drivers ask these, never ``isinstance``."""
+
+    NONE = 0
+    READ = enum.auto()
+    """Replies come back on the same link (DLE EOT, Q1, NUT)."""
+    PORT_STATUS = enum.auto()
+    """An out-of-band status byte (usblp ``LPGETSTATUS``): ``port_status()``."""
+    SPOOLED = enum.auto()
+    """A spooler takes whole jobs and owns delivery (``cups://``): ``submit()``, ``queue_state()``."""
+    HALF_CLOSE = enum.auto()
+    """End of job is our FIN after the last byte, then the peer's close (AppSocket): ``finish()``."""
+    ACKED = enum.auto()
+    """Can tell how many written bytes the peer has not yet taken (``SIOCOUTQ``, ``tcdrain``):
+    ``unacknowledged()``."""
+
+
 class Transport(abc.ABC):
-    """A byte stream to a device. ``open`` is idempotent; every read and write has a timeout."""
+    """A byte stream to a device. ``open`` is idempotent; every read and write has a timeout.
+
+    ``caps`` says what else it can do (``Caps``); the optional methods below raise
+    ``TransportError`` NOT_SUPPORTED on a transport without the capability.
+    """
+
+    caps: Caps = Caps.NONE
 
     def __init__(self, url: str) -> None:
         self.url = url

@@ -58,7 +58,7 @@ async def rig(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[R
         sim = EscpPrinterSim(out_dir=tmp_path / "out")
         sim.job_idle_s = 0.2  # a pty has no end of job but a pause
         url = await sim.start(LISTEN[request.param].format(dir=tmp_path))
-    printer = DRIVER.factory("receipt", url, {"timeout": 0.5 if sim else 2.0})
+    printer = DRIVER.factory("receipt", url, timeout=0.5 if sim else 2.0)
     assert isinstance(printer, EscpPrinter)
     try:
         yield Rig(printer, sim, request.param)

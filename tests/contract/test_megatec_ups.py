@@ -47,7 +47,7 @@ async def rig(request: pytest.FixtureRequest) -> AsyncIterator[Rig]:
         sim = MegatecUpsSim(seed=7)
         url = await sim.start("pty" if request.param == "serial" else "tcp://127.0.0.1:0")
         assert url.startswith("serial://" if request.param == "serial" else "tcp://127.0.0.1:")
-    ups = DRIVER.factory("ups", url, {"timeout": TIMEOUT if sim else 2.0})
+    ups = DRIVER.factory("ups", url, timeout=TIMEOUT if sim else 2.0)
     assert isinstance(ups, MegatecUps)
     try:
         yield Rig(ups, sim, request.param)

@@ -38,7 +38,7 @@ def status_is(*tokens: str) -> Callable[[Outcome], bool]:
 
 @pytest.fixture
 async def ups(shared_nut_stack: NutStack) -> AsyncIterator[NutUps]:
-    dev = NutUps("ups", shared_nut_stack.url, {"timeout": 2})
+    dev = NutUps("ups", shared_nut_stack.url, timeout=2)
     yield dev
     await dev.close()
 

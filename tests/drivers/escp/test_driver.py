@@ -60,7 +60,7 @@ async def printed(sim: EscpPrinterSim, n: int = 1) -> bytes:
 
 
 def test_registration_options_and_geometry() -> None:
-    assert DRIVER.name == "escp" and DRIVER.factory is EscpPrinter and DRIVER.exclusive
+    assert DRIVER.name == "escp" and DRIVER.factory is EscpPrinter
     assert DRIVER.schemes == {"usblp", "serial", "tcp", "cups"} and DRIVER.simulator == "escp_printer"
     dev = EscpPrinter("p", "tcp://127.0.0.1:9100")
     assert dev.describe() == "tvs-msp250" and dev.status_source is StatusSource.INFERRED
@@ -72,7 +72,7 @@ def test_registration_options_and_geometry() -> None:
     assert EscpPrinter("p", "tcp://h:9100?status=snmp://h").status_source is StatusSource.DEVICE
     for options, field in [({"colour": 1}, "options.colour"), ({"columns": 81}, "options.columns"),
                            ({"columns": "80"}, "options.columns"), ({"cut": "knife"}, "options.cut"),
-                           ({"timeout": 0}, "options.timeout"), ({"model": "lx-999"}, "model")]:
+                           ({"timeout": 0}, "options.timeout"), ({"model": "lx-999"}, "options.model")]:
         with pytest.raises(InvalidArgument) as err:
             EscpPrinter("p", "tcp://127.0.0.1:9100", options)
         assert err.value.field == field
@@ -86,7 +86,7 @@ def test_registration_options_and_geometry() -> None:
 async def test_appsocket_job_bytes_and_transcript(sim: EscpPrinterSim) -> None:
     url = await sim.start("tcp://127.0.0.1:0")
     assert f"?status=snmp://127.0.0.1:{sim.snmp_port}" in url
-    dev = EscpPrinter("receipt", url, {"timeout": 1})
+    dev = EscpPrinter("receipt", url, timeout=1)
     try:
         data = dev.encode(RECEIPT)
         assert data.startswith(RECEIPT_HEAD) and data.endswith(b"\r\n" * 6)
@@ -104,7 +104,7 @@ async def test_appsocket_job_bytes_and_transcript(sim: EscpPrinterSim) -> None:
 
 
 async def test_snmp_status_paper_out_and_offline(sim: EscpPrinterSim) -> None:
-    dev = EscpPrinter("receipt", await sim.start("tcp://127.0.0.1:0"), {"timeout": 0.2})
+    dev = EscpPrinter("receipt", await sim.start("tcp://127.0.0.1:0"), timeout=0.2)
     ok = await dev.read_status()
     assert (ok.state, ok.paper, ok.online, ok.error, ok.source) == (
         DeviceState.AVAILABLE, Paper.OK, True, False, StatusSource.DEVICE)

@@ -247,7 +247,7 @@ def test_options_are_checked() -> None:
             "u", "nut://ups@127.0.0.1", {"username": "a", "password": "x", "password_file": "/nonexistent"}
         )
     with pytest.raises(InvalidArgument):
-        NutUps("u", "nut://ups@127.0.0.1", {"timeout": "soon"})
+        NutUps("u", "nut://ups@127.0.0.1", timeout="soon")
 
 
 def test_driver_info() -> None:
@@ -408,7 +408,7 @@ async def test_a_cancelled_read_does_not_desynchronise_the_next() -> None:
         return b'VAR ups ups.status "OB"\nEND LIST VAR ups\n' + LIST_OK
 
     async with ScriptedUpsd(respond) as peer:
-        dev = NutUps("u", peer.url, {"timeout": 5})
+        dev = NutUps("u", peer.url, timeout=5)
         try:
             with pytest.raises(TimeoutError):
                 await asyncio.wait_for(dev.read(), 0.3)
@@ -420,7 +420,7 @@ async def test_a_cancelled_read_does_not_desynchronise_the_next() -> None:
 
 async def test_timeout_is_a_transport_timeout() -> None:
     async with ScriptedUpsd(lambda _conn, _line: b"") as peer:
-        dev = NutUps("u", peer.url, {"timeout": 0.2})
+        dev = NutUps("u", peer.url, timeout=0.2)
         try:
             with pytest.raises(TransportTimeout):
                 await dev.read()
