@@ -10,15 +10,15 @@ from pathlib import Path
 from typing import Any
 
 from hubd import __version__
+from hubd.classes.printer.queue import JobQueue
+from hubd.classes.printer.spooler import PRINTER_CLASSES, Printing
+from hubd.classes.ups.power import PowerPolicy
 from hubd.clock import Clock, SystemClock
 from hubd.config import DEVICE_ID, DeviceConfig, HubConfig
 from hubd.device import Device, DeviceClass, DriverInfo
 from hubd.errors import ConfigError, DeviceUnavailable, HubError, InvalidArgument, NotFound
 from hubd.events import EventBus
-from hubd.jobs import JobQueue
 from hubd.leases import LeaseManager
-from hubd.power import PowerPolicy
-from hubd.printing import PRINTER_CLASSES, Printing
 from hubd.registry import DriverRegistry
 from hubd.supervisor import Supervisor
 

@@ -82,7 +82,8 @@ class Option:
         if self.type is float and isinstance(raw, int) and not isinstance(raw, bool):
             raw = float(raw)
         if not isinstance(raw, self.type) or (isinstance(raw, bool) and self.type is not bool):
-            raise InvalidArgument(field_, f"must be {self.type.__name__}, got {type(raw).__name__} {raw!r:.40}")
+            got = f"{type(raw).__name__} {raw!r:.40}"
+            raise InvalidArgument(field_, f"must be {self.type.__name__}, got {got}")
         if isinstance(raw, float) and not math.isfinite(raw):
             raise InvalidArgument(field_, f"must be a finite number, got {raw}")
         if isinstance(raw, int | float) and not isinstance(raw, bool):

@@ -7,7 +7,7 @@ for a bad field, a ``google.rpc.BadRequest`` field violation with the proto fiel
 
     HubError                                 INTERNAL
     ├── InvalidArgument(field)               INVALID_ARGUMENT      reason INVALID_ARGUMENT (+ BadRequest)
-    ├── NotFound                             NOT_FOUND             reason <TYPE>_NOT_FOUND (DEVICE_…, PRINT_JOB_…)
+    ├── NotFound                             NOT_FOUND             reason DEVICE_NOT_FOUND…
     ├── AlreadyExists                        ALREADY_EXISTS        reason REQUEST_ID_REUSED…
     ├── FailedPrecondition                   FAILED_PRECONDITION   the caller must change something first
     │   ├── DeviceBusy(holder, expire_time)                        reason DEVICE_BUSY

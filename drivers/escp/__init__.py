@@ -10,7 +10,7 @@ out-of-band status channels (usblp port status, a print server's SNMP agent, a C
 from __future__ import annotations
 
 from drivers.escp.driver import EscpPrinter
-from hubd.device import DeviceClass, DriverInfo
+from hubd.driver_api import DeviceClass, DriverInfo
 
 __all__ = ["DRIVER", "EscpPrinter"]
 

@@ -35,11 +35,26 @@ from drivers.escp.status import (
 from drivers.snmp import printer_mib as mib
 from drivers.snmp.client import DEFAULT_PORT as SNMP_PORT
 from drivers.snmp.client import snmp_get
-from hubd.device import DeviceState, Option, StatusSource
-from hubd.errors import InvalidArgument, TransportError, TransportTimeout
-from hubd.printer import PAPER_OUT, PRINTER_OFFLINE, Geometry, Paper, PrinterDevice, PrinterStatus
-from hubd.render.program import PrintProgram
-from hubd.transport import ParsedUrl, Transport, open_transport
+from hubd.classes.printer.contract import (
+    PAPER_OUT,
+    PRINTER_OFFLINE,
+    Geometry,
+    Paper,
+    PrinterDevice,
+    PrinterStatus,
+    PrintProgram,
+)
+from hubd.driver_api import (
+    DeviceState,
+    InvalidArgument,
+    Option,
+    ParsedUrl,
+    StatusSource,
+    Transport,
+    TransportError,
+    TransportTimeout,
+    open_transport,
+)
 from hubd.transport.cups import CupsTransport, QueueState
 from hubd.transport.stream import StreamTransport
 from hubd.transport.usblp import UsblpTransport

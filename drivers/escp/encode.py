@@ -28,8 +28,8 @@ from fractions import Fraction
 from functools import cache
 from typing import TYPE_CHECKING, Literal
 
-from hubd.errors import InvalidArgument
-from hubd.render.program import Cut, Feed, ImageBand, PrintProgram, TextLine
+from hubd.classes.printer.contract import Cut, Feed, ImageBand, PrintProgram, TextLine
+from hubd.driver_api import InvalidArgument
 
 from . import protocol as p
 from .graphics import HT, TAB_COLUMNS

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from hubd.errors import InvalidArgument
+from hubd.driver_api import InvalidArgument
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from drivers.common.text import sanitize_text as sanitize_text
-from hubd.errors import InvalidArgument, ProtocolError
+from hubd.driver_api import InvalidArgument, ProtocolError
 
 from .profiles import PrinterProfile
 

@@ -16,8 +16,8 @@ from drivers.common.status import unknown as unknown
 from drivers.escp.protocol import decode_port_status
 from drivers.snmp import printer_mib as mib
 from drivers.snmp import protocol as snmp
-from hubd.device import DeviceState, StatusSource
-from hubd.printer import PAPER_OUT, PRINTER_OFFLINE, Paper, PrinterStatus
+from hubd.classes.printer.contract import PAPER_OUT, PRINTER_OFFLINE, Paper, PrinterStatus
+from hubd.driver_api import DeviceState, StatusSource
 
 PRINTER_ERROR = "PRINTER_ERROR"
 STATUS_UNKNOWN = "STATUS_UNKNOWN"

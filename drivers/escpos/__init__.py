@@ -10,7 +10,7 @@ file:///dev/usb/lpN.
 from __future__ import annotations
 
 from drivers.escpos.driver import EscposPrinter
-from hubd.device import DeviceClass, DriverInfo
+from hubd.driver_api import DeviceClass, DriverInfo
 
 __all__ = ["DRIVER", "EscposPrinter"]
 

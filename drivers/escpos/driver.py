@@ -28,10 +28,8 @@ from urllib.parse import unquote, urlsplit
 from drivers.common.status import NO_STATUS_CHANNEL, unknown
 from drivers.escpos.encode import GRID_DPI, EscposProfile, encode_program, load_profile
 from drivers.escpos.link import EscposLink, convert_error
-from hubd.device import Option
-from hubd.errors import HubError, TransportError, TransportTimeout
-from hubd.printer import Geometry, PrinterDevice, PrinterStatus
-from hubd.render.program import PrintProgram
+from hubd.classes.printer.contract import Geometry, PrinterDevice, PrinterStatus, PrintProgram
+from hubd.driver_api import HubError, Option, TransportError, TransportTimeout
 
 log = logging.getLogger(__name__)
 

@@ -25,8 +25,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from hubd.errors import InvalidArgument
-from hubd.render.program import Cut, Feed, ImageBand, PrintProgram, TextLine
+from hubd.classes.printer.contract import Cut, Feed, ImageBand, PrintProgram, TextLine
+from hubd.driver_api import InvalidArgument
 
 from . import protocol as p
 

@@ -30,9 +30,15 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from drivers.common.status import unknown
 from drivers.escpos import protocol
-from hubd.errors import HubError, InvalidArgument, ProtocolError, TransportError, TransportTimeout
-from hubd.printer import PrinterStatus
-from hubd.transport import os_error
+from hubd.classes.printer.contract import PrinterStatus
+from hubd.driver_api import (
+    HubError,
+    InvalidArgument,
+    ProtocolError,
+    TransportError,
+    TransportTimeout,
+    os_error,
+)
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ x * y data bytes). Only ``DLE EOT`` (and a few other real-time commands) make th
 anything: one status byte per request, always matching the bit pattern ``0xx1xx10`` (bit 0 = 0,
 bit 1 = 1, bit 4 = 1, bit 7 = 0). Anything else in reply to ``DLE EOT`` is not a status.
 
-``printer_status`` combines the replies into a ``hubd.printer.PrinterStatus``.
+``printer_status`` combines the replies into a ``hubd.classes.printer.contract.PrinterStatus``.
 
 Sans-IO: bytes out, values in. No sockets, no asyncio, no logging.
 """
@@ -36,9 +36,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from drivers.common import text as text_codec
-from hubd.device import DeviceState, StatusSource
-from hubd.errors import InvalidArgument, ProtocolError
-from hubd.printer import Paper, PrinterStatus
+from hubd.classes.printer.contract import Paper, PrinterStatus
+from hubd.driver_api import DeviceState, InvalidArgument, ProtocolError, StatusSource
 
 if TYPE_CHECKING:
     import numpy as np

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from drivers.megatec_ups.driver import MegatecUps
-from hubd.device import DeviceClass, DriverInfo
+from hubd.driver_api import DeviceClass, DriverInfo
 
 __all__ = ["DRIVER", "MegatecUps"]
 

@@ -9,9 +9,8 @@ from typing import Any, TypeVar
 
 from drivers.megatec_ups import protocol
 from drivers.megatec_ups.protocol import Info, Q1Status, Rating
-from hubd.errors import ProtocolError, TransportError, TransportTimeout
-from hubd.transport import open_transport
-from hubd.ups import UpsDevice, UpsReading
+from hubd.classes.ups.contract import UpsDevice, UpsReading
+from hubd.driver_api import ProtocolError, TransportError, TransportTimeout, open_transport
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from hubd.errors import ProtocolError
+from hubd.driver_api import ProtocolError
 
 QUERY_STATUS = b"Q1\r"
 QUERY_RATING = b"F\r"

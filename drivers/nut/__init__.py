@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from drivers.nut.driver import NutUps
-from hubd.device import DeviceClass, DriverInfo
+from hubd.driver_api import DeviceClass, DriverInfo
 
 __all__ = ["DRIVER", "NutUps"]
 

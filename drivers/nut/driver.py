@@ -11,16 +11,19 @@ from pathlib import Path
 from typing import Any
 
 from drivers.nut import protocol
-from hubd.device import Option, StatusSource
-from hubd.errors import (
+from hubd.classes.ups.contract import UpsDevice, UpsReading
+from hubd.driver_api import (
     DeviceUnavailable,
     HubError,
     InvalidArgument,
+    Option,
+    ParsedUrl,
     ProtocolError,
+    StatusSource,
+    Transport,
     TransportError,
+    open_transport,
 )
-from hubd.transport import ParsedUrl, Transport, open_transport
-from hubd.ups import UpsDevice, UpsReading
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from hubd.errors import DeviceUnavailable, InvalidArgument, ProtocolError
+from hubd.driver_api import DeviceUnavailable, InvalidArgument, ProtocolError
 
 TERMINATOR = b"\n"
 DEFAULT_PORT = 3493

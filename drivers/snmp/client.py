@@ -9,8 +9,7 @@ from collections.abc import Sequence
 
 from drivers.snmp import protocol
 from drivers.snmp.protocol import Missing, SnmpValue
-from hubd.errors import InvalidArgument, ProtocolError, TransportTimeout
-from hubd.transport.base import os_error
+from hubd.driver_api import InvalidArgument, ProtocolError, TransportTimeout, os_error
 
 __all__ = ["DEFAULT_PORT", "Missing", "SnmpValue", "snmp_get"]
 

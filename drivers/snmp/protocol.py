@@ -27,7 +27,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from hubd.errors import InvalidArgument, ProtocolError
+from hubd.driver_api import InvalidArgument, ProtocolError
 
 VERSION_1 = 0
 VERSION_2C = 1

@@ -10,7 +10,7 @@ import grpc
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
-from hubd.cli import hubctl_print
+from hubd.classes.printer import cli as hubctl_print
 from hubd.cli.output import ago, as_json, enum_name, number, table
 from hubd.errors import DOMAIN
 from hubd.paths import default_target

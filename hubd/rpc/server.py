@@ -18,10 +18,10 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from hubd.app import Hub
+from hubd.classes.printer.service import PrinterServicer
+from hubd.classes.ups.service import UpsServicer
 from hubd.errors import ConfigError
-from hubd.rpc.servicers.hub import HubServicer
-from hubd.rpc.servicers.printer import PrinterServicer
-from hubd.rpc.servicers.ups import UpsServicer
+from hubd.rpc.hub_service import HubServicer
 from hubd.rpc.status import guarded
 from kioskhub.v1 import hub_pb2, hub_pb2_grpc, printer_pb2, printer_pb2_grpc, ups_pb2, ups_pb2_grpc
 

@@ -20,9 +20,9 @@ import pytest
 
 from drivers.escp import DRIVER, EscpPrinter
 from drivers.escp.status import NO_STATUS_CHANNEL
+from hubd.classes.printer.contract import PAPER_OUT, PRINTER_OFFLINE, Paper, PrinterStatus
 from hubd.device import DeviceState, StatusSource
 from hubd.errors import TransportError, TransportTimeout
-from hubd.printer import PAPER_OUT, PRINTER_OFFLINE, Paper, PrinterStatus
 from hubd.render.program import Cut, Feed, TextLine
 from simulators.escp_printer import EscpPrinterSim
 from tests.conftest import hw_url

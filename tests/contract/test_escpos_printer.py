@@ -19,8 +19,8 @@ import numpy as np
 import pytest
 
 from drivers.escpos import DRIVER, EscposPrinter
+from hubd.classes.printer.contract import Paper, PrinterStatus
 from hubd.device import DeviceState, StatusSource
-from hubd.printer import Paper, PrinterStatus
 from hubd.render.program import Cut, Feed, ImageBand, TextLine
 from simulators.escpos_printer import EscposPrinterSim
 from tests.conftest import hw_url

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import pytest
 
 from drivers.megatec_ups import DRIVER, MegatecUps
+from hubd.classes.ups.contract import LOW_BATTERY, ON_BATTERY, ON_LINE, UpsReading
 from hubd.errors import ProtocolError, TransportError, TransportTimeout
-from hubd.ups import LOW_BATTERY, ON_BATTERY, ON_LINE, UpsReading
 from simulators.megatec_ups import MegatecUpsSim
 from tests.conftest import hw_url
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from hubd.classes.ups.contract import UpsDevice, UpsReading
 from hubd.errors import DeviceUnavailable
-from hubd.ups import UpsDevice, UpsReading
 
 
 class ScriptedUps(UpsDevice):

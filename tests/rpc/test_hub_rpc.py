@@ -64,7 +64,7 @@ async def test_bad_input_is_invalid_argument_naming_the_field(hub, call, field):
         await call(stub)
     assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     info = error_info(err.value)
-    assert info.metadata["field"] == field and info.domain == "kioskhub.v1"
+    assert info.metadata["field"] == field and info.domain == "kioskhub"
     assert field in err.value.details()
 
 
@@ -147,7 +147,7 @@ async def test_lease_contention_between_two_clients(hub):
     assert err.value.code() == grpc.StatusCode.FAILED_PRECONDITION
     info = error_info(err.value)
     assert info.reason == "DEVICE_BUSY" and info.metadata["holder"] == "counter-app"
-    assert info.metadata["expiresAt"].startswith(lease.expires_at.ToDatetime().date().isoformat())
+    assert info.metadata["expireTime"].startswith(lease.expires_at.ToDatetime().date().isoformat())
     renewed = (await a.RenewLease(hub_pb2.RenewLeaseRequest(lease_id=lease.lease_id))).lease
     assert renewed.lease_id == lease.lease_id
     await a.ReleaseLease(hub_pb2.ReleaseLeaseRequest(lease_id=lease.lease_id))

@@ -207,7 +207,7 @@ async def test_job_events_arrive_in_order(hub):
 
 
 async def test_sample_receipt_prints_bilingual(hub, tmp_path):
-    from hubd.cli.hubctl_print import _sample_receipt
+    from hubd.classes.printer.cli import _sample_receipt
 
     stub = printer_pb2_grpc.PrinterServiceStub(hub.channel)
     req = printer_pb2.PrintDocumentRequest(idempotency_key="rcpt", receipt=_sample_receipt())
@@ -221,7 +221,7 @@ async def test_sample_receipt_prints_bilingual(hub, tmp_path):
 
 async def test_receipt_time_is_printed_in_the_kiosk_zone(hub, tmp_path):
     """A Timestamp is UTC on the wire; the citizen's receipt shows Indian time."""
-    from hubd.cli.hubctl_print import _sample_receipt
+    from hubd.classes.printer.cli import _sample_receipt
 
     receipt = _sample_receipt()
     receipt.issued_at.FromJsonString("2026-11-25T09:00:05Z")
@@ -236,9 +236,9 @@ async def test_receipt_time_is_printed_in_the_kiosk_zone(hub, tmp_path):
 
 async def test_held_job_is_printed_on_release_with_the_duplicate_banner(tmp_path, printer_sim):
     """Under the "hold" policy a job interrupted mid-print waits for the operator's release."""
-    from hubd import documents
+    from hubd.classes.printer import documents
+    from hubd.classes.printer.queue import JobQueue
     from hubd.clock import SystemClock
-    from hubd.jobs import JobQueue
 
     with JobQueue(tmp_path / "state", SystemClock()) as queue:  # a hub died while printing this
         queue.submit("receipt", "held-1", "text", documents.check_text("HELD RECEIPT\n"))

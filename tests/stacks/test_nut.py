@@ -9,9 +9,9 @@ import psutil
 import pytest
 
 from drivers.nut import DRIVER, NutUps
+from hubd.classes.ups.contract import UpsReading
 from hubd.device import StatusSource
 from hubd.errors import DeviceUnavailable, HubError, TransportError
-from hubd.ups import UpsReading
 from tests.stacks.base import eventually, private_dir
 from tests.stacks.nut import NutStack, nut_stack_at
 

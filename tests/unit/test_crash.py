@@ -70,7 +70,7 @@ def test_armed_point_rejects_unregistered_call_site() -> None:
 
 
 def test_unknown_point_fails_the_process_at_startup(tmp_path: Path) -> None:
-    code = "from hubd.jobs import JobQueue; from hubd.clock import SystemClock\n"
+    code = "from hubd.classes.printer.queue import JobQueue; from hubd.clock import SystemClock\n"
     code += f"JobQueue({str(tmp_path)!r}, SystemClock())\n"
     res = run_child(code, {"KIOSKHUB_CRASH_AT": "bogus"})
     assert res.returncode == 1
@@ -136,7 +136,7 @@ def test_count_survives_a_second_startup_load(tmp_path: Path) -> None:
     code = (
         "from hubd.crash import crash_point\n"
         "from hubd.clock import SystemClock\n"
-        "from hubd.jobs import JobQueue\n"
+        "from hubd.classes.printer.queue import JobQueue\n"
         "crash_point('mid_send'); crash_point('mid_send')\n"
         f"JobQueue({str(tmp_path)!r}, SystemClock()).close()  # loads the env again\n"
         "print('third hit next', flush=True)\n"

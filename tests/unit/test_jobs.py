@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from hubd.classes.printer.queue import Job, JobQueue, JobState
 from hubd.clock import FakeClock
 from hubd.errors import AlreadyExists, FailedPrecondition, HubError, InvalidArgument, NotFound
-from hubd.jobs import Job, JobQueue, JobState
 
 RECEIPT = "receipt"
 

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
+from hubd.classes.printer.queue import JobQueue, JobState
 from hubd.clock import SystemClock
 from hubd.crash import CRASH_POINTS, crash_point
-from hubd.jobs import JobQueue, JobState
 
 N = 50
 PRINTER = "receipt"

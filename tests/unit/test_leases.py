@@ -11,7 +11,7 @@ async def test_second_client_gets_busy_naming_holder_and_expiry():
     with pytest.raises(DeviceBusy) as err:
         leases.acquire("scanner", "other-app", 10)
     assert err.value.metadata["holder"] == "counter-app"
-    assert err.value.metadata["expiresAt"] == first.expires_at.isoformat()
+    assert err.value.metadata["expireTime"] == first.expires_at.isoformat()
 
 
 async def test_lease_expires_unless_renewed():

@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
+from hubd.classes.ups.power import PowerPolicy
 from hubd.clock import FakeClock, settle
 from hubd.config import PowerConfig
 from hubd.errors import ShuttingDown
 from hubd.events import EventBus
-from hubd.power import PowerPolicy
 
 
 def policy(tmp_path: Path, grace=60.0):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from drivers.common.status import NO_STATUS_CHANNEL, unknown
 from drivers.escp import status as escp_status
+from hubd.classes.printer.contract import Paper
 from hubd.device import DeviceState, StatusSource
-from hubd.printer import Paper
 
 
 def test_unknown_claims_nothing() -> None:

@@ -16,9 +16,9 @@ from drivers.escp import DRIVER, EscpPrinter
 from drivers.escp.status import NO_STATUS_CHANNEL, printer_status_from_port_byte, printer_status_from_snmp
 from drivers.snmp import printer_mib as mib
 from drivers.snmp.protocol import Missing
+from hubd.classes.printer.contract import PAPER_LOADED, PAPER_OUT, PRINTER_OFFLINE, PRINTER_ONLINE, Paper
 from hubd.device import DeviceState, StatusSource
 from hubd.errors import InvalidArgument, TransportError, TransportTimeout
-from hubd.printer import PAPER_LOADED, PAPER_OUT, PRINTER_OFFLINE, PRINTER_ONLINE, Paper
 from hubd.render.program import Cut, TextLine
 from hubd.stacks import cups as stack
 from simulators.control import execute

@@ -14,9 +14,9 @@ from PIL import Image
 
 from drivers.escpos import DRIVER, EscposPrinter
 from drivers.escpos.encode import EscposProfile, encode_program, load_profile
+from hubd.classes.printer.contract import Paper
 from hubd.device import DeviceState, StatusSource
 from hubd.errors import InvalidArgument, TransportError, TransportTimeout
-from hubd.printer import Paper
 from hubd.render.program import Cut, Feed, ImageBand, Placed, TextLine
 from simulators.escpos_printer import EscposPrinterSim
 

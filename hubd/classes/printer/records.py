@@ -1,6 +1,6 @@
 """Print job records: the Job value, its states, input checks, and the SQLite schema and codec.
 
-The queue logic lives in ``hubd.jobs``; this module knows nothing about transitions.
+The queue logic lives in ``hubd.classes.printer.queue``; this module knows nothing about transitions.
 """
 
 from __future__ import annotations

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from hubd import documents
+from hubd.classes.printer import documents
+from hubd.classes.printer.contract import Paper, PrinterStatus
+from hubd.classes.printer.records import Job, JobState
 from hubd.errors import InvalidArgument
-from hubd.jobstore import Job, JobState
-from hubd.printer import Paper, PrinterStatus
 from hubd.rpc.convert import source_to_pb, state_to_pb, timestamp
 from hubd.supervisor import Supervisor
 from kioskhub.v1 import printer_pb2

@@ -15,16 +15,16 @@ import contextlib
 import logging
 from typing import TYPE_CHECKING
 
+from hubd.classes.printer.contract import PrinterDevice, PrinterStatus
+from hubd.classes.printer.documents import build_program
+from hubd.classes.printer.records import Job
 from hubd.clock import Clock
 from hubd.crash import crash_point
-from hubd.documents import build_program
 from hubd.errors import DeviceUnavailable, HubError, TransportError, TransportTimeout
-from hubd.jobstore import Job
-from hubd.printer import PrinterDevice, PrinterStatus
 from hubd.supervisor import Supervisor
 
 if TYPE_CHECKING:
-    from hubd.printing import Printing
+    from hubd.classes.printer.spooler import Printing
 
 log = logging.getLogger(__name__)
 

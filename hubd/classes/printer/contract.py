@@ -13,7 +13,7 @@ import enum
 from dataclasses import dataclass
 
 from hubd.device import Device, DeviceClass, DeviceEvent, DeviceState, StatusSource
-from hubd.render.program import PrintProgram
+from hubd.render.program import Cut, Feed, ImageBand, Placed, PrintProgram, TextLine
 
 PAPER_OUT = "PAPER_OUT"
 PAPER_LOADED = "PAPER_LOADED"
@@ -128,3 +128,20 @@ class PrinterDevice(Device):
         if prev is not None and prev.online is False and new.online is True:
             events.append(DeviceEvent(PRINTER_ONLINE))
         return events
+
+__all__ = [
+    "PAPER_LOADED",
+    "PAPER_OUT",
+    "PRINTER_OFFLINE",
+    "PRINTER_ONLINE",
+    "Cut",
+    "Feed",
+    "Geometry",
+    "ImageBand",
+    "Paper",
+    "Placed",
+    "PrintProgram",
+    "PrinterDevice",
+    "PrinterStatus",
+    "TextLine",
+]

@@ -1,9 +1,9 @@
 """The job database under the print queue: one SQLite connection, reads, and commit plumbing.
 
-``JobDatabase`` opens ``<state_dir>/jobs.db`` (WAL, synchronous=FULL: see ``hubd.jobstore.connect``),
+``JobDatabase`` opens ``<state_dir>/jobs.db`` (WAL, synchronous=FULL: see ``records.connect``),
 serializes use of the connection with a lock (the hub calls it from the queue's own thread), turns
 sqlite errors into ``HubError`` STORAGE_ERROR, and tells ``on_change`` about each committed job.
-The state transitions are in ``hubd.jobs.JobQueue``.
+The state transitions are in ``hubd.classes.printer.queue.JobQueue``.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any, Self
 
 from hubd import crash
+from hubd.classes.printer.records import Job, JobState, connect, marks, row_to_job
 from hubd.clock import Clock
 from hubd.errors import HubError, NotFound
-from hubd.jobstore import Job, JobState, connect, marks, row_to_job
 
 log = logging.getLogger(__name__)
 

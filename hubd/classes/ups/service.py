@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from hubd.app import Hub
+from hubd.classes.ups import convert
 from hubd.device import DeviceClass
-from hubd.rpc import convert
 from kioskhub.v1 import ups_pb2, ups_pb2_grpc
 
 Ctx = Any

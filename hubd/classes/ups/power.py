@@ -13,11 +13,11 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
+from hubd.classes.ups.contract import LOW_BATTERY, ON_LINE
 from hubd.clock import Clock
 from hubd.config import PowerConfig
 from hubd.errors import ShuttingDown
 from hubd.events import EventBus
-from hubd.ups import LOW_BATTERY, ON_LINE
 
 log = logging.getLogger(__name__)
 SHUTDOWN_IMMINENT = "SHUTDOWN_IMMINENT"

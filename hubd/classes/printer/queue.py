@@ -1,9 +1,9 @@
 """The persistent print job queue: every job is committed to SQLite before it is acknowledged.
 
-One database ``<state_dir>/jobs.db`` (WAL, synchronous=FULL: see ``hubd.jobstore.connect``) holds
+One database ``<state_dir>/jobs.db`` (WAL, synchronous=FULL: see ``records.connect``) holds
 the jobs of every printer. Methods are synchronous: each is one short ``BEGIN IMMEDIATE`` …
 ``COMMIT`` (well under a millisecond plus one fsync); the hub runs them on the queue's own thread
-(``hubd.printing.Printing.call``) so a commit never stalls the event loop.
+(``hubd.classes.printer.spooler.Printing.call``) so a commit never stalls the event loop.
 
 States::
 
@@ -26,9 +26,8 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from hubd import crash
-from hubd.errors import AlreadyExists, FailedPrecondition, NotFound
-from hubd.jobdb import JobDatabase
-from hubd.jobstore import (
+from hubd.classes.printer.database import JobDatabase
+from hubd.classes.printer.records import (
     Job,
     JobState,
     check_reason,
@@ -41,6 +40,7 @@ from hubd.jobstore import (
     sha256,
     to_us,
 )
+from hubd.errors import AlreadyExists, FailedPrecondition, NotFound
 
 log = logging.getLogger(__name__)
 

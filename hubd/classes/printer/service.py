@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from hubd.app import Hub
+from hubd.classes.printer import convert as cp
 from hubd.device import DeviceClass
-from hubd.rpc import convert_printer as cp
 from kioskhub.v1 import printer_pb2, printer_pb2_grpc
 
 Ctx = Any

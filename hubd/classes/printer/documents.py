@@ -16,9 +16,9 @@ import unicodedata
 from datetime import datetime
 from typing import Any
 
+from hubd.classes.printer.contract import Geometry
+from hubd.classes.printer.records import Job
 from hubd.errors import InvalidArgument
-from hubd.jobstore import Job
-from hubd.printer import Geometry
 from hubd.render.program import Cut, Feed, ImageBand, PrintProgram, TextLine
 
 MAX_TEXT = 64 * 1024

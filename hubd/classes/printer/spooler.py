@@ -10,12 +10,12 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any, Literal, TypeVar
 
+from hubd.classes.printer.queue import JobQueue
+from hubd.classes.printer.records import Job, JobState
+from hubd.classes.printer.worker import PrintWorker
 from hubd.clock import Clock
 from hubd.device import DeviceClass
 from hubd.events import EventBus
-from hubd.jobs import JobQueue
-from hubd.jobstore import Job, JobState
-from hubd.print_worker import PrintWorker
 from hubd.supervisor import Supervisor
 
 log = logging.getLogger(__name__)

@@ -1,1 +1,0 @@
-"""Thin servicers: convert the request, call the core, convert the answer."""
