@@ -21,17 +21,19 @@ log = logging.getLogger(__name__)
 ENV_AT = "KIOSKHUB_CRASH_AT"
 ENV_LOG = "KIOSKHUB_CRASH_LOG"
 
-CRASH_POINTS: Mapping[str, str] = MappingProxyType(
-    {
-        "submit_before_commit": "a job row is inserted but its transaction is not yet committed",
-        "job_persisted": "submit committed the job, before the caller was acknowledged",
-        "job_claimed": "claim_next committed the job as printing, before any byte was sent",
-        "mid_send": "the worker has sent part of a job to the printer",
-        "after_send_before_done": "the printer took every byte, the job is not yet marked done",
-        "job_done": "mark_done committed, before the worker moves on",
-    }
-)
-"""Every known crash point, with what has and has not happened when a process dies there."""
+_POINTS: dict[str, str] = {}
+CRASH_POINTS: Mapping[str, str] = MappingProxyType(_POINTS)
+"""Every registered crash point, with what has and has not happened when a process dies there."""
+
+
+def register(points: Mapping[str, str]) -> None:
+    """Declare crash points (name → what has and has not happened there); a module that calls
+    ``crash_point(name)`` registers its names when it is imported."""
+    for name, meaning in points.items():
+        if _POINTS.get(name, meaning) != meaning:
+            raise ValueError(f"crash point {name!r} is registered twice with different meanings")
+        _POINTS[name] = meaning
+
 
 _UNSET = ("", 0)
 _target: tuple[str, int] | None = _UNSET

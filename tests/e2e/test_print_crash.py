@@ -20,7 +20,7 @@ from pathlib import Path
 import grpc
 import pytest
 
-from hubd.crash import CRASH_POINTS
+from hubd.classes.printer.queue import CRASH_POINTS
 from kioskhub.v1 import printer_pb2, printer_pb2_grpc
 from tests.e2e.conftest import wait_for
 

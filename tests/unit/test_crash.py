@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from hubd import crash
+from hubd.classes.printer import queue as _print_queue  # noqa: F401  (registers the print crash points)
 from hubd.errors import ConfigError
 
 
@@ -82,7 +83,7 @@ def test_kills_on_nth_hit_of_its_point_only_and_logs_it(tmp_path: Path) -> None:
     log_file = tmp_path / "crash.log"
     code = (
         "import sys\n"
-        "from hubd.crash import crash_point\n"
+        "from hubd.classes.printer import queue\nfrom hubd.crash import crash_point\n"
         "for i in range(10):\n"
         "    sys.stdout.write(f'{i}\\n'); sys.stdout.flush()\n"
         "    crash_point('job_claimed')\n"
@@ -99,7 +100,7 @@ def test_kill_is_sigkill_no_atexit_no_flush(tmp_path: Path) -> None:
     buffered = tmp_path / "buffered.txt"
     code = (
         "import atexit, sys\n"
-        "from hubd.crash import crash_point\n"
+        "from hubd.classes.printer import queue\nfrom hubd.crash import crash_point\n"
         "atexit.register(lambda: print('atexit ran', file=sys.stderr, flush=True))\n"
         f"f = open({str(buffered)!r}, 'w', buffering=65536)\n"
         "f.write('buffered, never flushed')\n"
@@ -116,7 +117,7 @@ def test_kill_is_sigkill_no_atexit_no_flush(tmp_path: Path) -> None:
 
 def test_kills_without_a_log_file(tmp_path: Path) -> None:
     res = run_child(
-        "from hubd.crash import crash_point\ncrash_point('job_done')\nprint('survived')\n",
+        "from hubd.classes.printer import queue\nfrom hubd.crash import crash_point\ncrash_point('job_done')\nprint('survived')\n",
         {"KIOSKHUB_CRASH_AT": "job_done"},
     )
     assert res.returncode == -signal.SIGKILL
@@ -125,7 +126,7 @@ def test_kills_without_a_log_file(tmp_path: Path) -> None:
 
 def test_not_reached_means_no_kill_and_no_log(tmp_path: Path) -> None:
     log_file = tmp_path / "crash.log"
-    code = "from hubd.crash import crash_point\nfor _ in range(3): crash_point('mid_send')\n"
+    code = "from hubd.classes.printer import queue\nfrom hubd.crash import crash_point\nfor _ in range(3): crash_point('mid_send')\n"
     res = run_child(code, {"KIOSKHUB_CRASH_AT": "mid_send:4", "KIOSKHUB_CRASH_LOG": str(log_file)})
     assert res.returncode == 0, res.stderr
     assert not log_file.exists()
@@ -134,7 +135,7 @@ def test_not_reached_means_no_kill_and_no_log(tmp_path: Path) -> None:
 def test_count_survives_a_second_startup_load(tmp_path: Path) -> None:
     log_file = tmp_path / "crash.log"
     code = (
-        "from hubd.crash import crash_point\n"
+        "from hubd.classes.printer import queue\nfrom hubd.crash import crash_point\n"
         "from hubd.clock import SystemClock\n"
         "from hubd.classes.printer.queue import JobQueue\n"
         "crash_point('mid_send'); crash_point('mid_send')\n"

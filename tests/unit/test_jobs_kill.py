@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from hubd.classes.printer.queue import JobQueue, JobState
+from hubd.classes.printer.queue import CRASH_POINTS, JobQueue, JobState
 from hubd.clock import SystemClock
-from hubd.crash import CRASH_POINTS, crash_point
+from hubd.crash import crash_point
 
 N = 50
 PRINTER = "receipt"

@@ -44,7 +44,18 @@ from hubd.errors import AlreadyExists, FailedPrecondition, NotFound
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Job", "JobQueue", "JobState"]
+__all__ = ["CRASH_POINTS", "Job", "JobQueue", "JobState"]
+
+CRASH_POINTS = {
+    "submit_before_commit": "a job row is inserted but its transaction is not yet committed",
+    "job_persisted": "submit committed the job, before the caller was acknowledged",
+    "job_claimed": "claim_next committed the job as printing, before any byte was sent",
+    "mid_send": "the worker has sent part of a job to the printer",
+    "after_send_before_done": "the printer took every byte, the job is not yet marked done",
+    "job_done": "mark_done committed, before the worker moves on",
+}
+"""The print queue's crash points (``KIOSKHUB_CRASH_AT``), with what has happened at each."""
+crash.register(CRASH_POINTS)
 
 _Q, _P, _H = JobState.QUEUED.value, JobState.PRINTING.value, JobState.HELD.value
 
