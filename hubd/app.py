@@ -1,22 +1,30 @@
-"""The Hub: configured devices under supervisors, the event bus, leases and the clock."""
+"""The Hub: configured devices under supervisors, the event bus, leases, the clock, and the runners
+of the device classes (``hubd.classes``), which it starts and stops without naming any."""
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from hubd import __version__
-from hubd.classes.printer.queue import JobQueue
-from hubd.classes.printer.spooler import PRINTER_CLASSES, Printing
-from hubd.classes.ups.power import PowerPolicy
+from hubd import __version__, crash
+from hubd.classes import ClassSpec, resolve, spec_for, specs
+from hubd.classes.spec import Runner
 from hubd.clock import Clock, SystemClock
 from hubd.config import DEVICE_ID, DeviceConfig, HubConfig
 from hubd.device import Device, DeviceClass, DriverInfo
-from hubd.errors import ConfigError, DeviceUnavailable, HubError, InvalidArgument, NotFound
+from hubd.errors import (
+    ConfigError,
+    DeviceUnavailable,
+    HubError,
+    InvalidArgument,
+    NotFound,
+    quote,
+)
 from hubd.events import EventBus
 from hubd.leases import LeaseManager
 from hubd.registry import DriverRegistry
@@ -24,6 +32,10 @@ from hubd.supervisor import Supervisor
 
 log = logging.getLogger(__name__)
 STOP_LIMIT = 3.0
+R = TypeVar("R")
+
+CALLER_LEASE: contextvars.ContextVar[str] = contextvars.ContextVar("caller_lease", default="")
+"""The lease id the current caller presented (request metadata ``kioskhub-lease-id``)."""
 
 
 class MissingDevice(Device):
@@ -59,13 +71,15 @@ class Hub:
         self.registry = registry or DriverRegistry()
         self.simulated = simulated
         self.bus = EventBus(self.clock)
-        self.leases = LeaseManager(self.clock)
-        self.power = PowerPolicy(self.bus, self.clock, config.power)
-        self._printing: Printing | None = None
+        self.leases = LeaseManager(self.clock, self.bus)
+        self.specs: tuple[ClassSpec, ...] = specs()
+        self.runners: dict[str, Runner] = {}
         self.started_at: datetime = self.clock.now()
         self.version = __version__
         self.devices: dict[str, Supervisor] = {}
         self.stopping = asyncio.Event()
+
+    # -- devices -------------------------------------------------------------------------------
 
     def add_device(self, cfg: DeviceConfig, device: Device | None = None) -> Supervisor:
         """Create (or adopt) a device from its config and put it under a supervisor."""
@@ -82,46 +96,71 @@ class Hub:
         url = cfg.url or driver.default_url
         return self.add_device(cfg, MissingDevice(cfg.id, url, driver.device_class, reason, detail))
 
-    async def start(self) -> None:
-        """Create every configured device and start its supervisor."""
+    def _create_devices(self) -> None:
         for cfg in self.config.devices.values():
             if cfg.enabled and cfg.id not in self.devices:
                 try:
                     self.add_device(cfg)
                 except ConfigError:
                     raise
+                except InvalidArgument as err:
+                    raise ConfigError(f"{self.config.source}: devices.{cfg.id}.{err.field}: "
+                                      f"{err.description}") from err
                 except HubError as err:
                     raise ConfigError(f"{self.config.source}: devices.{cfg.id}: {err}") from err
-        self.power.start()
+        by_class: dict[DeviceClass, list[str]] = {}
+        for sup in self.devices.values():
+            if sup.config.default:
+                by_class.setdefault(sup.device.device_class, []).append(sup.id)
+        for device_class, ids in by_class.items():
+            if len(ids) > 1:
+                raise ConfigError(f"{self.config.source}: several default {device_class.value}s: "
+                                  f"{', '.join(ids)} (at most one per class)")
+
+    # -- life ----------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Create every configured device, start its supervisor, then each class's runner."""
+        self._create_devices()
+        factories = {s.name: resolve(s.runner) for s in self.specs if s.runner}
+        crash.load()  # after every class registered its crash points: a typo fails now
         for sup in self.devices.values():
             sup.start()
-        printers = [s for c in PRINTER_CLASSES for s in self.list(c)]
-        if printers:
-            self.printing.start(printers)
+        for spec in self.specs:
+            if spec.name in factories:
+                runner: Runner = factories[spec.name](self)
+                self.runners[spec.name] = runner
+                devices = [s for s in self.devices.values() if s.device.device_class in spec.device_classes]
+                await runner.start(devices)
+        self.leases.start()
         log.info("hub started with %d devices", len(self.devices))
 
     async def stop(self) -> None:
-        """End event streams, stop supervisors and close devices."""
+        """End event streams, stop runners and supervisors, close devices."""
         self.stopping.set()
         self.bus.close()
-        await self.power.stop()
-        if self._printing is not None:
-            await self._printing.stop()
+        await self.leases.stop()
+        for name, runner in reversed(list(self.runners.items())):
+            try:
+                await asyncio.wait_for(runner.stop(), STOP_LIMIT * 3)
+            except TimeoutError:
+                log.error("runner %s did not stop within %.0f s", name, STOP_LIMIT * 3)
         for sup in self.devices.values():
             try:
                 await asyncio.wait_for(sup.stop(), STOP_LIMIT)
             except TimeoutError:
                 log.error("device %s did not stop within %.0f s", sup.id, STOP_LIMIT)
 
-    @property
-    def printing(self) -> Printing:
-        """The print queue (opened on first use: a hub with no printer never touches it)."""
-        if self._printing is None:
-            self.state_dir.mkdir(parents=True, exist_ok=True)
-            queue = JobQueue(self.state_dir, self.clock)
-            hold = self.config.printing.recovery == "hold"
-            self._printing = Printing(queue, self.bus, self.clock, "hold" if hold else "reprint")
-        return self._printing
+    def stopped_error(self) -> DeviceUnavailable:
+        """What a stream ends with when the hub stops (UNAVAILABLE: try again after restart)."""
+        return DeviceUnavailable("the hub is stopping; try again when it is back", reason="HUB_STOPPING")
+
+    def runner(self, name: str, kind: type[R]) -> R:
+        """The running runner of class ``name`` (FAILED_PRECONDITION-free: a bug if absent)."""
+        runner = self.runners.get(name)
+        if not isinstance(runner, kind):
+            raise HubError(f"class {name!r} has no running {kind.__name__}")
+        return runner
 
     async def wait_changed(self, sup: Supervisor) -> bool:
         """Wait for a change of ``sup``; False when the hub is stopping instead."""
@@ -134,19 +173,22 @@ class Hub:
             stopping.cancel()
         return not self.stopping.is_set()
 
+    # -- lookups -------------------------------------------------------------------------------
+
     def get(self, device_id: str, field: str = "device_id") -> Supervisor:
         """The device ``device_id``; INVALID_ARGUMENT if malformed, NOT_FOUND if absent."""
         if not DEVICE_ID.match(device_id):
-            raise InvalidArgument(field, f"{device_id!r} is not a device id")
+            raise InvalidArgument(field, f"{quote(device_id)} is not a device id")
         sup = self.devices.get(device_id)
         if sup is None:
-            raise NotFound(f"no device {device_id!r}", metadata={"deviceId": device_id})
+            raise NotFound(f"no device {device_id!r}", reason="DEVICE_NOT_FOUND",
+                           metadata={"deviceId": device_id})
         return sup
 
     def find(
         self, device_class: DeviceClass, device_id: str = "", field: str = "device_id"
     ) -> Supervisor:
-        """A device of ``device_class``: by id, or the only one when the id is empty."""
+        """A device of ``device_class``: by id, else the only one, else the class's default."""
         if device_id:
             sup = self.get(device_id, field)
             if sup.device.device_class is not device_class:
@@ -156,9 +198,22 @@ class Hub:
         if len(matches) == 1:
             return matches[0]
         if not matches:
-            raise NotFound(f"this hub has no {device_class.value} device")
+            raise NotFound(f"this hub has no {device_class.value} device", reason="DEVICE_NOT_FOUND",
+                           metadata={"deviceClass": device_class.value})
+        default = [s for s in matches if s.config.default]
+        if default:
+            return default[0]
         ids = ", ".join(s.id for s in matches)
-        raise InvalidArgument(field, f"required: several {device_class.value}s ({ids})")
+        raise InvalidArgument(field, f"required: several {device_class.value}s ({ids}) and none is "
+                              "the default (set default = true on one)")
+
+    def use(self, sup: Supervisor) -> Supervisor:
+        """``sup``, after checking the caller may use it now: an exclusive device needs the caller's
+        lease (metadata ``kioskhub-lease-id``); another holder's is DEVICE_BUSY."""
+        spec = spec_for(sup.device.device_class)
+        if spec is not None and spec.leased:
+            self.leases.authorize(sup.id, CALLER_LEASE.get())
+        return sup
 
     def list(self, device_class: DeviceClass | None = None) -> list[Supervisor]:
         """Devices, optionally of one class, in configuration order."""

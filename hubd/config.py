@@ -1,18 +1,42 @@
-"""TOML configuration (``/etc/kioskhub/hubd.toml``). An unknown key is an error naming key and file."""
+"""TOML configuration (``/etc/kioskhub/hubd.toml``).
+
+Every key is declared (``hubd.device.Option``: type, range, choices) in one of three places: the
+core's tables below (``[server]``, ``[hub]``, ``[devices.<id>]``), a device class's ``settings``
+(its own section, e.g. ``[printing]``, ``[power]``), or a driver's ``OPTIONS`` (a device's
+``options``). An unknown key, a wrong type, a number that is not finite or out of range is a
+``ConfigError`` naming the file and the key, and hubd exits 2 with that one line.
+"""
 
 from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta, timezone, tzinfo
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import TYPE_CHECKING, Any
 
-from hubd.errors import ConfigError
+from hubd.device import Option, check_options
+from hubd.errors import ConfigError, HubError, InvalidArgument
+
+if TYPE_CHECKING:
+    from hubd.registry import DriverRegistry
 
 DEVICE_ID = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+
+SERVER = {"listen": Option(list, [], "unix:PATH or 127.0.0.1:PORT addresses to serve on", items=str)}
+HUB = {"state_dir": Option(str, "", "job queue and journal directory")}
+DEVICE = {
+    "driver": Option(str, "", "driver name (hubctl drivers lists them)"),
+    "url": Option(str, "", "transport URL; empty: the driver's default"),
+    "options": Option(dict, {}, "the driver's options"),
+    "poll_interval": Option(float, 1.0, "seconds between status reads", 0.05, 3600),
+    "timeout": Option(float, 2.0, "seconds a device may take to answer", 0.05, 60),
+    "stale_after": Option(int, 3, "missed polls before an observed status is unavailable", 1, 1000),
+    "max_backoff": Option(float, 5.0, "longest wait between polls while failing, seconds", 0.1, 3600),
+    "enabled": Option(bool, True, "false keeps the device out of the hub"),
+    "default": Option(bool, False, "the device used when a request names none of its class"),
+}
 
 
 @dataclass(frozen=True)
@@ -28,38 +52,11 @@ class DeviceConfig:
     stale_after: int = 3
     max_backoff: float = 5.0
     enabled: bool = True
+    default: bool = False
 
-
-@dataclass(frozen=True)
-class PowerConfig:
-    """``[power]``: what to do when the UPS battery runs low."""
-
-    low_battery_grace: float = 60.0
-    shutdown_command: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class PrintingConfig:
-    """``[printing]``: what to do with a job found printing after a crash; the receipts' time zone."""
-
-    recovery: str = "reprint"
-    timezone: str = "Asia/Kolkata"
-
-    @property
-    def zone(self) -> tzinfo:
-        """The zone receipt times are printed in (India has one, without DST: a kiosk PC's own
-        clock zone is often left at UTC, so it is not used)."""
-        return zone(self.timezone)
-
-
-def zone(name: str) -> tzinfo:
-    """An IANA time zone; Asia/Kolkata works even on a PC without the zone database."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        if name == "Asia/Kolkata":
-            return timezone(timedelta(hours=5, minutes=30), "IST")
-        raise
+    def __post_init__(self) -> None:
+        for key in ("poll_interval", "timeout", "stale_after", "max_backoff"):
+            DEVICE[key].check(key, getattr(self, key), f"devices.{self.id}.")
 
 
 @dataclass(frozen=True)
@@ -69,102 +66,94 @@ class HubConfig:
     listen: tuple[str, ...] = ()
     state_dir: Path | None = None
     devices: dict[str, DeviceConfig] = field(default_factory=dict)
-    power: PowerConfig = field(default_factory=PowerConfig)
-    printing: PrintingConfig = field(default_factory=PrintingConfig)
+    sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """Class sections (``[printing]``…) as given; ``section()`` checks them and fills defaults."""
     source: str = "<defaults>"
 
-
-_SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
-    "server": {"listen": list},
-    "hub": {"state_dir": str},
-    "power": {"low_battery_grace": (int, float), "shutdown_command": list},
-    "printing": {"recovery": str, "timezone": str},
-    "device": {
-        "driver": str,
-        "url": str,
-        "options": dict,
-        "poll_interval": (int, float),
-        "timeout": (int, float),
-        "stale_after": int,
-        "max_backoff": (int, float),
-        "enabled": bool,
-    },
-}
+    def section(self, name: str) -> Mapping[str, Any]:
+        """A class's settings, checked, with defaults for keys not given."""
+        schema = class_sections().get(name, {})
+        try:
+            return check_options(schema, self.sections.get(name, {}), f"{name}.")
+        except InvalidArgument as err:
+            raise ConfigError(f"{self.source}: {err.message}", metadata={"file": self.source}) from err
 
 
-def _check(table: dict[str, Any], schema: str, where: str, source: str) -> None:
-    allowed = _SCHEMA[schema]
-    for key, value in table.items():
-        if key not in allowed:
-            raise ConfigError(
-                f"{source}: unknown key {where}{key!r} (allowed: {', '.join(sorted(allowed))})",
-                metadata={"file": source, "key": f"{where}{key}"},
-            )
-        expected = allowed[key]
-        if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
-            raise ConfigError(
-                f"{source}: key {where}{key!r} has the wrong type ({type(value).__name__})",
-                metadata={"file": source, "key": f"{where}{key}"},
-            )
+def class_sections() -> dict[str, Mapping[str, Option]]:
+    """Section name → declared keys, from every class spec."""
+    from hubd.classes import specs
+
+    return {s.settings_section: s.settings for s in specs() if s.settings_section}
 
 
-def parse_config(data: dict[str, Any], source: str = "<string>") -> HubConfig:
-    """Validate a parsed TOML document into a ``HubConfig``."""
-    top = {"server", "hub", "devices", "power", "printing"}
+def _error(source: str, key: str, message: str) -> ConfigError:
+    return ConfigError(f"{source}: {key}: {message}", metadata={"file": source, "key": key})
+
+
+def _checked(schema: Mapping[str, Option], table: Any, where: str, source: str) -> dict[str, Any]:
+    if not isinstance(table, dict):
+        raise _error(source, where.rstrip("."), "must be a table")
+    try:
+        return check_options(schema, table, where)
+    except InvalidArgument as err:
+        raise _error(source, err.field, err.description) from err
+
+
+def _device(dev_id: str, table: Any, source: str, registry: DriverRegistry | None) -> DeviceConfig:
+    where = f"devices.{dev_id}."
+    if not DEVICE_ID.match(dev_id):
+        raise _error(source, f"devices.{dev_id[:40]}", f"a device id must match {DEVICE_ID.pattern}")
+    values = _checked(DEVICE, table, where, source)
+    if not values["driver"]:
+        raise _error(source, f"{where}driver", "required")
+    if registry is not None:
+        try:
+            driver = registry.get(values["driver"])
+            values["options"] = check_options(driver.options, values["options"])
+        except InvalidArgument as err:
+            raise _error(source, f"{where}{err.field}", err.description) from err
+        except HubError as err:
+            raise _error(source, f"{where}driver", err.message) from err
+    return DeviceConfig(id=dev_id, **values)
+
+
+def parse_config(
+    data: dict[str, Any], source: str = "<string>", registry: DriverRegistry | None = None
+) -> HubConfig:
+    """Validate a parsed TOML document into a ``HubConfig`` (driver options too, given a registry)."""
+    sections = class_sections()
+    top = {"server", "hub", "devices", *sections}
     for key in data:
         if key not in top:
-            raise ConfigError(
-                f"{source}: unknown key {key!r} (allowed: {', '.join(sorted(top))})",
-                metadata={"file": source, "key": key},
-            )
-    server = data.get("server", {})
-    hub = data.get("hub", {})
-    power = data.get("power", {})
-    printing = data.get("printing", {})
-    _check(printing, "printing", "printing.", source)
-    if printing.get("recovery", "reprint") not in ("reprint", "hold"):
-        raise ConfigError(f"{source}: printing.recovery must be \"reprint\" or \"hold\"",
-                          metadata={"file": source, "key": "printing.recovery"})
-    try:
-        zone(printing.get("timezone", "Asia/Kolkata"))
-    except (ZoneInfoNotFoundError, ValueError) as err:
-        raise ConfigError(f"{source}: printing.timezone: unknown time zone {printing['timezone']!r}",
-                          metadata={"file": source, "key": "printing.timezone"}) from err
-    _check(server, "server", "server.", source)
-    _check(hub, "hub", "hub.", source)
-    _check(power, "power", "power.", source)
-    devices: dict[str, DeviceConfig] = {}
-    for dev_id, table in data.get("devices", {}).items():
-        if not DEVICE_ID.match(dev_id):
-            raise ConfigError(f"{source}: device id {dev_id!r} must match {DEVICE_ID.pattern}")
-        if not isinstance(table, dict):
-            raise ConfigError(f"{source}: devices.{dev_id} must be a table")
-        _check(table, "device", f"devices.{dev_id}.", source)
-        if "driver" not in table:
-            raise ConfigError(f"{source}: devices.{dev_id} needs a 'driver' key")
-        devices[dev_id] = DeviceConfig(id=dev_id, **table)
-        if devices[dev_id].poll_interval <= 0 or devices[dev_id].timeout <= 0:
-            raise ConfigError(f"{source}: devices.{dev_id}: poll_interval and timeout must be > 0")
-    state_dir = hub.get("state_dir")
+            raise _error(source, key, f"unknown key (allowed: {', '.join(sorted(top))})")
+    server = _checked(SERVER, data.get("server", {}), "server.", source)
+    hub = _checked(HUB, data.get("hub", {}), "hub.", source)
+    given = {name: _checked(schema, data.get(name, {}), f"{name}.", source)
+             for name, schema in sections.items()}
+    devices_table = data.get("devices", {})
+    if not isinstance(devices_table, dict):
+        raise _error(source, "devices", "must be a table of [devices.<id>] tables")
+    devices = {dev_id: _device(dev_id, table, source, registry) for dev_id, table in devices_table.items()}
     return HubConfig(
-        listen=tuple(str(x) for x in server.get("listen", [])),
-        state_dir=Path(state_dir) if state_dir else None,
+        listen=tuple(server["listen"]),
+        state_dir=Path(hub["state_dir"]) if hub["state_dir"] else None,
         devices=devices,
-        power=PowerConfig(
-            low_battery_grace=float(power.get("low_battery_grace", 60.0)),
-            shutdown_command=tuple(str(x) for x in power.get("shutdown_command", [])),
-        ),
-        printing=PrintingConfig(**printing),
+        sections=given,
         source=source,
     )
 
 
-def load_config(path: Path) -> HubConfig:
+def load_config(path: Path, registry: DriverRegistry | None = None) -> HubConfig:
     """Read and validate ``path``; every problem is a ``ConfigError`` naming the file."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_bytes().decode("utf-8")
     except OSError as err:
         raise ConfigError(f"{path}: cannot read: {err.strerror}") from err
+    except UnicodeDecodeError as err:
+        bad = f"byte {err.object[err.start]:#04x} at offset {err.start}"
+        raise ConfigError(f"{path}: not UTF-8 text ({bad})") from err
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"{path}: not valid TOML: {err}") from err
-    return parse_config(data, str(path))
+    return parse_config(data, str(path), registry)

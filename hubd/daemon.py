@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import faulthandler
 import logging
+import os
 import shutil
 import signal
 import tempfile
@@ -17,7 +18,7 @@ from hubd.config import HubConfig
 from hubd.paths import default_socket, default_state_dir
 from hubd.rpc.server import HubServer, parse_listen
 from hubd.sdnotify import Notifier, start_watchdog
-from hubd.simulate import SIMULATED, SimulatorFleet
+from hubd.simulate import SimulatorFleet, simulated_devices
 
 log = logging.getLogger(__name__)
 SHUTDOWN_LIMIT = 20.0
@@ -55,17 +56,24 @@ class Daemon:
         self.notifier = Notifier.from_env()
 
     def _state_dir(self) -> Path:
+        """The state directory, created 0700 (jobs.db and its WAL hold citizens' names, consumer
+        numbers and amounts): whatever umask started hubd, nobody else reads them."""
         explicit = self.opts.state_dir or self.opts.config.state_dir
-        if explicit is not None:
-            explicit.mkdir(parents=True, exist_ok=True)
-            return explicit
-        if self.opts.simulate:
+        if explicit is None and self.opts.simulate:
             self._temp_state = Path(tempfile.mkdtemp(prefix="kioskhub-sim-"))
             return self._temp_state
-        return default_state_dir()
+        state = explicit or default_state_dir()
+        state.mkdir(parents=True, exist_ok=True)
+        os.chmod(state, 0o700)
+        return state
 
     async def start(self) -> list[str]:
-        """Bring everything up; return the addresses served."""
+        """Bring everything up; return the addresses served.
+
+        hubd sets its own umask (0077): every file it creates (jobs.db, its -wal and -shm, the
+        journal, simulator records) is the daemon's alone; the socket is made 0660 explicitly.
+        """
+        os.umask(0o077)
         listen = list(self.opts.listen or self.opts.config.listen or [f"unix://{default_socket()}"])
         for spec in listen:
             parse_listen(spec)  # refuse a bad address before starting anything
@@ -74,7 +82,7 @@ class Daemon:
         simulated: frozenset[str] = frozenset()
         if self.opts.simulate:
             self.fleet = SimulatorFleet(state_dir)
-            devices, missing = await self.fleet.start_all(SIMULATED)
+            devices, missing = await self.fleet.start_all(simulated_devices())
             config = replace(config, devices={d.id: d for d in devices})
             simulated = frozenset(config.devices) | {cfg.id for cfg, _ in missing}
         else:

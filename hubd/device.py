@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import builtins
 import enum
 import math
 from collections.abc import Callable, Mapping
@@ -60,6 +61,24 @@ class DeviceEvent:
     attributes: Mapping[str, str] = field(default_factory=dict)
 
 
+class Duration(float):
+    """An option type: seconds, given as a number or as ``"90s"``, ``"15m"``, ``"12h"``, ``"1d"``."""
+
+    UNITS: ClassVar[Mapping[str, float]] = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+    @classmethod
+    def parse(cls, raw: Any) -> float | None:
+        """Seconds for ``raw``, or None when it is neither a number nor ``<number><unit>``."""
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            return float(raw)
+        if isinstance(raw, str) and len(raw) > 1 and raw[-1] in cls.UNITS:
+            try:
+                return float(raw[:-1]) * cls.UNITS[raw[-1]]
+            except ValueError:
+                return None
+        return None
+
+
 @dataclass(frozen=True)
 class Option:
     """One driver option: its type, default, range or choices, and what it means.
@@ -69,21 +88,38 @@ class Option:
     the device receives them checked, with defaults filled in.
     """
 
-    type: type
+    type: type[Any]
     default: Any = None
     help: str = ""
     low: float | None = None
     high: float | None = None
     choices: tuple[str, ...] = ()
+    items: builtins.type[Any] | None = None
+    """For a ``list`` option: the type of every item."""
+    validate: Callable[[Any], str] | None = None
+    """A further check: returns "" when the value is good, else what is wrong with it."""
 
-    def check(self, key: str, raw: Any) -> Any:
-        """``raw`` as this option's type; INVALID_ARGUMENT naming ``options.<key>`` otherwise."""
-        field_ = f"options.{key}"
-        if self.type is float and isinstance(raw, int) and not isinstance(raw, bool):
+    def check(self, key: str, raw: Any, prefix: str = "options.") -> Any:
+        """``raw`` as this option's type; INVALID_ARGUMENT naming ``<prefix><key>`` otherwise."""
+        field_ = f"{prefix}{key}"
+        if raw is None and self.default is None:
+            return None  # an optional option left unset
+        if self.type is Duration:
+            seconds = Duration.parse(raw)
+            if seconds is None:
+                want = 'seconds or like "15m", "12h", "1d"'
+                raise InvalidArgument(field_, f"must be {want}, got {raw!r:.40}")
+            raw = seconds
+        elif self.type is float and isinstance(raw, int) and not isinstance(raw, bool):
             raw = float(raw)
-        if not isinstance(raw, self.type) or (isinstance(raw, bool) and self.type is not bool):
+        expected = float if self.type is Duration else self.type
+        if not isinstance(raw, expected) or (isinstance(raw, bool) and expected is not bool):
             got = f"{type(raw).__name__} {raw!r:.40}"
-            raise InvalidArgument(field_, f"must be {self.type.__name__}, got {got}")
+            raise InvalidArgument(field_, f"must be {expected.__name__}, got {got}")
+        if self.items is not None and isinstance(raw, list):
+            for i, item in enumerate(raw):
+                if not isinstance(item, self.items):
+                    raise InvalidArgument(f"{field_}[{i}]", f"must be {self.items.__name__}")
         if isinstance(raw, float) and not math.isfinite(raw):
             raise InvalidArgument(field_, f"must be a finite number, got {raw}")
         if isinstance(raw, int | float) and not isinstance(raw, bool):
@@ -91,18 +127,23 @@ class Option:
                 raise InvalidArgument(field_, f"must be within {self.low:g}..{self.high:g}, got {raw:g}")
         if self.choices and raw not in self.choices:
             raise InvalidArgument(field_, f"must be one of {', '.join(self.choices)}, got {raw!r:.40}")
+        problem = self.validate(raw) if self.validate is not None else ""
+        if problem:
+            raise InvalidArgument(field_, problem)
         return raw
 
 
-def check_options(schema: Mapping[str, Option], options: Mapping[str, Any]) -> dict[str, Any]:
+def check_options(
+    schema: Mapping[str, Option], options: Mapping[str, Any], prefix: str = "options."
+) -> dict[str, Any]:
     """``options`` checked against ``schema`` with defaults filled in; INVALID_ARGUMENT naming the
-    first unknown or bad key."""
+    first unknown or bad key (as ``<prefix><key>``)."""
     for key in options:
         if key not in schema:
             known = ", ".join(sorted(schema)) or "none"
-            raise InvalidArgument(f"options.{key}", f"unknown option (known: {known})")
+            raise InvalidArgument(f"{prefix}{key}", f"unknown key (known: {known})")
     return {
-        key: opt.check(key, options[key]) if key in options else opt.default
+        key: opt.check(key, options[key], prefix) if key in options else opt.default
         for key, opt in schema.items()
     }
 

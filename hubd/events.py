@@ -1,9 +1,12 @@
 """The event bus: numbered hub events, a retained window for resuming, bounded subscriber queues.
 
-Each event carries the hub's boot id and a sequence number. A client resumes after (boot id,
+Each event carries the hub's boot id and a sequence number, its kind (listed with its meaning in
+``hubd.vocabulary``) and, as ``payload``, the core value it is about (a Job, a Lease, a reading):
+the gRPC layer turns that into the typed ``oneof payload`` arm. A client resumes after (boot id,
 number); a resume across a restart or past the retained window first gets a GAP event. A slow
 subscriber whose queue fills is dropped (it sees ``ResourceExhausted`` reason SLOW_CONSUMER after
-draining what it had), so it never slows the others.
+draining what it had), so it never slows the others. When the hub stops, every subscription ends
+with ``DeviceUnavailable`` HUB_STOPPING, which a client can tell from "no more events".
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from hubd.clock import Clock
-from hubd.errors import InvalidArgument, ResourceExhausted
+from hubd.errors import DeviceUnavailable, InvalidArgument, ResourceExhausted
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +28,17 @@ GAP = "GAP"
 
 
 @dataclass(frozen=True)
+class Gap:
+    """The payload of a GAP event: why events were lost, and the resume point asked for."""
+
+    reason: str
+    resume_boot_id: str
+    resume_after_sequence: int
+
+
+@dataclass(frozen=True)
 class Event:
-    """One hub event; ``type`` is the EventType name without prefix (ON_BATTERY, GAP…)."""
+    """One hub event; ``type`` is its kind (ON_BATTERY, GAP…, see ``hubd.vocabulary``)."""
 
     boot_id: str
     sequence: int
@@ -36,6 +48,8 @@ class Event:
     reason: str = ""
     message: str = ""
     attributes: Mapping[str, str] = field(default_factory=dict)
+    payload: object | None = None
+    """The value the event is about (a Job, a Lease, a reading, a Gap), as it is after it."""
 
 
 class Subscription:
@@ -49,6 +63,7 @@ class Subscription:
         self._wake = asyncio.Event()
         self._dropped: str | None = None
         self._closed = False
+        self._stopping = False
 
     def wants(self, event: Event) -> bool:
         """True if this subscriber asked for the event's device (GAP always)."""
@@ -69,9 +84,11 @@ class Subscription:
         self._wake.set()
         return True
 
-    def close(self) -> None:
-        """End the iteration after queued events (hub shutting down or client gone)."""
+    def close(self, stopping: bool = False) -> None:
+        """End the iteration after queued events: the client is gone, or (``stopping``) the hub
+        stops, which the iterator reports as UNAVAILABLE HUB_STOPPING."""
         self._closed = True
+        self._stopping = self._stopping or stopping
         self._wake.set()
         self._bus._unsubscribe(self)
 
@@ -84,6 +101,9 @@ class Subscription:
                 return self._items.popleft()
             if self._dropped:
                 raise ResourceExhausted(self._dropped, reason="SLOW_CONSUMER")
+            if self._stopping:
+                raise DeviceUnavailable("the hub is stopping; resume after it restarts",
+                                        reason="HUB_STOPPING")
             if self._closed:
                 raise StopAsyncIteration
             self._wake.clear()
@@ -102,6 +122,7 @@ class EventBus:
         self._retained: deque[Event] = deque(maxlen=retain)
         self._seq = 0
         self._subs: set[Subscription] = set()
+        self.closed = False
 
     @property
     def last_sequence(self) -> int:
@@ -115,12 +136,13 @@ class EventBus:
         reason: str = "",
         message: str = "",
         attributes: Mapping[str, str] | None = None,
+        payload: object | None = None,
     ) -> Event:
         """Number, retain and fan out one event."""
         self._seq += 1
         event = Event(
             self.boot_id, self._seq, self.clock.now(), type, device_id, reason, message,
-            dict(attributes or {}),
+            dict(attributes or {}), payload,
         )
         self._retained.append(event)
         for sub in list(self._subs):
@@ -139,7 +161,10 @@ class EventBus:
                 sub._offer(event, replay=True)
         elif resume_after:
             raise InvalidArgument("resume_boot_id", "is required with resume_after_sequence")
-        self._subs.add(sub)
+        if self.closed:
+            sub.close(stopping=True)
+        else:
+            self._subs.add(sub)
         return sub
 
     def _replay(self, boot_id: str, after: int) -> list[Event]:
@@ -157,7 +182,7 @@ class EventBus:
             reason, message = "HUB_RESTARTED", f"the hub restarted; events after {after} are lost"
         gap = Event(
             self.boot_id, oldest - 1, self.clock.now(), GAP, reason=reason, message=message,
-            attributes={"resume_boot_id": boot_id, "resume_after_sequence": str(after)},
+            payload=Gap(reason, boot_id, after),
         )
         return [gap, *retained]
 
@@ -165,6 +190,7 @@ class EventBus:
         self._subs.discard(sub)
 
     def close(self) -> None:
-        """End every subscription (shutdown)."""
+        """End every subscription: the hub is stopping."""
+        self.closed = True
         for sub in list(self._subs):
-            sub.close()
+            sub.close(stopping=True)

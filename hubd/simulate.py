@@ -1,4 +1,6 @@
-"""``hubd --simulate``: one simulator process per device, reached only through its real URL."""
+"""``hubd --simulate``: every class's simulated devices (``ClassSpec.simulate``), each wired to
+the simulator or OS stack its driver names (``DriverInfo.simulator`` / ``DriverInfo.stack``):
+one simulator process per device, reached only through its real URL."""
 
 from __future__ import annotations
 
@@ -10,11 +12,13 @@ import logging
 import os
 import signal
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
+from hubd.classes import SimulatedDevice, specs
 from hubd.config import DeviceConfig
 from hubd.errors import ConfigError
+from hubd.registry import DriverRegistry
 from hubd.stacks import simulated as stacks
 
 log = logging.getLogger(__name__)
@@ -23,25 +27,9 @@ PR_SET_PDEATHSIG = 1
 START_TIMEOUT = 15.0
 
 
-@dataclass(frozen=True)
-class SimulatedDevice:
-    """A device wired to a built-in simulator: which driver, which simulator, how it listens."""
-
-    device_id: str
-    driver: str
-    simulator: str
-    listen: str = "tcp://127.0.0.1:0"
-    options: dict[str, object] = field(default_factory=dict)
-    poll_interval: float = 1.0
-    output: bool = False  # the simulator writes what it prints under <state>/printouts/<id>
-
-
-# Every device class the hub supports, wired to its simulator (later classes add a line here).
-SIMULATED: list[SimulatedDevice] = [
-    SimulatedDevice("ups", "megatec_ups", "megatec_ups", listen="pty"),
-    SimulatedDevice("receipt", "escp", "escp_printer", options={"model": "tvs-msp250"}, output=True),
-    SimulatedDevice("thermal", "escpos", "escpos_printer", output=True),
-]
+def simulated_devices() -> list[SimulatedDevice]:
+    """Every device ``hubd --simulate`` wires: each class's ``ClassSpec.simulate``."""
+    return [device for spec in specs() for device in spec.simulate]
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child
@@ -61,6 +49,7 @@ class RunningSimulator:
     """A started simulator child process and the URLs it reported."""
 
     spec: SimulatedDevice
+    simulator: str
     process: asyncio.subprocess.Process
     url: str
     control: str
@@ -69,12 +58,13 @@ class RunningSimulator:
 class SimulatorFleet:
     """Starts, records and stops the simulator processes of ``hubd --simulate``."""
 
-    def __init__(self, state_dir: Path) -> None:
+    def __init__(self, state_dir: Path, registry: DriverRegistry | None = None) -> None:
         self.state_dir = state_dir
+        self.registry = registry or DriverRegistry()
         self.running: list[RunningSimulator] = []
         self.stacks: list[stacks.StackResult] = []
 
-    async def start(self, spec: SimulatedDevice) -> RunningSimulator:
+    async def start(self, spec: SimulatedDevice, simulator: str) -> RunningSimulator:
         """Start one simulator in its own process group and read the URL it prints."""
         control = f"unix://{self.state_dir / f'sim-{spec.device_id}.ctl'}"
         extra: list[str] = []
@@ -84,7 +74,7 @@ class SimulatorFleet:
             extra = ["--set", f"out_dir={out}"]
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-c", "from simulators.cli import main; main()",
-            spec.simulator, "--listen", spec.listen, "--control", control, *extra,
+            simulator, "--listen", spec.listen, "--control", control, *extra,
             stdout=asyncio.subprocess.PIPE,
             env=_child_env(),
             start_new_session=True,
@@ -96,23 +86,28 @@ class SimulatorFleet:
             info = json.loads(line)
         except (TimeoutError, ValueError) as err:
             await self._kill(proc)
-            raise ConfigError(f"simulator {spec.simulator} did not start: {err!r}") from err
-        sim = RunningSimulator(spec, proc, info["url"], info.get("control", control))
+            raise ConfigError(f"simulator {simulator} did not start: {err!r}") from err
+        sim = RunningSimulator(spec, simulator, proc, info["url"], info.get("control", control))
         self.running.append(sim)
-        log.info("simulator %s for %s at %s", spec.simulator, spec.device_id, sim.url)
+        log.info("simulator %s for %s at %s", simulator, spec.device_id, sim.url)
         return sim
 
     async def start_all(
-        self, specs: list[SimulatedDevice]
+        self, devices: list[SimulatedDevice]
     ) -> tuple[list[DeviceConfig], list[tuple[DeviceConfig, str]]]:
         """Start every simulator and stack; return device configs, and (config, why) for absent stacks."""
-        sims = await asyncio.gather(*(self.start(s) for s in specs))
-        self.stacks = [await stacks.start_nut(self.state_dir)]
+        by_sim = [(d, self.registry.get(d.driver)) for d in devices]
+        missing_source = [d.driver for d, info in by_sim if not (info.simulator or info.stack)]
+        if missing_source:
+            raise ConfigError(f"drivers without a simulator or stack: {', '.join(missing_source)}")
+        sims = await asyncio.gather(*(self.start(d, info.simulator) for d, info in by_sim if info.simulator))
+        self.stacks = [await stacks.start(info.stack, self.state_dir, d) for d, info in by_sim
+                       if info.stack and not info.simulator]
         self._record()
         configs = [
             DeviceConfig(
-                id=s.spec.device_id, driver=s.spec.driver, url=s.url,
-                options=dict(s.spec.options), poll_interval=s.spec.poll_interval,
+                id=s.spec.device_id, driver=s.spec.driver, url=s.url, options=dict(s.spec.options),
+                poll_interval=s.spec.poll_interval, default=s.spec.default,
             )
             for s in sims
         ]
@@ -124,7 +119,7 @@ class SimulatorFleet:
         """Write ``simulators.json`` so demos and technicians can find the control sockets."""
         data = {
             s.spec.device_id: {
-                "simulator": s.spec.simulator, "url": s.url, "control": s.control,
+                "simulator": s.simulator, "url": s.url, "control": s.control,
                 "pid": s.process.pid,
                 **({"output": str(self.state_dir / "printouts" / s.spec.device_id)} if s.spec.output else {}),
             }

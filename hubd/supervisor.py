@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 
 from hubd.clock import Clock
 from hubd.config import DeviceConfig
 from hubd.device import Device, DeviceState, DeviceStatus, DriverInfo
 from hubd.errors import DeviceUnavailable, HubError
 from hubd.events import EventBus
+from hubd.tasks import supervise
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DeviceChange:
+    """The payload of DEVICE_AVAILABLE / DEVICE_UNAVAILABLE: the device's status at that moment."""
+
+    device_id: str
+    status: DeviceStatus
+    reason_detail: str
 
 
 class Supervisor:
@@ -35,7 +46,11 @@ class Supervisor:
         self.status = DeviceStatus(DeviceState.UNKNOWN, "NOT_POLLED_YET", device.status_source)
         self.reason_detail = "the hub has not polled this device yet"
         self.reading: object | None = None
+        """The last successful reading (kept even when stale; see ``current``)."""
         self.missed = 0
+        self.fault: tuple[str, str] | None = None
+        self.version = 0
+        """Bumped on every observation or change: callers cache what they derive from it."""
         self._changed = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -44,9 +59,20 @@ class Supervisor:
         """The device id."""
         return self.device.id
 
+    @property
+    def current(self) -> object | None:
+        """The last reading while it is current: the last poll answered, or the device is still
+        within its ``stale_after`` missed polls and shown AVAILABLE. None when it never answered, or
+        its status is UNAVAILABLE because it stopped answering: its values are then unknown (the
+        last reading stays in ``reading``, from ``status.last_seen``)."""
+        if not self.missed:
+            return self.reading
+        fresh = self.missed < self.config.stale_after and self.status.state is DeviceState.AVAILABLE
+        return self.reading if fresh else None
+
     def start(self) -> None:
-        """Start polling in the background."""
-        self._task = asyncio.create_task(self.run(), name=f"supervisor:{self.id}")
+        """Start polling in the background (supervised: a bug in the loop restarts it)."""
+        self._task, _ = supervise(f"supervisor:{self.id}", self.run, self.clock)
 
     async def stop(self) -> None:
         """Stop polling and close the device."""
@@ -54,6 +80,30 @@ class Supervisor:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
         await self.device.close()
+
+    def _publish_state(self, kind: str, message: str) -> None:
+        """DEVICE_AVAILABLE / DEVICE_UNAVAILABLE with the device's status as it is now."""
+        snapshot = DeviceChange(self.id, self.status, self.reason_detail)
+        self.bus.publish(kind, self.id, reason=self.status.reason, message=message, payload=snapshot)
+
+    def set_fault(self, reason: str, detail: str) -> None:
+        """Something of the hub's own that serves this device failed (its print worker): the device
+        is UNAVAILABLE with that reason until ``clear_fault``, whatever its polls say."""
+        self.fault = (reason, detail)
+        if self.status.reason != reason:
+            self.status = DeviceStatus(DeviceState.UNAVAILABLE, reason, self.device.status_source,
+                                       self.status.last_seen)
+            self.reason_detail = detail
+            self._publish_state("DEVICE_UNAVAILABLE", detail)
+            self.version += 1
+            self._notify()
+
+    def clear_fault(self) -> None:
+        """The failure reported with ``set_fault`` is over: the next reading sets the status."""
+        if self.fault is not None:
+            self.fault = None
+            if self.reading is not None and not self.missed:
+                self._succeeded(self.reading)
 
     async def wait_changed(self) -> None:
         """Return at the next change of status or reading."""
@@ -103,19 +153,23 @@ class Supervisor:
         self.missed = 0
         self.reading = reading
         state, reason, detail = self.device.assess(reading)
+        if self.fault is not None:
+            state, (reason, detail) = DeviceState.UNAVAILABLE, self.fault
         self.status = DeviceStatus(state, reason, self.device.status_source, self.clock.now())
         self.reason_detail = detail
         if state is DeviceState.AVAILABLE and was is not DeviceState.AVAILABLE:
-            self.bus.publish("DEVICE_AVAILABLE", self.id, message=self.device.describe())
+            self._publish_state("DEVICE_AVAILABLE", self.device.describe())
         elif state is DeviceState.UNAVAILABLE and was is not DeviceState.UNAVAILABLE:
-            self.bus.publish("DEVICE_UNAVAILABLE", self.id, reason=reason, message=detail)
+            self._publish_state("DEVICE_UNAVAILABLE", detail)
         for event in self.device.events_between(previous, reading):
-            self.bus.publish(event.kind, self.id, attributes=event.attributes)
+            self.bus.publish(event.kind, self.id, attributes=event.attributes, payload=reading)
+        self.version += 1
         if state is not was or reading != previous:
             self._notify()
 
     async def _failed(self, reason: str, detail: str) -> None:
         self.missed += 1
+        self.version += 1
         if self.missed == 1:
             log.warning("device %s: %s (%s)", self.id, detail, reason)
         await self.device.close()
@@ -128,5 +182,5 @@ class Supervisor:
             DeviceState.UNAVAILABLE, reason, self.device.status_source, self.status.last_seen
         )
         self.reason_detail = detail
-        self.bus.publish("DEVICE_UNAVAILABLE", self.id, reason=reason, message=detail)
+        self._publish_state("DEVICE_UNAVAILABLE", detail)
         self._notify()

@@ -18,7 +18,9 @@ PACKAGE_DOC = '"""Generated from protos/ by `make protos`; never edit by hand.""
 
 def generate(out: Path) -> list[Path]:
     """Run protoc over every .proto and return the files written under ``out``."""
-    protos = sorted(str(p.relative_to(PROTO_DIR)) for p in PROTO_DIR.rglob("*.proto"))
+    # protos/google/ holds vendored googleapis files (field_behavior.proto) for buf; their Python
+    # modules come from the googleapis-common-protos package, so they are not generated here.
+    protos = sorted(str(p.relative_to(PROTO_DIR)) for p in (PROTO_DIR / "kioskhub").rglob("*.proto"))
     include = str(resources.files("grpc_tools") / "_proto")
     out.mkdir(parents=True, exist_ok=True)
     args = [
@@ -37,6 +39,10 @@ def generate(out: Path) -> list[Path]:
     for pkg in {out / Path(p).parent for p in protos} | {out / "kioskhub"}:
         (pkg / "__init__.py").write_text(PACKAGE_DOC)
         (pkg / "py.typed").write_text("")
+    # The gRPC service config (timeouts, retry policy) ships beside the stubs it configures.
+    for config in (PROTO_DIR / "kioskhub").rglob("service_config.json"):
+        target = out / config.relative_to(PROTO_DIR)
+        target.write_text(config.read_text())
     return sorted(p for p in (out / "kioskhub").rglob("*") if p.is_file())
 
 

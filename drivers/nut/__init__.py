@@ -14,4 +14,5 @@ DRIVER = DriverInfo(
     schemes=frozenset({"nut"}),
     default_url="nut://ups@127.0.0.1:3493",
     description="UPS served by Network UPS Tools upsd (any NUT driver: usbhid-ups, blazer, ...)",
+    stack="nut",
 )

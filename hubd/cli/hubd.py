@@ -15,6 +15,7 @@ from hubd.config import HubConfig, load_config
 from hubd.daemon import Daemon, Options
 from hubd.errors import ConfigError
 from hubd.paths import DEFAULT_CONFIG
+from hubd.registry import DriverRegistry
 
 
 def parser() -> argparse.ArgumentParser:
@@ -56,9 +57,9 @@ def main(argv: list[str] | None = None) -> int:
         handler.addFilter(_name_root_records)
     try:
         if args.config is not None:
-            config = load_config(args.config)
+            config = load_config(args.config, DriverRegistry())
         elif not args.simulate and DEFAULT_CONFIG.exists():
-            config = load_config(DEFAULT_CONFIG)
+            config = load_config(DEFAULT_CONFIG, DriverRegistry())
         else:
             config = HubConfig()
         opts = Options(config, args.simulate, tuple(args.listen), args.state_dir)

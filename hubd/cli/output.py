@@ -5,19 +5,29 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from google.protobuf.json_format import MessageToDict
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
 
+def as_dict(msg: Message) -> dict[str, Any]:
+    """A message as a dict with proto (snake_case) field names, every field present."""
+    data: dict[str, Any] = MessageToDict(
+        msg, preserving_proto_field_name=True, always_print_fields_with_no_presence=True
+    )
+    return data
+
+
 def as_json(msg: Message) -> str:
     """A message as compact JSON with proto (snake_case) field names."""
-    return json.dumps(
-        MessageToDict(
-            msg, preserving_proto_field_name=True, always_print_fields_with_no_presence=True
-        ), ensure_ascii=False, sort_keys=True
-    )
+    return json.dumps(as_dict(msg), ensure_ascii=False, sort_keys=True)
+
+
+def yes_no(value: bool) -> str:
+    """``yes`` / ``no`` for people (not Python's True/False)."""
+    return "yes" if value else "no"
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

@@ -1,5 +1,5 @@
-"""``make demo``: start ``hubd --simulate`` and drive a kiosk session, one step module per class.
+"""``make demo``: start ``hubd --simulate`` and drive a kiosk session, one step per class.
 
-Each step is a module ``hubd/demo/step_NN_<name>.py`` with ``TITLE`` and ``run(session)``; the
-runner runs them in name order, so a new device class adds a file instead of editing this one.
+The hub's own step (``step_10_devices``) runs first; each device class adds its step as
+``ClassSpec.demo`` (a module with ``TITLE`` and ``run(session)``), run in ``demo_order``.
 """

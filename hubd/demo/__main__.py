@@ -1,20 +1,21 @@
-"""Run the demo: every ``step_*`` module in order, then stop everything that was started."""
+"""Run the demo: the hub's own first step, then each class's demo step (``ClassSpec.demo``, in
+``demo_order``), then stop everything that was started."""
 
 from __future__ import annotations
 
 import importlib
-import pkgutil
 import shutil
 import sys
 from pathlib import Path
 
-import hubd.demo
+from hubd.classes import specs
 from hubd.demo.session import DemoError, Session
 
 
 def steps() -> list[str]:
-    """Step module names in run order."""
-    return sorted(m.name for m in pkgutil.iter_modules(hubd.demo.__path__) if m.name.startswith("step_"))
+    """Step modules in run order: what the hub sees first, then each class's step."""
+    ordered = sorted((s.demo_order, s.demo) for s in specs() if s.demo)
+    return ["hubd.demo.step_10_devices", *(module for _, module in ordered)]
 
 
 def main() -> int:
@@ -28,7 +29,7 @@ def main() -> int:
         session.say("== kioskhub demo: hubd --simulate (no hardware, no config file) ==")
         session.start()
         for name in steps():
-            module = importlib.import_module(f"hubd.demo.{name}")
+            module = importlib.import_module(name)
             session.say(f"\n== {module.TITLE} ==")
             module.run(session)
     except DemoError as err:

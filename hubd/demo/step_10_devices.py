@@ -10,7 +10,8 @@ TITLE = "Devices the hub owns (each one a simulator reached through its real tra
 
 
 def _settled(session: Session) -> bool:
-    devices = json.loads(session.hubctl("devices", "--json", show=False))["devices"]
+    out = session.hubctl("devices", "--json", show=False)
+    devices = [json.loads(line) for line in out.splitlines() if line.strip()]
     return all(
         d["state"] == "DEVICE_STATE_AVAILABLE" or d["reason"] == "STACK_NOT_INSTALLED" for d in devices
     )

@@ -1,4 +1,4 @@
-"""``kioskhub.v1.HubService``."""
+"""``kioskhub.v1.HubService``: identity, devices, events, leases."""
 
 from __future__ import annotations
 
@@ -6,18 +6,30 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from hubd.app import Hub
+from hubd.errors import InvalidArgument
 from hubd.rpc import convert
+from hubd.rpc.paging import Page
 from kioskhub.v1 import hub_pb2, hub_pb2_grpc
 
 Ctx = Any
 
 
+def _seconds(value: Any, field: str) -> float:
+    """A Duration request field in seconds (0 when unset); range checks are the caller's."""
+    seconds = value.seconds + value.nanos / 1e9
+    if seconds < 0:
+        raise InvalidArgument(field, "must not be negative")
+    return float(seconds)
+
+
 class HubServicer(hub_pb2_grpc.HubServiceServicer):
     """Hub identity, devices, events and leases."""
 
-    def __init__(self, hub: Hub, services: list[str]) -> None:
+    SERVICE = hub_pb2.DESCRIPTOR.services_by_name["HubService"]
+
+    def __init__(self, hub: Hub, services: list[str] | None = None) -> None:
         self.hub = hub
-        self.services = services
+        self.services = services or []
 
     async def GetHubInfo(self, request: hub_pb2.GetHubInfoRequest, context: Ctx) -> Any:
         """Version, boot id, start time."""
@@ -25,27 +37,34 @@ class HubServicer(hub_pb2_grpc.HubServiceServicer):
         return hub_pb2.GetHubInfoResponse(
             version=info["version"],
             boot_id=info["boot_id"],
-            started_at=convert.timestamp(info["started_at"]),
+            start_time=convert.timestamp(info["started_at"]),
             simulate=info["simulate"],
             services=self.services,
             last_sequence=info["last_sequence"],
         )
 
     async def ListDevices(self, request: hub_pb2.ListDevicesRequest, context: Ctx) -> Any:
-        """Every device (optionally of one class)."""
-        devices = self.hub.list(convert.device_class_from_pb(request.device_class))
-        return hub_pb2.ListDevicesResponse(devices=[convert.device_to_pb(s) for s in devices])
+        """Devices (optionally of one class) in configuration order, a page at a time."""
+        device_class = convert.device_class_from_pb(request.device_class)
+        page = Page.of(request.page_size, request.page_token, ("devices", str(request.device_class)))
+        devices = self.hub.list(device_class)
+        start = page.after if isinstance(page.after, int) else 0
+        chunk = devices[start : start + page.size]
+        more = start + page.size < len(devices)
+        return hub_pb2.ListDevicesResponse(
+            devices=[convert.device_to_pb(s, self.hub.leases) for s in chunk],
+            next_page_token=page.token(start + page.size if more else None),
+        )
 
     async def GetDevice(self, request: hub_pb2.GetDeviceRequest, context: Ctx) -> Any:
         """One device."""
-        return hub_pb2.GetDeviceResponse(
-            device=convert.device_to_pb(self.hub.get(request.device_id))
-        )
+        sup = self.hub.get(request.device_id)
+        return hub_pb2.GetDeviceResponse(device=convert.device_to_pb(sup, self.hub.leases))
 
     async def WatchEvents(
         self, request: hub_pb2.WatchEventsRequest, context: Ctx
     ) -> AsyncIterator[hub_pb2.WatchEventsResponse]:
-        """Events from the resume point on."""
+        """Events from the resume point on; UNAVAILABLE HUB_STOPPING when the hub stops."""
         for device_id in request.device_ids:
             self.hub.get(device_id, field="device_ids")
         sub = self.hub.bus.subscribe(
@@ -60,14 +79,12 @@ class HubServicer(hub_pb2_grpc.HubServiceServicer):
     async def AcquireLease(self, request: hub_pb2.AcquireLeaseRequest, context: Ctx) -> Any:
         """Take a device exclusively."""
         self.hub.get(request.device_id)
-        lease = self.hub.leases.acquire(
-            request.device_id, request.holder, request.ttl.ToTimedelta().total_seconds()
-        )
+        lease = self.hub.leases.acquire(request.device_id, request.holder, _seconds(request.ttl, "ttl"))
         return hub_pb2.AcquireLeaseResponse(lease=convert.lease_to_pb(lease))
 
     async def RenewLease(self, request: hub_pb2.RenewLeaseRequest, context: Ctx) -> Any:
         """Heartbeat a lease."""
-        lease = self.hub.leases.renew(request.lease_id, request.ttl.ToTimedelta().total_seconds())
+        lease = self.hub.leases.renew(request.lease_id, _seconds(request.ttl, "ttl"))
         return hub_pb2.RenewLeaseResponse(lease=convert.lease_to_pb(lease))
 
     async def ReleaseLease(self, request: hub_pb2.ReleaseLeaseRequest, context: Ctx) -> Any:

@@ -18,12 +18,10 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from hubd.app import Hub
-from hubd.classes.printer.service import PrinterServicer
-from hubd.classes.ups.service import UpsServicer
+from hubd.classes import resolve
 from hubd.errors import ConfigError
 from hubd.rpc.hub_service import HubServicer
-from hubd.rpc.status import guarded
-from kioskhub.v1 import hub_pb2, hub_pb2_grpc, printer_pb2, printer_pb2_grpc, ups_pb2, ups_pb2_grpc
+from hubd.rpc.status import handlers
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +67,13 @@ def parse_listen(spec: str) -> Listener:
 
 
 def _prepare_socket_path(path: Path) -> None:
-    """Create the directory; remove a stale socket left by a crash; refuse a live one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Create the directory (0750, group kioskhub, when we create it); remove a stale socket left
+    by a crash; refuse a live one."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True)
+        os.chmod(path.parent, 0o750)
+        with contextlib.suppress(KeyError, PermissionError):
+            os.chown(path.parent, -1, grp.getgrnam(SOCKET_GROUP).gr_gid)
     try:
         mode = path.lstat().st_mode
     except FileNotFoundError:
@@ -97,14 +100,7 @@ def _secure_socket(path: Path) -> None:
 
 
 class HubServer:
-    """grpc.aio server for a Hub."""
-
-    DESCRIPTORS = [
-        hub_pb2.DESCRIPTOR.services_by_name["HubService"],
-        ups_pb2.DESCRIPTOR.services_by_name["UpsService"],
-        printer_pb2.DESCRIPTOR.services_by_name["PrinterService"],
-    ]
-    SERVICES = [d.full_name for d in DESCRIPTORS]
+    """grpc.aio server for a Hub: the HubService and every class's services (``ClassSpec.services``)."""
 
     def __init__(self, hub: Hub, listen: list[str]) -> None:
         self.hub = hub
@@ -114,17 +110,15 @@ class HubServer:
         self.server = grpc.aio.server(
             options=[("grpc.so_reuseport", 0), ("grpc.max_receive_message_length", 8 * 2**20)],
         )
-        hub_desc, ups_desc, printer_desc = self.DESCRIPTORS
-        hub_pb2_grpc.add_HubServiceServicer_to_server(
-            guarded(HubServicer(hub, self.SERVICES), hub_desc), self.server
-        )
-        ups_pb2_grpc.add_UpsServiceServicer_to_server(guarded(UpsServicer(hub), ups_desc), self.server)
-        printer_pb2_grpc.add_PrinterServiceServicer_to_server(
-            guarded(PrinterServicer(hub), printer_desc), self.server
+        classes = [resolve(path) for spec in hub.specs for path in spec.services]
+        self.services = [HubServicer.SERVICE.full_name, *(cls.SERVICE.full_name for cls in classes)]
+        servicers = [HubServicer(hub, self.services), *(cls(hub) for cls in classes)]
+        self.server.add_generic_rpc_handlers(
+            [handlers(servicer, type(servicer).SERVICE) for servicer in servicers]
         )
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
         reflection.enable_server_reflection(
-            [*self.SERVICES, health.SERVICE_NAME, reflection.SERVICE_NAME], self.server
+            [*self.services, health.SERVICE_NAME, reflection.SERVICE_NAME], self.server
         )
 
     async def start(self) -> list[str]:
@@ -144,7 +138,7 @@ class HubServer:
         for lst in self.listeners:
             if lst.path is not None:
                 _secure_socket(lst.path)
-        for name in ["", *self.SERVICES]:
+        for name in ["", *self.services]:
             await self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
         return self.addresses
 

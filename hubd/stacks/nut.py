@@ -8,6 +8,8 @@ Both daemons run in the foreground (``-F``); they are stopped by pid.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
 import os
 import secrets
@@ -19,9 +21,12 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from hubd.config import DeviceConfig
 from hubd.errors import DeviceUnavailable, InvalidArgument
 from hubd.stacks.process import (
+    free_port,
     log_tail,
     missing,
     require_binary,
@@ -30,6 +35,10 @@ from hubd.stacks.process import (
     stop_all,
     wait_until,
 )
+
+if TYPE_CHECKING:
+    from hubd.classes.spec import SimulatedDevice
+    from hubd.stacks.simulated import StackResult
 
 log = logging.getLogger(__name__)
 
@@ -255,3 +264,27 @@ def _cause(err: Exception) -> str:
 def stop(procs: list[subprocess.Popen[bytes]]) -> None:
     """Stop upsd and the driver by pid (reverse start order)."""
     stop_all(procs)
+
+
+async def simulate(state_dir: Path, device: SimulatedDevice) -> StackResult:
+    """``hubd --simulate``: start upsd + dummy-ups in the background (the hub's start is not
+    delayed); the device polls it through ``nut://``. Absent NUT: the device is listed
+    UNAVAILABLE STACK_NOT_INSTALLED."""
+    from hubd.stacks.simulated import StackResult
+
+    if not binaries_present():
+        detail = f"NUT is not installed (missing {', '.join(missing_binaries())})"
+        return StackResult(DeviceConfig(device.device_id, device.driver), missing=detail)
+    port = free_port()
+    root = state_dir / "nut"
+    p = paths(root, port)
+    # The executor thread lives as long as the daemon, so the parent-death signal set from it
+    # stops upsd and the driver even if hubd is killed with SIGKILL.
+    abandon = threading.Event()
+    begin = functools.partial(start, root, port, die_with_parent=True, abandon=abandon)
+    task = asyncio.create_task(asyncio.to_thread(begin), name="stack:nut")
+    options = {"password_file": str(p.password_file), "username": USERNAME, **device.options}
+    cfg = DeviceConfig(device.device_id, device.driver, p.url, options=options,
+                       poll_interval=device.poll_interval, default=device.default)
+    record: dict[str, object] = {"stack": "nut", "url": p.url, "dev": str(p.dev)}
+    return StackResult(cfg, record=record, task=task, abandon=abandon, stop=stop)

@@ -1,24 +1,26 @@
-"""Private OS-stack daemons for ``hubd --simulate`` (NUT today; CUPS, pcscd, PulseAudio later).
+"""Private OS-stack daemons for ``hubd --simulate``: a driver that is served by an OS stack names
+it (``DriverInfo.stack``), and ``hubd.stacks.<name>.simulate(state_dir, device)`` starts it.
 
 A stack whose binaries are installed is started privately (own config, free loopback port, own
 state dir) without delaying the hub's start; one that is absent becomes a device listed
-UNAVAILABLE with reason STACK_NOT_INSTALLED.
+UNAVAILABLE with reason STACK_NOT_INSTALLED. ``StackResult.stop`` stops what was started.
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
+import importlib
 import logging
 import subprocess
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hubd.classes.spec import SimulatedDevice
 from hubd.config import DeviceConfig
 from hubd.errors import DeviceUnavailable
-from hubd.stacks import nut
-from hubd.stacks.process import free_port
+from hubd.stacks.process import stop_all
 
 log = logging.getLogger(__name__)
 
@@ -32,25 +34,15 @@ class StackResult:
     record: dict[str, object] = field(default_factory=dict)
     task: asyncio.Task[list[subprocess.Popen[bytes]]] | None = None
     abandon: threading.Event = field(default_factory=threading.Event)
+    stop: Callable[[list[subprocess.Popen[bytes]]], None] = stop_all
+    """Stops the processes the start task returned."""
 
 
-async def start_nut(state_dir: Path, device_id: str = "ups-nut") -> StackResult:
-    """Start upsd + dummy-ups in the background; the device polls it through ``nut://``."""
-    if not nut.binaries_present():
-        detail = f"NUT is not installed (missing {', '.join(nut.missing_binaries())})"
-        return StackResult(DeviceConfig(device_id, "nut"), missing=detail)
-    port = free_port()
-    root = state_dir / "nut"
-    paths = nut.paths(root, port)
-    # The executor thread lives as long as the daemon, so the parent-death signal set from it
-    # stops upsd and the driver even if hubd is killed with SIGKILL.
-    abandon = threading.Event()
-    start = functools.partial(nut.start, root, port, die_with_parent=True, abandon=abandon)
-    task = asyncio.create_task(asyncio.to_thread(start), name="stack:nut")
-    options = {"password_file": str(paths.password_file), "username": nut.USERNAME}
-    cfg = DeviceConfig(device_id, "nut", paths.url, options=options)
-    record: dict[str, object] = {"stack": "nut", "url": paths.url, "dev": str(paths.dev)}
-    return StackResult(cfg, record=record, task=task, abandon=abandon)
+async def start(name: str, state_dir: Path, device: SimulatedDevice) -> StackResult:
+    """Start stack ``name`` for ``device`` (``hubd.stacks.<name>.simulate``)."""
+    module = importlib.import_module(f"hubd.stacks.{name}")
+    result: StackResult = await module.simulate(state_dir, device)
+    return result
 
 
 async def stop(results: list[StackResult]) -> None:
@@ -65,7 +57,7 @@ async def stop(results: list[StackResult]) -> None:
             if err.metadata.get("cause") != "abandoned":
                 log.error("stack for %s had failed to start: %s", res.config.id, err)
             continue
-        await asyncio.to_thread(nut.stop, procs)
+        await asyncio.to_thread(res.stop, procs)
 
 
 async def report_failures(results: list[StackResult]) -> None:

@@ -22,22 +22,65 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18kioskhub/v1/common.proto\x12\x0bkioskhub.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb3\x02\n\x06\x44\x65vice\x12\n\n\x02id\x18\x01 \x01(\t\x12.\n\x0c\x64\x65vice_class\x18\x02 \x01(\x0e\x32\x18.kioskhub.v1.DeviceClass\x12\x0e\n\x06\x64river\x18\x03 \x01(\t\x12\x0b\n\x03url\x18\x04 \x01(\t\x12\'\n\x05state\x18\x05 \x01(\x0e\x32\x18.kioskhub.v1.DeviceState\x12\x0e\n\x06reason\x18\x06 \x01(\t\x12\x15\n\rreason_detail\x18\x07 \x01(\t\x12)\n\x06source\x18\x08 \x01(\x0e\x32\x19.kioskhub.v1.StatusSource\x12-\n\tlast_seen\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0b\x64\x65scription\x18\n \x01(\t\x12\x11\n\tsimulated\x18\x0b \x01(\x08*\x8a\x02\n\x0b\x44\x65viceClass\x12\x1c\n\x18\x44\x45VICE_CLASS_UNSPECIFIED\x10\x00\x12\x14\n\x10\x44\x45VICE_CLASS_UPS\x10\x01\x12 \n\x1c\x44\x45VICE_CLASS_RECEIPT_PRINTER\x10\x02\x12!\n\x1d\x44\x45VICE_CLASS_DOCUMENT_PRINTER\x10\x03\x12\x18\n\x14\x44\x45VICE_CLASS_SCANNER\x10\x04\x12\x1a\n\x16\x44\x45VICE_CLASS_BIOMETRIC\x10\x05\x12\x17\n\x13\x44\x45VICE_CLASS_CAMERA\x10\x06\x12\x16\n\x12\x44\x45VICE_CLASS_AUDIO\x10\x07\x12\x1b\n\x17\x44\x45VICE_CLASS_SMART_CARD\x10\x08*\x7f\n\x0b\x44\x65viceState\x12\x1c\n\x18\x44\x45VICE_STATE_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x44\x45VICE_STATE_AVAILABLE\x10\x01\x12\x1c\n\x18\x44\x45VICE_STATE_UNAVAILABLE\x10\x02\x12\x18\n\x14\x44\x45VICE_STATE_UNKNOWN\x10\x03*~\n\x0cStatusSource\x12\x1d\n\x19STATUS_SOURCE_UNSPECIFIED\x10\x00\x12\x18\n\x14STATUS_SOURCE_DEVICE\x10\x01\x12\x19\n\x15STATUS_SOURCE_SPOOLER\x10\x02\x12\x1a\n\x16STATUS_SOURCE_INFERRED\x10\x03\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18kioskhub/v1/common.proto\x12\x0bkioskhub.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xdf\x03\n\x06\x44\x65vice\x12\x17\n\tdevice_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08\x12\x34\n\x0c\x64\x65vice_class\x18\x02 \x01(\x0e\x32\x18.kioskhub.v1.DeviceClassB\x04\xe2\x41\x01\x03\x12\x14\n\x06\x64river\x18\x03 \x01(\tB\x04\xe2\x41\x01\x03\x12\x11\n\x03url\x18\x04 \x01(\tB\x04\xe2\x41\x01\x03\x12-\n\x05state\x18\x05 \x01(\x0e\x32\x18.kioskhub.v1.DeviceStateB\x04\xe2\x41\x01\x03\x12\x14\n\x06reason\x18\x06 \x01(\tB\x04\xe2\x41\x01\x03\x12\x1b\n\rreason_detail\x18\x07 \x01(\tB\x04\xe2\x41\x01\x03\x12/\n\x06source\x18\x08 \x01(\x0e\x32\x19.kioskhub.v1.StatusSourceB\x04\xe2\x41\x01\x03\x12\x38\n\x0elast_seen_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x19\n\x0b\x64\x65scription\x18\n \x01(\tB\x04\xe2\x41\x01\x03\x12\x17\n\tsimulated\x18\x0b \x01(\x08\x42\x04\xe2\x41\x01\x03\x12\x15\n\x07\x64\x65\x66\x61ult\x18\x0c \x01(\x08\x42\x04\xe2\x41\x01\x03\x12\x1c\n\x0elease_required\x18\r \x01(\x08\x42\x04\xe2\x41\x01\x03\x12\'\n\x05lease\x18\x0e \x01(\x0b\x32\x12.kioskhub.v1.LeaseB\x04\xe2\x41\x01\x03\"\xc2\x01\n\x05Lease\x12\x16\n\x08lease_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08\x12\x17\n\tdevice_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x03\x12\x14\n\x06holder\x18\x03 \x01(\tB\x04\xe2\x41\x01\x03\x12\x35\n\x0b\x65xpire_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x1f\n\x11release_requested\x18\x05 \x01(\x08\x42\x04\xe2\x41\x01\x03\x12\x1a\n\x0crequested_by\x18\x06 \x01(\tB\x04\xe2\x41\x01\x03*\x8a\x02\n\x0b\x44\x65viceClass\x12\x1c\n\x18\x44\x45VICE_CLASS_UNSPECIFIED\x10\x00\x12\x14\n\x10\x44\x45VICE_CLASS_UPS\x10\x01\x12 \n\x1c\x44\x45VICE_CLASS_RECEIPT_PRINTER\x10\x02\x12!\n\x1d\x44\x45VICE_CLASS_DOCUMENT_PRINTER\x10\x03\x12\x18\n\x14\x44\x45VICE_CLASS_SCANNER\x10\x04\x12\x1a\n\x16\x44\x45VICE_CLASS_BIOMETRIC\x10\x05\x12\x17\n\x13\x44\x45VICE_CLASS_CAMERA\x10\x06\x12\x16\n\x12\x44\x45VICE_CLASS_AUDIO\x10\x07\x12\x1b\n\x17\x44\x45VICE_CLASS_SMART_CARD\x10\x08*\x7f\n\x0b\x44\x65viceState\x12\x1c\n\x18\x44\x45VICE_STATE_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x44\x45VICE_STATE_AVAILABLE\x10\x01\x12\x1c\n\x18\x44\x45VICE_STATE_UNAVAILABLE\x10\x02\x12\x18\n\x14\x44\x45VICE_STATE_UNKNOWN\x10\x03*~\n\x0cStatusSource\x12\x1d\n\x19STATUS_SOURCE_UNSPECIFIED\x10\x00\x12\x18\n\x14STATUS_SOURCE_DEVICE\x10\x01\x12\x19\n\x15STATUS_SOURCE_SPOOLER\x10\x02\x12\x1a\n\x16STATUS_SOURCE_INFERRED\x10\x03\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'kioskhub.v1.common_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_DEVICECLASS']._serialized_start=385
-  _globals['_DEVICECLASS']._serialized_end=651
-  _globals['_DEVICESTATE']._serialized_start=653
-  _globals['_DEVICESTATE']._serialized_end=780
-  _globals['_STATUSSOURCE']._serialized_start=782
-  _globals['_STATUSSOURCE']._serialized_end=908
-  _globals['_DEVICE']._serialized_start=75
-  _globals['_DEVICE']._serialized_end=382
+  _globals['_DEVICE'].fields_by_name['device_id']._loaded_options = None
+  _globals['_DEVICE'].fields_by_name['device_id']._serialized_options = b'\342A\001\010'
+  _globals['_DEVICE'].fields_by_name['device_class']._loaded_options = None
+  _globals['_DEVICE'].fields_by_name['device_class']._serialized_options = b'\342A\001\003'
+  _globals['_DEVICE'].fields_by_name['driver']._loaded_options = None
+  _globals['_DEVICE'].fields_by_name['driver']._serialized_options = b'\342A\001\003'
+  _globals['_DEVICE'].fields_by_name['url']._loaded_options = None
+  _globals['_DEVICE'].fields_by_name['url']._serialized_options = b'\342A\001\003'
+  _globals['_DEVICE'].fields_by_name['state']._loaded_options = None
+  _globals['_DEVICE'].fields_by_name['state']._serialized_options = b'\342A\001\003'
+  _globals['_DEVICE'].fields_by_name['reason']._loaded_options = None
+  _globals['_DEVICE'].fields_by_name['reason']._serialized_options = b'\342A\001\003'
+  _globals['_DEVICE'].fields_by_name['reason_detail']._loaded_options = None
+  _globals['_DEVICE'].fields_by_name['reason_detail']._serialized_options = b'\342A\001\003'
+  _globals['_DEVICE'].fields_by_name['source']._loaded_options = None
+  _globals['_DEVICE'].fields_by_name['source']._serialized_options = b'\342A\001\003'
+  _globals['_DEVICE'].fields_by_name['last_seen_time']._loaded_options = None
+  _globals['_DEVICE'].fields_by_name['last_seen_time']._serialized_options = b'\342A\001\003'
+  _globals['_DEVICE'].fields_by_name['description']._loaded_options = None
+  _globals['_DEVICE'].fields_by_name['description']._serialized_options = b'\342A\001\003'
+  _globals['_DEVICE'].fields_by_name['simulated']._loaded_options = None
+  _globals['_DEVICE'].fields_by_name['simulated']._serialized_options = b'\342A\001\003'
+  _globals['_DEVICE'].fields_by_name['default']._loaded_options = None
+  _globals['_DEVICE'].fields_by_name['default']._serialized_options = b'\342A\001\003'
+  _globals['_DEVICE'].fields_by_name['lease_required']._loaded_options = None
+  _globals['_DEVICE'].fields_by_name['lease_required']._serialized_options = b'\342A\001\003'
+  _globals['_DEVICE'].fields_by_name['lease']._loaded_options = None
+  _globals['_DEVICE'].fields_by_name['lease']._serialized_options = b'\342A\001\003'
+  _globals['_LEASE'].fields_by_name['lease_id']._loaded_options = None
+  _globals['_LEASE'].fields_by_name['lease_id']._serialized_options = b'\342A\001\010'
+  _globals['_LEASE'].fields_by_name['device_id']._loaded_options = None
+  _globals['_LEASE'].fields_by_name['device_id']._serialized_options = b'\342A\001\003'
+  _globals['_LEASE'].fields_by_name['holder']._loaded_options = None
+  _globals['_LEASE'].fields_by_name['holder']._serialized_options = b'\342A\001\003'
+  _globals['_LEASE'].fields_by_name['expire_time']._loaded_options = None
+  _globals['_LEASE'].fields_by_name['expire_time']._serialized_options = b'\342A\001\003'
+  _globals['_LEASE'].fields_by_name['release_requested']._loaded_options = None
+  _globals['_LEASE'].fields_by_name['release_requested']._serialized_options = b'\342A\001\003'
+  _globals['_LEASE'].fields_by_name['requested_by']._loaded_options = None
+  _globals['_LEASE'].fields_by_name['requested_by']._serialized_options = b'\342A\001\003'
+  _globals['_DEVICECLASS']._serialized_start=787
+  _globals['_DEVICECLASS']._serialized_end=1053
+  _globals['_DEVICESTATE']._serialized_start=1055
+  _globals['_DEVICESTATE']._serialized_end=1182
+  _globals['_STATUSSOURCE']._serialized_start=1184
+  _globals['_STATUSSOURCE']._serialized_end=1310
+  _globals['_DEVICE']._serialized_start=108
+  _globals['_DEVICE']._serialized_end=587
+  _globals['_LEASE']._serialized_start=590
+  _globals['_LEASE']._serialized_end=784
 # @@protoc_insertion_point(module_scope)

@@ -1,5 +1,6 @@
 import datetime
 
+from google.api import field_behavior_pb2 as _field_behavior_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -53,8 +54,8 @@ STATUS_SOURCE_SPOOLER: StatusSource
 STATUS_SOURCE_INFERRED: StatusSource
 
 class Device(_message.Message):
-    __slots__ = ("id", "device_class", "driver", "url", "state", "reason", "reason_detail", "source", "last_seen", "description", "simulated")
-    ID_FIELD_NUMBER: _ClassVar[int]
+    __slots__ = ("device_id", "device_class", "driver", "url", "state", "reason", "reason_detail", "source", "last_seen_time", "description", "simulated", "default", "lease_required", "lease")
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
     DEVICE_CLASS_FIELD_NUMBER: _ClassVar[int]
     DRIVER_FIELD_NUMBER: _ClassVar[int]
     URL_FIELD_NUMBER: _ClassVar[int]
@@ -62,10 +63,13 @@ class Device(_message.Message):
     REASON_FIELD_NUMBER: _ClassVar[int]
     REASON_DETAIL_FIELD_NUMBER: _ClassVar[int]
     SOURCE_FIELD_NUMBER: _ClassVar[int]
-    LAST_SEEN_FIELD_NUMBER: _ClassVar[int]
+    LAST_SEEN_TIME_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
     SIMULATED_FIELD_NUMBER: _ClassVar[int]
-    id: str
+    DEFAULT_FIELD_NUMBER: _ClassVar[int]
+    LEASE_REQUIRED_FIELD_NUMBER: _ClassVar[int]
+    LEASE_FIELD_NUMBER: _ClassVar[int]
+    device_id: str
     device_class: DeviceClass
     driver: str
     url: str
@@ -73,7 +77,26 @@ class Device(_message.Message):
     reason: str
     reason_detail: str
     source: StatusSource
-    last_seen: _timestamp_pb2.Timestamp
+    last_seen_time: _timestamp_pb2.Timestamp
     description: str
     simulated: bool
-    def __init__(self, id: _Optional[str] = ..., device_class: _Optional[_Union[DeviceClass, str]] = ..., driver: _Optional[str] = ..., url: _Optional[str] = ..., state: _Optional[_Union[DeviceState, str]] = ..., reason: _Optional[str] = ..., reason_detail: _Optional[str] = ..., source: _Optional[_Union[StatusSource, str]] = ..., last_seen: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., description: _Optional[str] = ..., simulated: _Optional[bool] = ...) -> None: ...
+    default: bool
+    lease_required: bool
+    lease: Lease
+    def __init__(self, device_id: _Optional[str] = ..., device_class: _Optional[_Union[DeviceClass, str]] = ..., driver: _Optional[str] = ..., url: _Optional[str] = ..., state: _Optional[_Union[DeviceState, str]] = ..., reason: _Optional[str] = ..., reason_detail: _Optional[str] = ..., source: _Optional[_Union[StatusSource, str]] = ..., last_seen_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., description: _Optional[str] = ..., simulated: _Optional[bool] = ..., default: _Optional[bool] = ..., lease_required: _Optional[bool] = ..., lease: _Optional[_Union[Lease, _Mapping]] = ...) -> None: ...
+
+class Lease(_message.Message):
+    __slots__ = ("lease_id", "device_id", "holder", "expire_time", "release_requested", "requested_by")
+    LEASE_ID_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    HOLDER_FIELD_NUMBER: _ClassVar[int]
+    EXPIRE_TIME_FIELD_NUMBER: _ClassVar[int]
+    RELEASE_REQUESTED_FIELD_NUMBER: _ClassVar[int]
+    REQUESTED_BY_FIELD_NUMBER: _ClassVar[int]
+    lease_id: str
+    device_id: str
+    holder: str
+    expire_time: _timestamp_pb2.Timestamp
+    release_requested: bool
+    requested_by: str
+    def __init__(self, lease_id: _Optional[str] = ..., device_id: _Optional[str] = ..., holder: _Optional[str] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., release_requested: _Optional[bool] = ..., requested_by: _Optional[str] = ...) -> None: ...

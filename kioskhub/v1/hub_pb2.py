@@ -22,56 +22,85 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from kioskhub.v1 import common_pb2 as kioskhub_dot_v1_dot_common__pb2
+from kioskhub.v1 import printer_pb2 as kioskhub_dot_v1_dot_printer__pb2
+from kioskhub.v1 import ups_pb2 as kioskhub_dot_v1_dot_ups__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15kioskhub/v1/hub.proto\x12\x0bkioskhub.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18kioskhub/v1/common.proto\"\x13\n\x11GetHubInfoRequest\"\xa1\x01\n\x12GetHubInfoResponse\x12\x0f\n\x07version\x18\x01 \x01(\t\x12\x0f\n\x07\x62oot_id\x18\x02 \x01(\t\x12.\n\nstarted_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08simulate\x18\x04 \x01(\x08\x12\x10\n\x08services\x18\x05 \x03(\t\x12\x15\n\rlast_sequence\x18\x06 \x01(\x04\"D\n\x12ListDevicesRequest\x12.\n\x0c\x64\x65vice_class\x18\x01 \x01(\x0e\x32\x18.kioskhub.v1.DeviceClass\";\n\x13ListDevicesResponse\x12$\n\x07\x64\x65vices\x18\x01 \x03(\x0b\x32\x13.kioskhub.v1.Device\"%\n\x10GetDeviceRequest\x12\x11\n\tdevice_id\x18\x01 \x01(\t\"8\n\x11GetDeviceResponse\x12#\n\x06\x64\x65vice\x18\x01 \x01(\x0b\x32\x13.kioskhub.v1.Device\"\x99\x02\n\x05\x45vent\x12\x0f\n\x07\x62oot_id\x18\x01 \x01(\t\x12\x10\n\x08sequence\x18\x02 \x01(\x04\x12(\n\x04time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12$\n\x04type\x18\x04 \x01(\x0e\x32\x16.kioskhub.v1.EventType\x12\x11\n\tdevice_id\x18\x05 \x01(\t\x12\x0e\n\x06reason\x18\x06 \x01(\t\x12\x0f\n\x07message\x18\x07 \x01(\t\x12\x36\n\nattributes\x18\x08 \x03(\x0b\x32\".kioskhub.v1.Event.AttributesEntry\x1a\x31\n\x0f\x41ttributesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"_\n\x12WatchEventsRequest\x12\x16\n\x0eresume_boot_id\x18\x01 \x01(\t\x12\x1d\n\x15resume_after_sequence\x18\x02 \x01(\x04\x12\x12\n\ndevice_ids\x18\x03 \x03(\t\"8\n\x13WatchEventsResponse\x12!\n\x05\x65vent\x18\x01 \x01(\x0b\x32\x12.kioskhub.v1.Event\"l\n\x05Lease\x12\x10\n\x08lease_id\x18\x01 \x01(\t\x12\x11\n\tdevice_id\x18\x02 \x01(\t\x12\x0e\n\x06holder\x18\x03 \x01(\t\x12.\n\nexpires_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"`\n\x13\x41\x63quireLeaseRequest\x12\x11\n\tdevice_id\x18\x01 \x01(\t\x12\x0e\n\x06holder\x18\x02 \x01(\t\x12&\n\x03ttl\x18\x03 \x01(\x0b\x32\x19.google.protobuf.Duration\"9\n\x14\x41\x63quireLeaseResponse\x12!\n\x05lease\x18\x01 \x01(\x0b\x32\x12.kioskhub.v1.Lease\"M\n\x11RenewLeaseRequest\x12\x10\n\x08lease_id\x18\x01 \x01(\t\x12&\n\x03ttl\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration\"7\n\x12RenewLeaseResponse\x12!\n\x05lease\x18\x01 \x01(\x0b\x32\x12.kioskhub.v1.Lease\"\'\n\x13ReleaseLeaseRequest\x12\x10\n\x08lease_id\x18\x01 \x01(\t\"\x16\n\x14ReleaseLeaseResponse*\xff\x04\n\tEventType\x12\x1a\n\x16\x45VENT_TYPE_UNSPECIFIED\x10\x00\x12\x12\n\x0e\x45VENT_TYPE_GAP\x10\x01\x12\x1f\n\x1b\x45VENT_TYPE_DEVICE_AVAILABLE\x10\x02\x12!\n\x1d\x45VENT_TYPE_DEVICE_UNAVAILABLE\x10\x03\x12\x19\n\x15\x45VENT_TYPE_ON_BATTERY\x10\x04\x12\x1a\n\x16\x45VENT_TYPE_LOW_BATTERY\x10\x05\x12\x16\n\x12\x45VENT_TYPE_ON_LINE\x10\x06\x12 \n\x1c\x45VENT_TYPE_SHUTDOWN_IMMINENT\x10\x07\x12\x1d\n\x19\x45VENT_TYPE_LEASE_ACQUIRED\x10\x08\x12\x1d\n\x19\x45VENT_TYPE_LEASE_RELEASED\x10\t\x12\x19\n\x15\x45VENT_TYPE_JOB_QUEUED\x10\n\x12\x1b\n\x17\x45VENT_TYPE_JOB_PRINTING\x10\x0b\x12\x17\n\x13\x45VENT_TYPE_JOB_DONE\x10\x0c\x12\x19\n\x15\x45VENT_TYPE_JOB_FAILED\x10\r\x12\x1a\n\x16\x45VENT_TYPE_JOB_WAITING\x10\x0e\x12\x1c\n\x18\x45VENT_TYPE_JOB_CANCELLED\x10\x0f\x12\x1a\n\x16\x45VENT_TYPE_JOB_EXPIRED\x10\x10\x12\x17\n\x13\x45VENT_TYPE_JOB_HELD\x10\x11\x12\x18\n\x14\x45VENT_TYPE_PAPER_OUT\x10\x12\x12\x1b\n\x17\x45VENT_TYPE_PAPER_LOADED\x10\x13\x12\x1e\n\x1a\x45VENT_TYPE_PRINTER_OFFLINE\x10\x14\x12\x1d\n\x19\x45VENT_TYPE_PRINTER_ONLINE\x10\x15\x32\xc6\x04\n\nHubService\x12M\n\nGetHubInfo\x12\x1e.kioskhub.v1.GetHubInfoRequest\x1a\x1f.kioskhub.v1.GetHubInfoResponse\x12P\n\x0bListDevices\x12\x1f.kioskhub.v1.ListDevicesRequest\x1a .kioskhub.v1.ListDevicesResponse\x12J\n\tGetDevice\x12\x1d.kioskhub.v1.GetDeviceRequest\x1a\x1e.kioskhub.v1.GetDeviceResponse\x12R\n\x0bWatchEvents\x12\x1f.kioskhub.v1.WatchEventsRequest\x1a .kioskhub.v1.WatchEventsResponse0\x01\x12S\n\x0c\x41\x63quireLease\x12 .kioskhub.v1.AcquireLeaseRequest\x1a!.kioskhub.v1.AcquireLeaseResponse\x12M\n\nRenewLease\x12\x1e.kioskhub.v1.RenewLeaseRequest\x1a\x1f.kioskhub.v1.RenewLeaseResponse\x12S\n\x0cReleaseLease\x12 .kioskhub.v1.ReleaseLeaseRequest\x1a!.kioskhub.v1.ReleaseLeaseResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15kioskhub/v1/hub.proto\x12\x0bkioskhub.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18kioskhub/v1/common.proto\x1a\x19kioskhub/v1/printer.proto\x1a\x15kioskhub/v1/ups.proto\"\x13\n\x11GetHubInfoRequest\"\xa1\x01\n\x12GetHubInfoResponse\x12\x0f\n\x07version\x18\x01 \x01(\t\x12\x0f\n\x07\x62oot_id\x18\x02 \x01(\t\x12.\n\nstart_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08simulate\x18\x04 \x01(\x08\x12\x10\n\x08services\x18\x05 \x03(\t\x12\x15\n\rlast_sequence\x18\x06 \x01(\x04\"}\n\x12ListDevicesRequest\x12\x34\n\x0c\x64\x65vice_class\x18\x01 \x01(\x0e\x32\x18.kioskhub.v1.DeviceClassB\x04\xe2\x41\x01\x01\x12\x17\n\tpage_size\x18\x02 \x01(\x05\x42\x04\xe2\x41\x01\x01\x12\x18\n\npage_token\x18\x03 \x01(\tB\x04\xe2\x41\x01\x01\"T\n\x13ListDevicesResponse\x12$\n\x07\x64\x65vices\x18\x01 \x03(\x0b\x32\x13.kioskhub.v1.Device\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"+\n\x10GetDeviceRequest\x12\x17\n\tdevice_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\"8\n\x11GetDeviceResponse\x12#\n\x06\x64\x65vice\x18\x01 \x01(\x0b\x32\x13.kioskhub.v1.Device\"L\n\x03Gap\x12\x0e\n\x06reason\x18\x01 \x01(\t\x12\x16\n\x0eresume_boot_id\x18\x02 \x01(\t\x12\x1d\n\x15resume_after_sequence\x18\x03 \x01(\x04\"\xf3\x03\n\x05\x45vent\x12\x0f\n\x07\x62oot_id\x18\x01 \x01(\t\x12\x10\n\x08sequence\x18\x02 \x01(\x04\x12\x30\n\x0cpublish_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12$\n\x04type\x18\x04 \x01(\x0e\x32\x16.kioskhub.v1.EventType\x12\x11\n\tdevice_id\x18\x05 \x01(\t\x12\x0e\n\x06reason\x18\x06 \x01(\t\x12\x0f\n\x07message\x18\x07 \x01(\t\x12\x36\n\nattributes\x18\x08 \x03(\x0b\x32\".kioskhub.v1.Event.AttributesEntry\x12\x1f\n\x03gap\x18\n \x01(\x0b\x32\x10.kioskhub.v1.GapH\x00\x12%\n\x06\x64\x65vice\x18\x0b \x01(\x0b\x32\x13.kioskhub.v1.DeviceH\x00\x12#\n\x05lease\x18\x0c \x01(\x0b\x32\x12.kioskhub.v1.LeaseH\x00\x12*\n\tprint_job\x18\r \x01(\x0b\x32\x15.kioskhub.v1.PrintJobH\x00\x12,\n\nups_status\x18\x0e \x01(\x0b\x32\x16.kioskhub.v1.UpsStatusH\x00\x1a\x31\n\x0f\x41ttributesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x42\t\n\x07payload\"q\n\x12WatchEventsRequest\x12\x1c\n\x0eresume_boot_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x01\x12#\n\x15resume_after_sequence\x18\x02 \x01(\x04\x42\x04\xe2\x41\x01\x01\x12\x18\n\ndevice_ids\x18\x03 \x03(\tB\x04\xe2\x41\x01\x01\"8\n\x13WatchEventsResponse\x12!\n\x05\x65vent\x18\x01 \x01(\x0b\x32\x12.kioskhub.v1.Event\"r\n\x13\x41\x63quireLeaseRequest\x12\x17\n\tdevice_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12\x14\n\x06holder\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\x12,\n\x03ttl\x18\x03 \x01(\x0b\x32\x19.google.protobuf.DurationB\x04\xe2\x41\x01\x01\"9\n\x14\x41\x63quireLeaseResponse\x12!\n\x05lease\x18\x01 \x01(\x0b\x32\x12.kioskhub.v1.Lease\"Y\n\x11RenewLeaseRequest\x12\x16\n\x08lease_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12,\n\x03ttl\x18\x02 \x01(\x0b\x32\x19.google.protobuf.DurationB\x04\xe2\x41\x01\x01\"7\n\x12RenewLeaseResponse\x12!\n\x05lease\x18\x01 \x01(\x0b\x32\x12.kioskhub.v1.Lease\"-\n\x13ReleaseLeaseRequest\x12\x16\n\x08lease_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\"\x16\n\x14ReleaseLeaseResponse*\xca\x05\n\tEventType\x12\x1a\n\x16\x45VENT_TYPE_UNSPECIFIED\x10\x00\x12\x12\n\x0e\x45VENT_TYPE_GAP\x10\x01\x12\x1f\n\x1b\x45VENT_TYPE_DEVICE_AVAILABLE\x10\x02\x12!\n\x1d\x45VENT_TYPE_DEVICE_UNAVAILABLE\x10\x03\x12\x19\n\x15\x45VENT_TYPE_ON_BATTERY\x10\x04\x12\x1a\n\x16\x45VENT_TYPE_LOW_BATTERY\x10\x05\x12\x16\n\x12\x45VENT_TYPE_ON_LINE\x10\x06\x12 \n\x1c\x45VENT_TYPE_SHUTDOWN_IMMINENT\x10\x07\x12\x1d\n\x19\x45VENT_TYPE_LEASE_ACQUIRED\x10\x08\x12\x1d\n\x19\x45VENT_TYPE_LEASE_RELEASED\x10\t\x12\x19\n\x15\x45VENT_TYPE_JOB_QUEUED\x10\n\x12\x1b\n\x17\x45VENT_TYPE_JOB_PRINTING\x10\x0b\x12\x1c\n\x18\x45VENT_TYPE_JOB_SUCCEEDED\x10\x0c\x12\x19\n\x15\x45VENT_TYPE_JOB_FAILED\x10\r\x12\x1a\n\x16\x45VENT_TYPE_JOB_WAITING\x10\x0e\x12\x1c\n\x18\x45VENT_TYPE_JOB_CANCELLED\x10\x0f\x12\x1a\n\x16\x45VENT_TYPE_JOB_EXPIRED\x10\x10\x12\x17\n\x13\x45VENT_TYPE_JOB_HELD\x10\x11\x12\x18\n\x14\x45VENT_TYPE_PAPER_OUT\x10\x12\x12\x1b\n\x17\x45VENT_TYPE_PAPER_LOADED\x10\x13\x12\x1e\n\x1a\x45VENT_TYPE_PRINTER_OFFLINE\x10\x14\x12\x1d\n\x19\x45VENT_TYPE_PRINTER_ONLINE\x10\x15\x12\x1c\n\x18\x45VENT_TYPE_LEASE_EXPIRED\x10\x16\x12&\n\"EVENT_TYPE_LEASE_RELEASE_REQUESTED\x10\x17\x32\xc6\x04\n\nHubService\x12M\n\nGetHubInfo\x12\x1e.kioskhub.v1.GetHubInfoRequest\x1a\x1f.kioskhub.v1.GetHubInfoResponse\x12P\n\x0bListDevices\x12\x1f.kioskhub.v1.ListDevicesRequest\x1a .kioskhub.v1.ListDevicesResponse\x12J\n\tGetDevice\x12\x1d.kioskhub.v1.GetDeviceRequest\x1a\x1e.kioskhub.v1.GetDeviceResponse\x12R\n\x0bWatchEvents\x12\x1f.kioskhub.v1.WatchEventsRequest\x1a .kioskhub.v1.WatchEventsResponse0\x01\x12S\n\x0c\x41\x63quireLease\x12 .kioskhub.v1.AcquireLeaseRequest\x1a!.kioskhub.v1.AcquireLeaseResponse\x12M\n\nRenewLease\x12\x1e.kioskhub.v1.RenewLeaseRequest\x1a\x1f.kioskhub.v1.RenewLeaseResponse\x12S\n\x0cReleaseLease\x12 .kioskhub.v1.ReleaseLeaseRequest\x1a!.kioskhub.v1.ReleaseLeaseResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'kioskhub.v1.hub_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_LISTDEVICESREQUEST'].fields_by_name['device_class']._loaded_options = None
+  _globals['_LISTDEVICESREQUEST'].fields_by_name['device_class']._serialized_options = b'\342A\001\001'
+  _globals['_LISTDEVICESREQUEST'].fields_by_name['page_size']._loaded_options = None
+  _globals['_LISTDEVICESREQUEST'].fields_by_name['page_size']._serialized_options = b'\342A\001\001'
+  _globals['_LISTDEVICESREQUEST'].fields_by_name['page_token']._loaded_options = None
+  _globals['_LISTDEVICESREQUEST'].fields_by_name['page_token']._serialized_options = b'\342A\001\001'
+  _globals['_GETDEVICEREQUEST'].fields_by_name['device_id']._loaded_options = None
+  _globals['_GETDEVICEREQUEST'].fields_by_name['device_id']._serialized_options = b'\342A\001\002'
   _globals['_EVENT_ATTRIBUTESENTRY']._loaded_options = None
   _globals['_EVENT_ATTRIBUTESENTRY']._serialized_options = b'8\001'
-  _globals['_EVENTTYPE']._serialized_start=1450
-  _globals['_EVENTTYPE']._serialized_end=2089
-  _globals['_GETHUBINFOREQUEST']._serialized_start=129
-  _globals['_GETHUBINFOREQUEST']._serialized_end=148
-  _globals['_GETHUBINFORESPONSE']._serialized_start=151
-  _globals['_GETHUBINFORESPONSE']._serialized_end=312
-  _globals['_LISTDEVICESREQUEST']._serialized_start=314
-  _globals['_LISTDEVICESREQUEST']._serialized_end=382
-  _globals['_LISTDEVICESRESPONSE']._serialized_start=384
-  _globals['_LISTDEVICESRESPONSE']._serialized_end=443
-  _globals['_GETDEVICEREQUEST']._serialized_start=445
-  _globals['_GETDEVICEREQUEST']._serialized_end=482
-  _globals['_GETDEVICERESPONSE']._serialized_start=484
-  _globals['_GETDEVICERESPONSE']._serialized_end=540
-  _globals['_EVENT']._serialized_start=543
-  _globals['_EVENT']._serialized_end=824
-  _globals['_EVENT_ATTRIBUTESENTRY']._serialized_start=775
-  _globals['_EVENT_ATTRIBUTESENTRY']._serialized_end=824
-  _globals['_WATCHEVENTSREQUEST']._serialized_start=826
-  _globals['_WATCHEVENTSREQUEST']._serialized_end=921
-  _globals['_WATCHEVENTSRESPONSE']._serialized_start=923
-  _globals['_WATCHEVENTSRESPONSE']._serialized_end=979
-  _globals['_LEASE']._serialized_start=981
-  _globals['_LEASE']._serialized_end=1089
-  _globals['_ACQUIRELEASEREQUEST']._serialized_start=1091
-  _globals['_ACQUIRELEASEREQUEST']._serialized_end=1187
-  _globals['_ACQUIRELEASERESPONSE']._serialized_start=1189
-  _globals['_ACQUIRELEASERESPONSE']._serialized_end=1246
-  _globals['_RENEWLEASEREQUEST']._serialized_start=1248
-  _globals['_RENEWLEASEREQUEST']._serialized_end=1325
-  _globals['_RENEWLEASERESPONSE']._serialized_start=1327
-  _globals['_RENEWLEASERESPONSE']._serialized_end=1382
-  _globals['_RELEASELEASEREQUEST']._serialized_start=1384
-  _globals['_RELEASELEASEREQUEST']._serialized_end=1423
-  _globals['_RELEASELEASERESPONSE']._serialized_start=1425
-  _globals['_RELEASELEASERESPONSE']._serialized_end=1447
-  _globals['_HUBSERVICE']._serialized_start=2092
-  _globals['_HUBSERVICE']._serialized_end=2674
+  _globals['_WATCHEVENTSREQUEST'].fields_by_name['resume_boot_id']._loaded_options = None
+  _globals['_WATCHEVENTSREQUEST'].fields_by_name['resume_boot_id']._serialized_options = b'\342A\001\001'
+  _globals['_WATCHEVENTSREQUEST'].fields_by_name['resume_after_sequence']._loaded_options = None
+  _globals['_WATCHEVENTSREQUEST'].fields_by_name['resume_after_sequence']._serialized_options = b'\342A\001\001'
+  _globals['_WATCHEVENTSREQUEST'].fields_by_name['device_ids']._loaded_options = None
+  _globals['_WATCHEVENTSREQUEST'].fields_by_name['device_ids']._serialized_options = b'\342A\001\001'
+  _globals['_ACQUIRELEASEREQUEST'].fields_by_name['device_id']._loaded_options = None
+  _globals['_ACQUIRELEASEREQUEST'].fields_by_name['device_id']._serialized_options = b'\342A\001\002'
+  _globals['_ACQUIRELEASEREQUEST'].fields_by_name['holder']._loaded_options = None
+  _globals['_ACQUIRELEASEREQUEST'].fields_by_name['holder']._serialized_options = b'\342A\001\002'
+  _globals['_ACQUIRELEASEREQUEST'].fields_by_name['ttl']._loaded_options = None
+  _globals['_ACQUIRELEASEREQUEST'].fields_by_name['ttl']._serialized_options = b'\342A\001\001'
+  _globals['_RENEWLEASEREQUEST'].fields_by_name['lease_id']._loaded_options = None
+  _globals['_RENEWLEASEREQUEST'].fields_by_name['lease_id']._serialized_options = b'\342A\001\002'
+  _globals['_RENEWLEASEREQUEST'].fields_by_name['ttl']._loaded_options = None
+  _globals['_RENEWLEASEREQUEST'].fields_by_name['ttl']._serialized_options = b'\342A\001\001'
+  _globals['_RELEASELEASEREQUEST'].fields_by_name['lease_id']._loaded_options = None
+  _globals['_RELEASELEASEREQUEST'].fields_by_name['lease_id']._serialized_options = b'\342A\001\002'
+  _globals['_EVENTTYPE']._serialized_start=1861
+  _globals['_EVENTTYPE']._serialized_end=2575
+  _globals['_GETHUBINFOREQUEST']._serialized_start=212
+  _globals['_GETHUBINFOREQUEST']._serialized_end=231
+  _globals['_GETHUBINFORESPONSE']._serialized_start=234
+  _globals['_GETHUBINFORESPONSE']._serialized_end=395
+  _globals['_LISTDEVICESREQUEST']._serialized_start=397
+  _globals['_LISTDEVICESREQUEST']._serialized_end=522
+  _globals['_LISTDEVICESRESPONSE']._serialized_start=524
+  _globals['_LISTDEVICESRESPONSE']._serialized_end=608
+  _globals['_GETDEVICEREQUEST']._serialized_start=610
+  _globals['_GETDEVICEREQUEST']._serialized_end=653
+  _globals['_GETDEVICERESPONSE']._serialized_start=655
+  _globals['_GETDEVICERESPONSE']._serialized_end=711
+  _globals['_GAP']._serialized_start=713
+  _globals['_GAP']._serialized_end=789
+  _globals['_EVENT']._serialized_start=792
+  _globals['_EVENT']._serialized_end=1291
+  _globals['_EVENT_ATTRIBUTESENTRY']._serialized_start=1231
+  _globals['_EVENT_ATTRIBUTESENTRY']._serialized_end=1280
+  _globals['_WATCHEVENTSREQUEST']._serialized_start=1293
+  _globals['_WATCHEVENTSREQUEST']._serialized_end=1406
+  _globals['_WATCHEVENTSRESPONSE']._serialized_start=1408
+  _globals['_WATCHEVENTSRESPONSE']._serialized_end=1464
+  _globals['_ACQUIRELEASEREQUEST']._serialized_start=1466
+  _globals['_ACQUIRELEASEREQUEST']._serialized_end=1580
+  _globals['_ACQUIRELEASERESPONSE']._serialized_start=1582
+  _globals['_ACQUIRELEASERESPONSE']._serialized_end=1639
+  _globals['_RENEWLEASEREQUEST']._serialized_start=1641
+  _globals['_RENEWLEASEREQUEST']._serialized_end=1730
+  _globals['_RENEWLEASERESPONSE']._serialized_start=1732
+  _globals['_RENEWLEASERESPONSE']._serialized_end=1787
+  _globals['_RELEASELEASEREQUEST']._serialized_start=1789
+  _globals['_RELEASELEASEREQUEST']._serialized_end=1834
+  _globals['_RELEASELEASERESPONSE']._serialized_start=1836
+  _globals['_RELEASELEASERESPONSE']._serialized_end=1858
+  _globals['_HUBSERVICE']._serialized_start=2578
+  _globals['_HUBSERVICE']._serialized_end=3160
 # @@protoc_insertion_point(module_scope)

@@ -1,8 +1,11 @@
 import datetime
 
+from google.api import field_behavior_pb2 as _field_behavior_pb2
 from google.protobuf import duration_pb2 as _duration_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from kioskhub.v1 import common_pb2 as _common_pb2
+from kioskhub.v1 import printer_pb2 as _printer_pb2
+from kioskhub.v1 import ups_pb2 as _ups_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -26,7 +29,7 @@ class EventType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     EVENT_TYPE_LEASE_RELEASED: _ClassVar[EventType]
     EVENT_TYPE_JOB_QUEUED: _ClassVar[EventType]
     EVENT_TYPE_JOB_PRINTING: _ClassVar[EventType]
-    EVENT_TYPE_JOB_DONE: _ClassVar[EventType]
+    EVENT_TYPE_JOB_SUCCEEDED: _ClassVar[EventType]
     EVENT_TYPE_JOB_FAILED: _ClassVar[EventType]
     EVENT_TYPE_JOB_WAITING: _ClassVar[EventType]
     EVENT_TYPE_JOB_CANCELLED: _ClassVar[EventType]
@@ -36,6 +39,8 @@ class EventType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     EVENT_TYPE_PAPER_LOADED: _ClassVar[EventType]
     EVENT_TYPE_PRINTER_OFFLINE: _ClassVar[EventType]
     EVENT_TYPE_PRINTER_ONLINE: _ClassVar[EventType]
+    EVENT_TYPE_LEASE_EXPIRED: _ClassVar[EventType]
+    EVENT_TYPE_LEASE_RELEASE_REQUESTED: _ClassVar[EventType]
 EVENT_TYPE_UNSPECIFIED: EventType
 EVENT_TYPE_GAP: EventType
 EVENT_TYPE_DEVICE_AVAILABLE: EventType
@@ -48,7 +53,7 @@ EVENT_TYPE_LEASE_ACQUIRED: EventType
 EVENT_TYPE_LEASE_RELEASED: EventType
 EVENT_TYPE_JOB_QUEUED: EventType
 EVENT_TYPE_JOB_PRINTING: EventType
-EVENT_TYPE_JOB_DONE: EventType
+EVENT_TYPE_JOB_SUCCEEDED: EventType
 EVENT_TYPE_JOB_FAILED: EventType
 EVENT_TYPE_JOB_WAITING: EventType
 EVENT_TYPE_JOB_CANCELLED: EventType
@@ -58,38 +63,46 @@ EVENT_TYPE_PAPER_OUT: EventType
 EVENT_TYPE_PAPER_LOADED: EventType
 EVENT_TYPE_PRINTER_OFFLINE: EventType
 EVENT_TYPE_PRINTER_ONLINE: EventType
+EVENT_TYPE_LEASE_EXPIRED: EventType
+EVENT_TYPE_LEASE_RELEASE_REQUESTED: EventType
 
 class GetHubInfoRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 
 class GetHubInfoResponse(_message.Message):
-    __slots__ = ("version", "boot_id", "started_at", "simulate", "services", "last_sequence")
+    __slots__ = ("version", "boot_id", "start_time", "simulate", "services", "last_sequence")
     VERSION_FIELD_NUMBER: _ClassVar[int]
     BOOT_ID_FIELD_NUMBER: _ClassVar[int]
-    STARTED_AT_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
     SIMULATE_FIELD_NUMBER: _ClassVar[int]
     SERVICES_FIELD_NUMBER: _ClassVar[int]
     LAST_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     version: str
     boot_id: str
-    started_at: _timestamp_pb2.Timestamp
+    start_time: _timestamp_pb2.Timestamp
     simulate: bool
     services: _containers.RepeatedScalarFieldContainer[str]
     last_sequence: int
-    def __init__(self, version: _Optional[str] = ..., boot_id: _Optional[str] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., simulate: _Optional[bool] = ..., services: _Optional[_Iterable[str]] = ..., last_sequence: _Optional[int] = ...) -> None: ...
+    def __init__(self, version: _Optional[str] = ..., boot_id: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., simulate: _Optional[bool] = ..., services: _Optional[_Iterable[str]] = ..., last_sequence: _Optional[int] = ...) -> None: ...
 
 class ListDevicesRequest(_message.Message):
-    __slots__ = ("device_class",)
+    __slots__ = ("device_class", "page_size", "page_token")
     DEVICE_CLASS_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     device_class: _common_pb2.DeviceClass
-    def __init__(self, device_class: _Optional[_Union[_common_pb2.DeviceClass, str]] = ...) -> None: ...
+    page_size: int
+    page_token: str
+    def __init__(self, device_class: _Optional[_Union[_common_pb2.DeviceClass, str]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
 
 class ListDevicesResponse(_message.Message):
-    __slots__ = ("devices",)
+    __slots__ = ("devices", "next_page_token")
     DEVICES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     devices: _containers.RepeatedCompositeFieldContainer[_common_pb2.Device]
-    def __init__(self, devices: _Optional[_Iterable[_Union[_common_pb2.Device, _Mapping]]] = ...) -> None: ...
+    next_page_token: str
+    def __init__(self, devices: _Optional[_Iterable[_Union[_common_pb2.Device, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class GetDeviceRequest(_message.Message):
     __slots__ = ("device_id",)
@@ -103,8 +116,18 @@ class GetDeviceResponse(_message.Message):
     device: _common_pb2.Device
     def __init__(self, device: _Optional[_Union[_common_pb2.Device, _Mapping]] = ...) -> None: ...
 
+class Gap(_message.Message):
+    __slots__ = ("reason", "resume_boot_id", "resume_after_sequence")
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    RESUME_BOOT_ID_FIELD_NUMBER: _ClassVar[int]
+    RESUME_AFTER_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    reason: str
+    resume_boot_id: str
+    resume_after_sequence: int
+    def __init__(self, reason: _Optional[str] = ..., resume_boot_id: _Optional[str] = ..., resume_after_sequence: _Optional[int] = ...) -> None: ...
+
 class Event(_message.Message):
-    __slots__ = ("boot_id", "sequence", "time", "type", "device_id", "reason", "message", "attributes")
+    __slots__ = ("boot_id", "sequence", "publish_time", "type", "device_id", "reason", "message", "attributes", "gap", "device", "lease", "print_job", "ups_status")
     class AttributesEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -114,21 +137,31 @@ class Event(_message.Message):
         def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     BOOT_ID_FIELD_NUMBER: _ClassVar[int]
     SEQUENCE_FIELD_NUMBER: _ClassVar[int]
-    TIME_FIELD_NUMBER: _ClassVar[int]
+    PUBLISH_TIME_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]
     DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
     ATTRIBUTES_FIELD_NUMBER: _ClassVar[int]
+    GAP_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_FIELD_NUMBER: _ClassVar[int]
+    LEASE_FIELD_NUMBER: _ClassVar[int]
+    PRINT_JOB_FIELD_NUMBER: _ClassVar[int]
+    UPS_STATUS_FIELD_NUMBER: _ClassVar[int]
     boot_id: str
     sequence: int
-    time: _timestamp_pb2.Timestamp
+    publish_time: _timestamp_pb2.Timestamp
     type: EventType
     device_id: str
     reason: str
     message: str
     attributes: _containers.ScalarMap[str, str]
-    def __init__(self, boot_id: _Optional[str] = ..., sequence: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., type: _Optional[_Union[EventType, str]] = ..., device_id: _Optional[str] = ..., reason: _Optional[str] = ..., message: _Optional[str] = ..., attributes: _Optional[_Mapping[str, str]] = ...) -> None: ...
+    gap: Gap
+    device: _common_pb2.Device
+    lease: _common_pb2.Lease
+    print_job: _printer_pb2.PrintJob
+    ups_status: _ups_pb2.UpsStatus
+    def __init__(self, boot_id: _Optional[str] = ..., sequence: _Optional[int] = ..., publish_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., type: _Optional[_Union[EventType, str]] = ..., device_id: _Optional[str] = ..., reason: _Optional[str] = ..., message: _Optional[str] = ..., attributes: _Optional[_Mapping[str, str]] = ..., gap: _Optional[_Union[Gap, _Mapping]] = ..., device: _Optional[_Union[_common_pb2.Device, _Mapping]] = ..., lease: _Optional[_Union[_common_pb2.Lease, _Mapping]] = ..., print_job: _Optional[_Union[_printer_pb2.PrintJob, _Mapping]] = ..., ups_status: _Optional[_Union[_ups_pb2.UpsStatus, _Mapping]] = ...) -> None: ...
 
 class WatchEventsRequest(_message.Message):
     __slots__ = ("resume_boot_id", "resume_after_sequence", "device_ids")
@@ -146,18 +179,6 @@ class WatchEventsResponse(_message.Message):
     event: Event
     def __init__(self, event: _Optional[_Union[Event, _Mapping]] = ...) -> None: ...
 
-class Lease(_message.Message):
-    __slots__ = ("lease_id", "device_id", "holder", "expires_at")
-    LEASE_ID_FIELD_NUMBER: _ClassVar[int]
-    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
-    HOLDER_FIELD_NUMBER: _ClassVar[int]
-    EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
-    lease_id: str
-    device_id: str
-    holder: str
-    expires_at: _timestamp_pb2.Timestamp
-    def __init__(self, lease_id: _Optional[str] = ..., device_id: _Optional[str] = ..., holder: _Optional[str] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
-
 class AcquireLeaseRequest(_message.Message):
     __slots__ = ("device_id", "holder", "ttl")
     DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
@@ -171,8 +192,8 @@ class AcquireLeaseRequest(_message.Message):
 class AcquireLeaseResponse(_message.Message):
     __slots__ = ("lease",)
     LEASE_FIELD_NUMBER: _ClassVar[int]
-    lease: Lease
-    def __init__(self, lease: _Optional[_Union[Lease, _Mapping]] = ...) -> None: ...
+    lease: _common_pb2.Lease
+    def __init__(self, lease: _Optional[_Union[_common_pb2.Lease, _Mapping]] = ...) -> None: ...
 
 class RenewLeaseRequest(_message.Message):
     __slots__ = ("lease_id", "ttl")
@@ -185,8 +206,8 @@ class RenewLeaseRequest(_message.Message):
 class RenewLeaseResponse(_message.Message):
     __slots__ = ("lease",)
     LEASE_FIELD_NUMBER: _ClassVar[int]
-    lease: Lease
-    def __init__(self, lease: _Optional[_Union[Lease, _Mapping]] = ...) -> None: ...
+    lease: _common_pb2.Lease
+    def __init__(self, lease: _Optional[_Union[_common_pb2.Lease, _Mapping]] = ...) -> None: ...
 
 class ReleaseLeaseRequest(_message.Message):
     __slots__ = ("lease_id",)

@@ -84,42 +84,48 @@ class HubServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListDevices(self, request, context):
-        """Every configured device with its current state.
+        """Configured devices with their current state, a page at a time (AIP-158).
+        Errors: INVALID_ARGUMENT (device_class unknown, page_token not from this listing).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetDevice(self, request, context):
-        """One device by id.
+        """One device by id. Errors: NOT_FOUND DEVICE_NOT_FOUND; INVALID_ARGUMENT (malformed id).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def WatchEvents(self, request, context):
-        """Hub events as they happen. Resume with (resume_boot_id, resume_after_sequence).
+        """Hub events as they happen. Resume with (resume_boot_id, resume_after_sequence): missed events
+        are replayed, or a GAP event says they are lost. The stream ends with UNAVAILABLE
+        HUB_STOPPING when the hub stops, and RESOURCE_EXHAUSTED SLOW_CONSUMER when the client reads
+        too slowly (resume after the last event received).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def AcquireLease(self, request, context):
-        """Take an exclusive lease on a device for ttl.
+        """Take an exclusive lease on a device for ttl. The same holder acquiring again renews.
+        Errors: FAILED_PRECONDITION DEVICE_BUSY (metadata: holder, expireTime); NOT_FOUND
+        DEVICE_NOT_FOUND; INVALID_ARGUMENT (holder, ttl).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def RenewLease(self, request, context):
-        """Extend a lease (heartbeat).
+        """Extend a lease (heartbeat). Errors: NOT_FOUND LEASE_NOT_FOUND (expired or released).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ReleaseLease(self, request, context):
-        """Give a lease back.
+        """Give a lease back. Errors: NOT_FOUND LEASE_NOT_FOUND.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -36,17 +36,26 @@ class HubServiceStub:
     GetHubInfo: _grpc.UnaryUnaryMultiCallable[_hub_pb2.GetHubInfoRequest, _hub_pb2.GetHubInfoResponse]
     """Version, boot id and start time of the running hub."""
     ListDevices: _grpc.UnaryUnaryMultiCallable[_hub_pb2.ListDevicesRequest, _hub_pb2.ListDevicesResponse]
-    """Every configured device with its current state."""
+    """Configured devices with their current state, a page at a time (AIP-158).
+    Errors: INVALID_ARGUMENT (device_class unknown, page_token not from this listing).
+    """
     GetDevice: _grpc.UnaryUnaryMultiCallable[_hub_pb2.GetDeviceRequest, _hub_pb2.GetDeviceResponse]
-    """One device by id."""
+    """One device by id. Errors: NOT_FOUND DEVICE_NOT_FOUND; INVALID_ARGUMENT (malformed id)."""
     WatchEvents: _grpc.UnaryStreamMultiCallable[_hub_pb2.WatchEventsRequest, _hub_pb2.WatchEventsResponse]
-    """Hub events as they happen. Resume with (resume_boot_id, resume_after_sequence)."""
+    """Hub events as they happen. Resume with (resume_boot_id, resume_after_sequence): missed events
+    are replayed, or a GAP event says they are lost. The stream ends with UNAVAILABLE
+    HUB_STOPPING when the hub stops, and RESOURCE_EXHAUSTED SLOW_CONSUMER when the client reads
+    too slowly (resume after the last event received).
+    """
     AcquireLease: _grpc.UnaryUnaryMultiCallable[_hub_pb2.AcquireLeaseRequest, _hub_pb2.AcquireLeaseResponse]
-    """Take an exclusive lease on a device for ttl."""
+    """Take an exclusive lease on a device for ttl. The same holder acquiring again renews.
+    Errors: FAILED_PRECONDITION DEVICE_BUSY (metadata: holder, expireTime); NOT_FOUND
+    DEVICE_NOT_FOUND; INVALID_ARGUMENT (holder, ttl).
+    """
     RenewLease: _grpc.UnaryUnaryMultiCallable[_hub_pb2.RenewLeaseRequest, _hub_pb2.RenewLeaseResponse]
-    """Extend a lease (heartbeat)."""
+    """Extend a lease (heartbeat). Errors: NOT_FOUND LEASE_NOT_FOUND (expired or released)."""
     ReleaseLease: _grpc.UnaryUnaryMultiCallable[_hub_pb2.ReleaseLeaseRequest, _hub_pb2.ReleaseLeaseResponse]
-    """Give a lease back."""
+    """Give a lease back. Errors: NOT_FOUND LEASE_NOT_FOUND."""
 
 @_typing.type_check_only
 class HubServiceAsyncStub(HubServiceStub):
@@ -56,17 +65,26 @@ class HubServiceAsyncStub(HubServiceStub):
     GetHubInfo: _aio.UnaryUnaryMultiCallable[_hub_pb2.GetHubInfoRequest, _hub_pb2.GetHubInfoResponse]  # type: ignore[assignment]
     """Version, boot id and start time of the running hub."""
     ListDevices: _aio.UnaryUnaryMultiCallable[_hub_pb2.ListDevicesRequest, _hub_pb2.ListDevicesResponse]  # type: ignore[assignment]
-    """Every configured device with its current state."""
+    """Configured devices with their current state, a page at a time (AIP-158).
+    Errors: INVALID_ARGUMENT (device_class unknown, page_token not from this listing).
+    """
     GetDevice: _aio.UnaryUnaryMultiCallable[_hub_pb2.GetDeviceRequest, _hub_pb2.GetDeviceResponse]  # type: ignore[assignment]
-    """One device by id."""
+    """One device by id. Errors: NOT_FOUND DEVICE_NOT_FOUND; INVALID_ARGUMENT (malformed id)."""
     WatchEvents: _aio.UnaryStreamMultiCallable[_hub_pb2.WatchEventsRequest, _hub_pb2.WatchEventsResponse]  # type: ignore[assignment]
-    """Hub events as they happen. Resume with (resume_boot_id, resume_after_sequence)."""
+    """Hub events as they happen. Resume with (resume_boot_id, resume_after_sequence): missed events
+    are replayed, or a GAP event says they are lost. The stream ends with UNAVAILABLE
+    HUB_STOPPING when the hub stops, and RESOURCE_EXHAUSTED SLOW_CONSUMER when the client reads
+    too slowly (resume after the last event received).
+    """
     AcquireLease: _aio.UnaryUnaryMultiCallable[_hub_pb2.AcquireLeaseRequest, _hub_pb2.AcquireLeaseResponse]  # type: ignore[assignment]
-    """Take an exclusive lease on a device for ttl."""
+    """Take an exclusive lease on a device for ttl. The same holder acquiring again renews.
+    Errors: FAILED_PRECONDITION DEVICE_BUSY (metadata: holder, expireTime); NOT_FOUND
+    DEVICE_NOT_FOUND; INVALID_ARGUMENT (holder, ttl).
+    """
     RenewLease: _aio.UnaryUnaryMultiCallable[_hub_pb2.RenewLeaseRequest, _hub_pb2.RenewLeaseResponse]  # type: ignore[assignment]
-    """Extend a lease (heartbeat)."""
+    """Extend a lease (heartbeat). Errors: NOT_FOUND LEASE_NOT_FOUND (expired or released)."""
     ReleaseLease: _aio.UnaryUnaryMultiCallable[_hub_pb2.ReleaseLeaseRequest, _hub_pb2.ReleaseLeaseResponse]  # type: ignore[assignment]
-    """Give a lease back."""
+    """Give a lease back. Errors: NOT_FOUND LEASE_NOT_FOUND."""
 
 class HubServiceServicer(metaclass=_abc_1.ABCMeta):
     """The hub itself: identity, devices, the event stream and device leases."""
@@ -85,7 +103,9 @@ class HubServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _hub_pb2.ListDevicesRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_hub_pb2.ListDevicesResponse, _abc.Awaitable[_hub_pb2.ListDevicesResponse]]:
-        """Every configured device with its current state."""
+        """Configured devices with their current state, a page at a time (AIP-158).
+        Errors: INVALID_ARGUMENT (device_class unknown, page_token not from this listing).
+        """
 
     @_abc_1.abstractmethod
     def GetDevice(
@@ -93,7 +113,7 @@ class HubServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _hub_pb2.GetDeviceRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_hub_pb2.GetDeviceResponse, _abc.Awaitable[_hub_pb2.GetDeviceResponse]]:
-        """One device by id."""
+        """One device by id. Errors: NOT_FOUND DEVICE_NOT_FOUND; INVALID_ARGUMENT (malformed id)."""
 
     @_abc_1.abstractmethod
     def WatchEvents(
@@ -101,7 +121,11 @@ class HubServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _hub_pb2.WatchEventsRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_abc.Iterator[_hub_pb2.WatchEventsResponse], _abc.AsyncIterator[_hub_pb2.WatchEventsResponse]]:
-        """Hub events as they happen. Resume with (resume_boot_id, resume_after_sequence)."""
+        """Hub events as they happen. Resume with (resume_boot_id, resume_after_sequence): missed events
+        are replayed, or a GAP event says they are lost. The stream ends with UNAVAILABLE
+        HUB_STOPPING when the hub stops, and RESOURCE_EXHAUSTED SLOW_CONSUMER when the client reads
+        too slowly (resume after the last event received).
+        """
 
     @_abc_1.abstractmethod
     def AcquireLease(
@@ -109,7 +133,10 @@ class HubServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _hub_pb2.AcquireLeaseRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_hub_pb2.AcquireLeaseResponse, _abc.Awaitable[_hub_pb2.AcquireLeaseResponse]]:
-        """Take an exclusive lease on a device for ttl."""
+        """Take an exclusive lease on a device for ttl. The same holder acquiring again renews.
+        Errors: FAILED_PRECONDITION DEVICE_BUSY (metadata: holder, expireTime); NOT_FOUND
+        DEVICE_NOT_FOUND; INVALID_ARGUMENT (holder, ttl).
+        """
 
     @_abc_1.abstractmethod
     def RenewLease(
@@ -117,7 +144,7 @@ class HubServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _hub_pb2.RenewLeaseRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_hub_pb2.RenewLeaseResponse, _abc.Awaitable[_hub_pb2.RenewLeaseResponse]]:
-        """Extend a lease (heartbeat)."""
+        """Extend a lease (heartbeat). Errors: NOT_FOUND LEASE_NOT_FOUND (expired or released)."""
 
     @_abc_1.abstractmethod
     def ReleaseLease(
@@ -125,6 +152,6 @@ class HubServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _hub_pb2.ReleaseLeaseRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_hub_pb2.ReleaseLeaseResponse, _abc.Awaitable[_hub_pb2.ReleaseLeaseResponse]]:
-        """Give a lease back."""
+        """Give a lease back. Errors: NOT_FOUND LEASE_NOT_FOUND."""
 
 def add_HubServiceServicer_to_server(servicer: HubServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

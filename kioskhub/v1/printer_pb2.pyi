@@ -1,5 +1,6 @@
 import datetime
 
+from google.api import field_behavior_pb2 as _field_behavior_pb2
 from google.protobuf import duration_pb2 as _duration_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from kioskhub.v1 import common_pb2 as _common_pb2
@@ -12,17 +13,6 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
-class PrintJobState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
-    __slots__ = ()
-    PRINT_JOB_STATE_UNSPECIFIED: _ClassVar[PrintJobState]
-    PRINT_JOB_STATE_QUEUED: _ClassVar[PrintJobState]
-    PRINT_JOB_STATE_PRINTING: _ClassVar[PrintJobState]
-    PRINT_JOB_STATE_DONE: _ClassVar[PrintJobState]
-    PRINT_JOB_STATE_FAILED: _ClassVar[PrintJobState]
-    PRINT_JOB_STATE_EXPIRED: _ClassVar[PrintJobState]
-    PRINT_JOB_STATE_CANCELLED: _ClassVar[PrintJobState]
-    PRINT_JOB_STATE_HELD: _ClassVar[PrintJobState]
-
 class PaperState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     PAPER_STATE_UNSPECIFIED: _ClassVar[PaperState]
@@ -30,14 +20,6 @@ class PaperState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     PAPER_STATE_LOW: _ClassVar[PaperState]
     PAPER_STATE_OUT: _ClassVar[PaperState]
     PAPER_STATE_UNKNOWN: _ClassVar[PaperState]
-PRINT_JOB_STATE_UNSPECIFIED: PrintJobState
-PRINT_JOB_STATE_QUEUED: PrintJobState
-PRINT_JOB_STATE_PRINTING: PrintJobState
-PRINT_JOB_STATE_DONE: PrintJobState
-PRINT_JOB_STATE_FAILED: PrintJobState
-PRINT_JOB_STATE_EXPIRED: PrintJobState
-PRINT_JOB_STATE_CANCELLED: PrintJobState
-PRINT_JOB_STATE_HELD: PrintJobState
 PAPER_STATE_UNSPECIFIED: PaperState
 PAPER_STATE_OK: PaperState
 PAPER_STATE_LOW: PaperState
@@ -57,7 +39,7 @@ class ImageDocument(_message.Message):
     def __init__(self, data: _Optional[bytes] = ...) -> None: ...
 
 class Receipt(_message.Message):
-    __slots__ = ("kiosk_id", "kiosk_name", "receipt_no", "transaction_id", "department", "service", "consumer_no", "consumer_name", "amount_paise", "kiosk_fee_paise", "payment_mode", "issued_at", "operator", "extra_lines")
+    __slots__ = ("kiosk_id", "kiosk_name", "receipt_no", "transaction_id", "department", "service", "consumer_no", "consumer_name", "amount_paise", "kiosk_fee_paise", "payment_mode", "issue_time", "operator", "extra_lines")
     KIOSK_ID_FIELD_NUMBER: _ClassVar[int]
     KIOSK_NAME_FIELD_NUMBER: _ClassVar[int]
     RECEIPT_NO_FIELD_NUMBER: _ClassVar[int]
@@ -69,7 +51,7 @@ class Receipt(_message.Message):
     AMOUNT_PAISE_FIELD_NUMBER: _ClassVar[int]
     KIOSK_FEE_PAISE_FIELD_NUMBER: _ClassVar[int]
     PAYMENT_MODE_FIELD_NUMBER: _ClassVar[int]
-    ISSUED_AT_FIELD_NUMBER: _ClassVar[int]
+    ISSUE_TIME_FIELD_NUMBER: _ClassVar[int]
     OPERATOR_FIELD_NUMBER: _ClassVar[int]
     EXTRA_LINES_FIELD_NUMBER: _ClassVar[int]
     kiosk_id: str
@@ -83,150 +65,194 @@ class Receipt(_message.Message):
     amount_paise: int
     kiosk_fee_paise: int
     payment_mode: str
-    issued_at: _timestamp_pb2.Timestamp
+    issue_time: _timestamp_pb2.Timestamp
     operator: str
     extra_lines: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, kiosk_id: _Optional[str] = ..., kiosk_name: _Optional[str] = ..., receipt_no: _Optional[str] = ..., transaction_id: _Optional[str] = ..., department: _Optional[str] = ..., service: _Optional[str] = ..., consumer_no: _Optional[str] = ..., consumer_name: _Optional[str] = ..., amount_paise: _Optional[int] = ..., kiosk_fee_paise: _Optional[int] = ..., payment_mode: _Optional[str] = ..., issued_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., operator: _Optional[str] = ..., extra_lines: _Optional[_Iterable[str]] = ...) -> None: ...
+    def __init__(self, kiosk_id: _Optional[str] = ..., kiosk_name: _Optional[str] = ..., receipt_no: _Optional[str] = ..., transaction_id: _Optional[str] = ..., department: _Optional[str] = ..., service: _Optional[str] = ..., consumer_no: _Optional[str] = ..., consumer_name: _Optional[str] = ..., amount_paise: _Optional[int] = ..., kiosk_fee_paise: _Optional[int] = ..., payment_mode: _Optional[str] = ..., issue_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., operator: _Optional[str] = ..., extra_lines: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class PrintJob(_message.Message):
-    __slots__ = ("job_id", "printer_id", "idempotency_key", "kind", "state", "reason", "reason_detail", "attempts", "duplicate", "created_at", "updated_at", "expires_at", "deadline", "finished_at")
-    JOB_ID_FIELD_NUMBER: _ClassVar[int]
-    PRINTER_ID_FIELD_NUMBER: _ClassVar[int]
-    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    __slots__ = ("print_job_id", "device_id", "request_id", "kind", "state", "reason", "reason_detail", "attempts", "duplicate", "create_time", "update_time", "expire_time", "deadline_time", "finish_time", "confirmation")
+    class State(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        STATE_UNSPECIFIED: _ClassVar[PrintJob.State]
+        STATE_QUEUED: _ClassVar[PrintJob.State]
+        STATE_PRINTING: _ClassVar[PrintJob.State]
+        STATE_SUCCEEDED: _ClassVar[PrintJob.State]
+        STATE_FAILED: _ClassVar[PrintJob.State]
+        STATE_EXPIRED: _ClassVar[PrintJob.State]
+        STATE_CANCELLED: _ClassVar[PrintJob.State]
+        STATE_HELD: _ClassVar[PrintJob.State]
+    STATE_UNSPECIFIED: PrintJob.State
+    STATE_QUEUED: PrintJob.State
+    STATE_PRINTING: PrintJob.State
+    STATE_SUCCEEDED: PrintJob.State
+    STATE_FAILED: PrintJob.State
+    STATE_EXPIRED: PrintJob.State
+    STATE_CANCELLED: PrintJob.State
+    STATE_HELD: PrintJob.State
+    class Kind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        KIND_UNSPECIFIED: _ClassVar[PrintJob.Kind]
+        KIND_TEXT: _ClassVar[PrintJob.Kind]
+        KIND_IMAGE: _ClassVar[PrintJob.Kind]
+        KIND_RECEIPT: _ClassVar[PrintJob.Kind]
+    KIND_UNSPECIFIED: PrintJob.Kind
+    KIND_TEXT: PrintJob.Kind
+    KIND_IMAGE: PrintJob.Kind
+    KIND_RECEIPT: PrintJob.Kind
+    class Confirmation(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        CONFIRMATION_UNSPECIFIED: _ClassVar[PrintJob.Confirmation]
+        CONFIRMATION_DEVICE: _ClassVar[PrintJob.Confirmation]
+        CONFIRMATION_BYTES_ONLY: _ClassVar[PrintJob.Confirmation]
+        CONFIRMATION_SPOOLER: _ClassVar[PrintJob.Confirmation]
+    CONFIRMATION_UNSPECIFIED: PrintJob.Confirmation
+    CONFIRMATION_DEVICE: PrintJob.Confirmation
+    CONFIRMATION_BYTES_ONLY: PrintJob.Confirmation
+    CONFIRMATION_SPOOLER: PrintJob.Confirmation
+    PRINT_JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
     REASON_DETAIL_FIELD_NUMBER: _ClassVar[int]
     ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
     DUPLICATE_FIELD_NUMBER: _ClassVar[int]
-    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
-    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
-    EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
-    DEADLINE_FIELD_NUMBER: _ClassVar[int]
-    FINISHED_AT_FIELD_NUMBER: _ClassVar[int]
-    job_id: str
-    printer_id: str
-    idempotency_key: str
-    kind: str
-    state: PrintJobState
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    EXPIRE_TIME_FIELD_NUMBER: _ClassVar[int]
+    DEADLINE_TIME_FIELD_NUMBER: _ClassVar[int]
+    FINISH_TIME_FIELD_NUMBER: _ClassVar[int]
+    CONFIRMATION_FIELD_NUMBER: _ClassVar[int]
+    print_job_id: str
+    device_id: str
+    request_id: str
+    kind: PrintJob.Kind
+    state: PrintJob.State
     reason: str
     reason_detail: str
     attempts: int
     duplicate: bool
-    created_at: _timestamp_pb2.Timestamp
-    updated_at: _timestamp_pb2.Timestamp
-    expires_at: _timestamp_pb2.Timestamp
-    deadline: _timestamp_pb2.Timestamp
-    finished_at: _timestamp_pb2.Timestamp
-    def __init__(self, job_id: _Optional[str] = ..., printer_id: _Optional[str] = ..., idempotency_key: _Optional[str] = ..., kind: _Optional[str] = ..., state: _Optional[_Union[PrintJobState, str]] = ..., reason: _Optional[str] = ..., reason_detail: _Optional[str] = ..., attempts: _Optional[int] = ..., duplicate: _Optional[bool] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., finished_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    create_time: _timestamp_pb2.Timestamp
+    update_time: _timestamp_pb2.Timestamp
+    expire_time: _timestamp_pb2.Timestamp
+    deadline_time: _timestamp_pb2.Timestamp
+    finish_time: _timestamp_pb2.Timestamp
+    confirmation: PrintJob.Confirmation
+    def __init__(self, print_job_id: _Optional[str] = ..., device_id: _Optional[str] = ..., request_id: _Optional[str] = ..., kind: _Optional[_Union[PrintJob.Kind, str]] = ..., state: _Optional[_Union[PrintJob.State, str]] = ..., reason: _Optional[str] = ..., reason_detail: _Optional[str] = ..., attempts: _Optional[int] = ..., duplicate: _Optional[bool] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., deadline_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., finish_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., confirmation: _Optional[_Union[PrintJob.Confirmation, str]] = ...) -> None: ...
 
 class PrintDocumentRequest(_message.Message):
-    __slots__ = ("printer_id", "idempotency_key", "text", "image", "receipt", "time_to_live", "retry_for")
-    PRINTER_ID_FIELD_NUMBER: _ClassVar[int]
-    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    __slots__ = ("device_id", "request_id", "text", "image", "receipt", "ttl", "retry_duration")
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     TEXT_FIELD_NUMBER: _ClassVar[int]
     IMAGE_FIELD_NUMBER: _ClassVar[int]
     RECEIPT_FIELD_NUMBER: _ClassVar[int]
-    TIME_TO_LIVE_FIELD_NUMBER: _ClassVar[int]
-    RETRY_FOR_FIELD_NUMBER: _ClassVar[int]
-    printer_id: str
-    idempotency_key: str
+    TTL_FIELD_NUMBER: _ClassVar[int]
+    RETRY_DURATION_FIELD_NUMBER: _ClassVar[int]
+    device_id: str
+    request_id: str
     text: TextDocument
     image: ImageDocument
     receipt: Receipt
-    time_to_live: _duration_pb2.Duration
-    retry_for: _duration_pb2.Duration
-    def __init__(self, printer_id: _Optional[str] = ..., idempotency_key: _Optional[str] = ..., text: _Optional[_Union[TextDocument, _Mapping]] = ..., image: _Optional[_Union[ImageDocument, _Mapping]] = ..., receipt: _Optional[_Union[Receipt, _Mapping]] = ..., time_to_live: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., retry_for: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
+    ttl: _duration_pb2.Duration
+    retry_duration: _duration_pb2.Duration
+    def __init__(self, device_id: _Optional[str] = ..., request_id: _Optional[str] = ..., text: _Optional[_Union[TextDocument, _Mapping]] = ..., image: _Optional[_Union[ImageDocument, _Mapping]] = ..., receipt: _Optional[_Union[Receipt, _Mapping]] = ..., ttl: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., retry_duration: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
 
 class PrintDocumentResponse(_message.Message):
-    __slots__ = ("job",)
-    JOB_FIELD_NUMBER: _ClassVar[int]
-    job: PrintJob
-    def __init__(self, job: _Optional[_Union[PrintJob, _Mapping]] = ...) -> None: ...
+    __slots__ = ("print_job",)
+    PRINT_JOB_FIELD_NUMBER: _ClassVar[int]
+    print_job: PrintJob
+    def __init__(self, print_job: _Optional[_Union[PrintJob, _Mapping]] = ...) -> None: ...
 
 class GetPrintJobRequest(_message.Message):
-    __slots__ = ("job_id",)
-    JOB_ID_FIELD_NUMBER: _ClassVar[int]
-    job_id: str
-    def __init__(self, job_id: _Optional[str] = ...) -> None: ...
+    __slots__ = ("print_job_id",)
+    PRINT_JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    print_job_id: str
+    def __init__(self, print_job_id: _Optional[str] = ...) -> None: ...
 
 class GetPrintJobResponse(_message.Message):
-    __slots__ = ("job",)
-    JOB_FIELD_NUMBER: _ClassVar[int]
-    job: PrintJob
-    def __init__(self, job: _Optional[_Union[PrintJob, _Mapping]] = ...) -> None: ...
+    __slots__ = ("print_job",)
+    PRINT_JOB_FIELD_NUMBER: _ClassVar[int]
+    print_job: PrintJob
+    def __init__(self, print_job: _Optional[_Union[PrintJob, _Mapping]] = ...) -> None: ...
 
 class ListPrintJobsRequest(_message.Message):
-    __slots__ = ("printer_id", "states", "limit")
-    PRINTER_ID_FIELD_NUMBER: _ClassVar[int]
+    __slots__ = ("device_id", "states", "page_size", "page_token")
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
     STATES_FIELD_NUMBER: _ClassVar[int]
-    LIMIT_FIELD_NUMBER: _ClassVar[int]
-    printer_id: str
-    states: _containers.RepeatedScalarFieldContainer[PrintJobState]
-    limit: int
-    def __init__(self, printer_id: _Optional[str] = ..., states: _Optional[_Iterable[_Union[PrintJobState, str]]] = ..., limit: _Optional[int] = ...) -> None: ...
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    device_id: str
+    states: _containers.RepeatedScalarFieldContainer[PrintJob.State]
+    page_size: int
+    page_token: str
+    def __init__(self, device_id: _Optional[str] = ..., states: _Optional[_Iterable[_Union[PrintJob.State, str]]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
 
 class ListPrintJobsResponse(_message.Message):
-    __slots__ = ("jobs",)
-    JOBS_FIELD_NUMBER: _ClassVar[int]
-    jobs: _containers.RepeatedCompositeFieldContainer[PrintJob]
-    def __init__(self, jobs: _Optional[_Iterable[_Union[PrintJob, _Mapping]]] = ...) -> None: ...
+    __slots__ = ("print_jobs", "next_page_token")
+    PRINT_JOBS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    print_jobs: _containers.RepeatedCompositeFieldContainer[PrintJob]
+    next_page_token: str
+    def __init__(self, print_jobs: _Optional[_Iterable[_Union[PrintJob, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class CancelPrintJobRequest(_message.Message):
-    __slots__ = ("job_id",)
-    JOB_ID_FIELD_NUMBER: _ClassVar[int]
-    job_id: str
-    def __init__(self, job_id: _Optional[str] = ...) -> None: ...
+    __slots__ = ("print_job_id",)
+    PRINT_JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    print_job_id: str
+    def __init__(self, print_job_id: _Optional[str] = ...) -> None: ...
 
 class CancelPrintJobResponse(_message.Message):
-    __slots__ = ("job",)
-    JOB_FIELD_NUMBER: _ClassVar[int]
-    job: PrintJob
-    def __init__(self, job: _Optional[_Union[PrintJob, _Mapping]] = ...) -> None: ...
+    __slots__ = ("print_job",)
+    PRINT_JOB_FIELD_NUMBER: _ClassVar[int]
+    print_job: PrintJob
+    def __init__(self, print_job: _Optional[_Union[PrintJob, _Mapping]] = ...) -> None: ...
 
-class ReleasePrintJobRequest(_message.Message):
-    __slots__ = ("job_id",)
-    JOB_ID_FIELD_NUMBER: _ClassVar[int]
-    job_id: str
-    def __init__(self, job_id: _Optional[str] = ...) -> None: ...
+class ResumePrintJobRequest(_message.Message):
+    __slots__ = ("print_job_id",)
+    PRINT_JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    print_job_id: str
+    def __init__(self, print_job_id: _Optional[str] = ...) -> None: ...
 
-class ReleasePrintJobResponse(_message.Message):
-    __slots__ = ("job",)
-    JOB_FIELD_NUMBER: _ClassVar[int]
-    job: PrintJob
-    def __init__(self, job: _Optional[_Union[PrintJob, _Mapping]] = ...) -> None: ...
+class ResumePrintJobResponse(_message.Message):
+    __slots__ = ("print_job",)
+    PRINT_JOB_FIELD_NUMBER: _ClassVar[int]
+    print_job: PrintJob
+    def __init__(self, print_job: _Optional[_Union[PrintJob, _Mapping]] = ...) -> None: ...
 
 class PrinterStatus(_message.Message):
-    __slots__ = ("printer_id", "state", "reason", "reason_detail", "source", "last_seen", "paper", "online", "error", "model", "pending_jobs")
-    PRINTER_ID_FIELD_NUMBER: _ClassVar[int]
+    __slots__ = ("device_id", "state", "reason", "reason_detail", "source", "last_seen_time", "paper", "online", "error", "model", "pending_job_count")
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
     REASON_DETAIL_FIELD_NUMBER: _ClassVar[int]
     SOURCE_FIELD_NUMBER: _ClassVar[int]
-    LAST_SEEN_FIELD_NUMBER: _ClassVar[int]
+    LAST_SEEN_TIME_FIELD_NUMBER: _ClassVar[int]
     PAPER_FIELD_NUMBER: _ClassVar[int]
     ONLINE_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
     MODEL_FIELD_NUMBER: _ClassVar[int]
-    PENDING_JOBS_FIELD_NUMBER: _ClassVar[int]
-    printer_id: str
+    PENDING_JOB_COUNT_FIELD_NUMBER: _ClassVar[int]
+    device_id: str
     state: _common_pb2.DeviceState
     reason: str
     reason_detail: str
     source: _common_pb2.StatusSource
-    last_seen: _timestamp_pb2.Timestamp
+    last_seen_time: _timestamp_pb2.Timestamp
     paper: PaperState
     online: bool
     error: bool
     model: str
-    pending_jobs: int
-    def __init__(self, printer_id: _Optional[str] = ..., state: _Optional[_Union[_common_pb2.DeviceState, str]] = ..., reason: _Optional[str] = ..., reason_detail: _Optional[str] = ..., source: _Optional[_Union[_common_pb2.StatusSource, str]] = ..., last_seen: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., paper: _Optional[_Union[PaperState, str]] = ..., online: _Optional[bool] = ..., error: _Optional[bool] = ..., model: _Optional[str] = ..., pending_jobs: _Optional[int] = ...) -> None: ...
+    pending_job_count: int
+    def __init__(self, device_id: _Optional[str] = ..., state: _Optional[_Union[_common_pb2.DeviceState, str]] = ..., reason: _Optional[str] = ..., reason_detail: _Optional[str] = ..., source: _Optional[_Union[_common_pb2.StatusSource, str]] = ..., last_seen_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., paper: _Optional[_Union[PaperState, str]] = ..., online: _Optional[bool] = ..., error: _Optional[bool] = ..., model: _Optional[str] = ..., pending_job_count: _Optional[int] = ...) -> None: ...
 
 class GetPrinterStatusRequest(_message.Message):
-    __slots__ = ("printer_id",)
-    PRINTER_ID_FIELD_NUMBER: _ClassVar[int]
-    printer_id: str
-    def __init__(self, printer_id: _Optional[str] = ...) -> None: ...
+    __slots__ = ("device_id",)
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    device_id: str
+    def __init__(self, device_id: _Optional[str] = ...) -> None: ...
 
 class GetPrinterStatusResponse(_message.Message):
     __slots__ = ("status",)

@@ -26,8 +26,8 @@ if _version_not_supported:
 
 
 class PrinterServiceStub:
-    """Receipt and document printers. Every job is persisted before it is acknowledged and carries a
-    caller-supplied idempotency key: the same key returns the same job.
+    """Receipt and document printers. Every job is persisted before it is acknowledged and carries the
+    caller's request_id (AIP-155): the same request_id returns the same job.
     """
 
     def __init__(self, channel):
@@ -56,10 +56,10 @@ class PrinterServiceStub:
                 request_serializer=kioskhub_dot_v1_dot_printer__pb2.CancelPrintJobRequest.SerializeToString,
                 response_deserializer=kioskhub_dot_v1_dot_printer__pb2.CancelPrintJobResponse.FromString,
                 _registered_method=True)
-        self.ReleasePrintJob = channel.unary_unary(
-                '/kioskhub.v1.PrinterService/ReleasePrintJob',
-                request_serializer=kioskhub_dot_v1_dot_printer__pb2.ReleasePrintJobRequest.SerializeToString,
-                response_deserializer=kioskhub_dot_v1_dot_printer__pb2.ReleasePrintJobResponse.FromString,
+        self.ResumePrintJob = channel.unary_unary(
+                '/kioskhub.v1.PrinterService/ResumePrintJob',
+                request_serializer=kioskhub_dot_v1_dot_printer__pb2.ResumePrintJobRequest.SerializeToString,
+                response_deserializer=kioskhub_dot_v1_dot_printer__pb2.ResumePrintJobResponse.FromString,
                 _registered_method=True)
         self.GetPrinterStatus = channel.unary_unary(
                 '/kioskhub.v1.PrinterService/GetPrinterStatus',
@@ -69,48 +69,57 @@ class PrinterServiceStub:
 
 
 class PrinterServiceServicer:
-    """Receipt and document printers. Every job is persisted before it is acknowledged and carries a
-    caller-supplied idempotency key: the same key returns the same job.
+    """Receipt and document printers. Every job is persisted before it is acknowledged and carries the
+    caller's request_id (AIP-155): the same request_id returns the same job.
     """
 
     def PrintDocument(self, request, context):
-        """Queue a document for printing.
+        """Queue a document for printing; the job is committed to disk before this returns.
+        Errors: INVALID_ARGUMENT (a field, named in BadRequest); ALREADY_EXISTS REQUEST_ID_REUSED
+        (the request_id names a job with a different printer or document); NOT_FOUND
+        DEVICE_NOT_FOUND; RESOURCE_EXHAUSTED STORAGE_FULL (nothing was queued).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetPrintJob(self, request, context):
-        """One job.
+        """One job. Errors: NOT_FOUND PRINT_JOB_NOT_FOUND.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ListPrintJobs(self, request, context):
-        """Jobs, newest first.
+        """Jobs, newest first, a page at a time (AIP-158).
+        Errors: INVALID_ARGUMENT (page_token not from this listing, a bad state filter).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def CancelPrintJob(self, request, context):
-        """Cancel a job that has not started printing.
+        """Cancel a job that has not started printing. Not idempotent-safe to retry blindly: a retry
+        after success returns the cancelled job; after it started printing, FAILED_PRECONDITION
+        JOB_STATE. Errors: NOT_FOUND PRINT_JOB_NOT_FOUND; FAILED_PRECONDITION JOB_STATE.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def ReleasePrintJob(self, request, context):
+    def ResumePrintJob(self, request, context):
         """Print a held job (one that was printing when the hub stopped, under the "hold" recovery
         policy): it is queued again and printed with the DUPLICATE banner.
+        Errors: NOT_FOUND PRINT_JOB_NOT_FOUND; FAILED_PRECONDITION JOB_STATE (not held).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetPrinterStatus(self, request, context):
-        """Paper, online and error state of a printer, with where the status came from.
+        """Paper, online and error state of a printer as last observed (held in memory: no device I/O).
+        Errors: NOT_FOUND DEVICE_NOT_FOUND; INVALID_ARGUMENT (not a printer, or several printers
+        and none is the default).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -139,10 +148,10 @@ def add_PrinterServiceServicer_to_server(servicer, server):
                     request_deserializer=kioskhub_dot_v1_dot_printer__pb2.CancelPrintJobRequest.FromString,
                     response_serializer=kioskhub_dot_v1_dot_printer__pb2.CancelPrintJobResponse.SerializeToString,
             ),
-            'ReleasePrintJob': grpc.unary_unary_rpc_method_handler(
-                    servicer.ReleasePrintJob,
-                    request_deserializer=kioskhub_dot_v1_dot_printer__pb2.ReleasePrintJobRequest.FromString,
-                    response_serializer=kioskhub_dot_v1_dot_printer__pb2.ReleasePrintJobResponse.SerializeToString,
+            'ResumePrintJob': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResumePrintJob,
+                    request_deserializer=kioskhub_dot_v1_dot_printer__pb2.ResumePrintJobRequest.FromString,
+                    response_serializer=kioskhub_dot_v1_dot_printer__pb2.ResumePrintJobResponse.SerializeToString,
             ),
             'GetPrinterStatus': grpc.unary_unary_rpc_method_handler(
                     servicer.GetPrinterStatus,
@@ -158,8 +167,8 @@ def add_PrinterServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class PrinterService:
-    """Receipt and document printers. Every job is persisted before it is acknowledged and carries a
-    caller-supplied idempotency key: the same key returns the same job.
+    """Receipt and document printers. Every job is persisted before it is acknowledged and carries the
+    caller's request_id (AIP-155): the same request_id returns the same job.
     """
 
     @staticmethod
@@ -271,7 +280,7 @@ class PrinterService:
             _registered_method=True)
 
     @staticmethod
-    def ReleasePrintJob(request,
+    def ResumePrintJob(request,
             target,
             options=(),
             channel_credentials=None,
@@ -284,9 +293,9 @@ class PrinterService:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/kioskhub.v1.PrinterService/ReleasePrintJob',
-            kioskhub_dot_v1_dot_printer__pb2.ReleasePrintJobRequest.SerializeToString,
-            kioskhub_dot_v1_dot_printer__pb2.ReleasePrintJobResponse.FromString,
+            '/kioskhub.v1.PrinterService/ResumePrintJob',
+            kioskhub_dot_v1_dot_printer__pb2.ResumePrintJobRequest.SerializeToString,
+            kioskhub_dot_v1_dot_printer__pb2.ResumePrintJobResponse.FromString,
             options,
             channel_credentials,
             insecure,

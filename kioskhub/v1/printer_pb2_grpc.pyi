@@ -27,8 +27,8 @@ GRPC_GENERATED_VERSION: str
 GRPC_VERSION: str
 
 class PrinterServiceStub:
-    """Receipt and document printers. Every job is persisted before it is acknowledged and carries a
-    caller-supplied idempotency key: the same key returns the same job.
+    """Receipt and document printers. Every job is persisted before it is acknowledged and carries the
+    caller's request_id (AIP-155): the same request_id returns the same job.
     """
 
     @_typing.overload
@@ -36,45 +36,71 @@ class PrinterServiceStub:
     @_typing.overload
     def __new__(cls, channel: _aio.Channel) -> PrinterServiceAsyncStub: ...
     PrintDocument: _grpc.UnaryUnaryMultiCallable[_printer_pb2.PrintDocumentRequest, _printer_pb2.PrintDocumentResponse]
-    """Queue a document for printing."""
+    """Queue a document for printing; the job is committed to disk before this returns.
+    Errors: INVALID_ARGUMENT (a field, named in BadRequest); ALREADY_EXISTS REQUEST_ID_REUSED
+    (the request_id names a job with a different printer or document); NOT_FOUND
+    DEVICE_NOT_FOUND; RESOURCE_EXHAUSTED STORAGE_FULL (nothing was queued).
+    """
     GetPrintJob: _grpc.UnaryUnaryMultiCallable[_printer_pb2.GetPrintJobRequest, _printer_pb2.GetPrintJobResponse]
-    """One job."""
+    """One job. Errors: NOT_FOUND PRINT_JOB_NOT_FOUND."""
     ListPrintJobs: _grpc.UnaryUnaryMultiCallable[_printer_pb2.ListPrintJobsRequest, _printer_pb2.ListPrintJobsResponse]
-    """Jobs, newest first."""
+    """Jobs, newest first, a page at a time (AIP-158).
+    Errors: INVALID_ARGUMENT (page_token not from this listing, a bad state filter).
+    """
     CancelPrintJob: _grpc.UnaryUnaryMultiCallable[_printer_pb2.CancelPrintJobRequest, _printer_pb2.CancelPrintJobResponse]
-    """Cancel a job that has not started printing."""
-    ReleasePrintJob: _grpc.UnaryUnaryMultiCallable[_printer_pb2.ReleasePrintJobRequest, _printer_pb2.ReleasePrintJobResponse]
+    """Cancel a job that has not started printing. Not idempotent-safe to retry blindly: a retry
+    after success returns the cancelled job; after it started printing, FAILED_PRECONDITION
+    JOB_STATE. Errors: NOT_FOUND PRINT_JOB_NOT_FOUND; FAILED_PRECONDITION JOB_STATE.
+    """
+    ResumePrintJob: _grpc.UnaryUnaryMultiCallable[_printer_pb2.ResumePrintJobRequest, _printer_pb2.ResumePrintJobResponse]
     """Print a held job (one that was printing when the hub stopped, under the "hold" recovery
     policy): it is queued again and printed with the DUPLICATE banner.
+    Errors: NOT_FOUND PRINT_JOB_NOT_FOUND; FAILED_PRECONDITION JOB_STATE (not held).
     """
     GetPrinterStatus: _grpc.UnaryUnaryMultiCallable[_printer_pb2.GetPrinterStatusRequest, _printer_pb2.GetPrinterStatusResponse]
-    """Paper, online and error state of a printer, with where the status came from."""
+    """Paper, online and error state of a printer as last observed (held in memory: no device I/O).
+    Errors: NOT_FOUND DEVICE_NOT_FOUND; INVALID_ARGUMENT (not a printer, or several printers
+    and none is the default).
+    """
 
 @_typing.type_check_only
 class PrinterServiceAsyncStub(PrinterServiceStub):
-    """Receipt and document printers. Every job is persisted before it is acknowledged and carries a
-    caller-supplied idempotency key: the same key returns the same job.
+    """Receipt and document printers. Every job is persisted before it is acknowledged and carries the
+    caller's request_id (AIP-155): the same request_id returns the same job.
     """
 
     def __init__(self, channel: _aio.Channel) -> None: ...
     PrintDocument: _aio.UnaryUnaryMultiCallable[_printer_pb2.PrintDocumentRequest, _printer_pb2.PrintDocumentResponse]  # type: ignore[assignment]
-    """Queue a document for printing."""
+    """Queue a document for printing; the job is committed to disk before this returns.
+    Errors: INVALID_ARGUMENT (a field, named in BadRequest); ALREADY_EXISTS REQUEST_ID_REUSED
+    (the request_id names a job with a different printer or document); NOT_FOUND
+    DEVICE_NOT_FOUND; RESOURCE_EXHAUSTED STORAGE_FULL (nothing was queued).
+    """
     GetPrintJob: _aio.UnaryUnaryMultiCallable[_printer_pb2.GetPrintJobRequest, _printer_pb2.GetPrintJobResponse]  # type: ignore[assignment]
-    """One job."""
+    """One job. Errors: NOT_FOUND PRINT_JOB_NOT_FOUND."""
     ListPrintJobs: _aio.UnaryUnaryMultiCallable[_printer_pb2.ListPrintJobsRequest, _printer_pb2.ListPrintJobsResponse]  # type: ignore[assignment]
-    """Jobs, newest first."""
+    """Jobs, newest first, a page at a time (AIP-158).
+    Errors: INVALID_ARGUMENT (page_token not from this listing, a bad state filter).
+    """
     CancelPrintJob: _aio.UnaryUnaryMultiCallable[_printer_pb2.CancelPrintJobRequest, _printer_pb2.CancelPrintJobResponse]  # type: ignore[assignment]
-    """Cancel a job that has not started printing."""
-    ReleasePrintJob: _aio.UnaryUnaryMultiCallable[_printer_pb2.ReleasePrintJobRequest, _printer_pb2.ReleasePrintJobResponse]  # type: ignore[assignment]
+    """Cancel a job that has not started printing. Not idempotent-safe to retry blindly: a retry
+    after success returns the cancelled job; after it started printing, FAILED_PRECONDITION
+    JOB_STATE. Errors: NOT_FOUND PRINT_JOB_NOT_FOUND; FAILED_PRECONDITION JOB_STATE.
+    """
+    ResumePrintJob: _aio.UnaryUnaryMultiCallable[_printer_pb2.ResumePrintJobRequest, _printer_pb2.ResumePrintJobResponse]  # type: ignore[assignment]
     """Print a held job (one that was printing when the hub stopped, under the "hold" recovery
     policy): it is queued again and printed with the DUPLICATE banner.
+    Errors: NOT_FOUND PRINT_JOB_NOT_FOUND; FAILED_PRECONDITION JOB_STATE (not held).
     """
     GetPrinterStatus: _aio.UnaryUnaryMultiCallable[_printer_pb2.GetPrinterStatusRequest, _printer_pb2.GetPrinterStatusResponse]  # type: ignore[assignment]
-    """Paper, online and error state of a printer, with where the status came from."""
+    """Paper, online and error state of a printer as last observed (held in memory: no device I/O).
+    Errors: NOT_FOUND DEVICE_NOT_FOUND; INVALID_ARGUMENT (not a printer, or several printers
+    and none is the default).
+    """
 
 class PrinterServiceServicer(metaclass=_abc_1.ABCMeta):
-    """Receipt and document printers. Every job is persisted before it is acknowledged and carries a
-    caller-supplied idempotency key: the same key returns the same job.
+    """Receipt and document printers. Every job is persisted before it is acknowledged and carries the
+    caller's request_id (AIP-155): the same request_id returns the same job.
     """
 
     @_abc_1.abstractmethod
@@ -83,7 +109,11 @@ class PrinterServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _printer_pb2.PrintDocumentRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_printer_pb2.PrintDocumentResponse, _abc.Awaitable[_printer_pb2.PrintDocumentResponse]]:
-        """Queue a document for printing."""
+        """Queue a document for printing; the job is committed to disk before this returns.
+        Errors: INVALID_ARGUMENT (a field, named in BadRequest); ALREADY_EXISTS REQUEST_ID_REUSED
+        (the request_id names a job with a different printer or document); NOT_FOUND
+        DEVICE_NOT_FOUND; RESOURCE_EXHAUSTED STORAGE_FULL (nothing was queued).
+        """
 
     @_abc_1.abstractmethod
     def GetPrintJob(
@@ -91,7 +121,7 @@ class PrinterServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _printer_pb2.GetPrintJobRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_printer_pb2.GetPrintJobResponse, _abc.Awaitable[_printer_pb2.GetPrintJobResponse]]:
-        """One job."""
+        """One job. Errors: NOT_FOUND PRINT_JOB_NOT_FOUND."""
 
     @_abc_1.abstractmethod
     def ListPrintJobs(
@@ -99,7 +129,9 @@ class PrinterServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _printer_pb2.ListPrintJobsRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_printer_pb2.ListPrintJobsResponse, _abc.Awaitable[_printer_pb2.ListPrintJobsResponse]]:
-        """Jobs, newest first."""
+        """Jobs, newest first, a page at a time (AIP-158).
+        Errors: INVALID_ARGUMENT (page_token not from this listing, a bad state filter).
+        """
 
     @_abc_1.abstractmethod
     def CancelPrintJob(
@@ -107,16 +139,20 @@ class PrinterServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _printer_pb2.CancelPrintJobRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_printer_pb2.CancelPrintJobResponse, _abc.Awaitable[_printer_pb2.CancelPrintJobResponse]]:
-        """Cancel a job that has not started printing."""
+        """Cancel a job that has not started printing. Not idempotent-safe to retry blindly: a retry
+        after success returns the cancelled job; after it started printing, FAILED_PRECONDITION
+        JOB_STATE. Errors: NOT_FOUND PRINT_JOB_NOT_FOUND; FAILED_PRECONDITION JOB_STATE.
+        """
 
     @_abc_1.abstractmethod
-    def ReleasePrintJob(
+    def ResumePrintJob(
         self,
-        request: _printer_pb2.ReleasePrintJobRequest,
+        request: _printer_pb2.ResumePrintJobRequest,
         context: _ServicerContext,
-    ) -> _typing.Union[_printer_pb2.ReleasePrintJobResponse, _abc.Awaitable[_printer_pb2.ReleasePrintJobResponse]]:
+    ) -> _typing.Union[_printer_pb2.ResumePrintJobResponse, _abc.Awaitable[_printer_pb2.ResumePrintJobResponse]]:
         """Print a held job (one that was printing when the hub stopped, under the "hold" recovery
         policy): it is queued again and printed with the DUPLICATE banner.
+        Errors: NOT_FOUND PRINT_JOB_NOT_FOUND; FAILED_PRECONDITION JOB_STATE (not held).
         """
 
     @_abc_1.abstractmethod
@@ -125,6 +161,9 @@ class PrinterServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _printer_pb2.GetPrinterStatusRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_printer_pb2.GetPrinterStatusResponse, _abc.Awaitable[_printer_pb2.GetPrinterStatusResponse]]:
-        """Paper, online and error state of a printer, with where the status came from."""
+        """Paper, online and error state of a printer as last observed (held in memory: no device I/O).
+        Errors: NOT_FOUND DEVICE_NOT_FOUND; INVALID_ARGUMENT (not a printer, or several printers
+        and none is the default).
+        """
 
 def add_PrinterServiceServicer_to_server(servicer: PrinterServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -22,11 +22,13 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
+from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from kioskhub.v1 import common_pb2 as kioskhub_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15kioskhub/v1/ups.proto\x12\x0bkioskhub.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18kioskhub/v1/common.proto\"\xf1\x05\n\tUpsStatus\x12\x11\n\tdevice_id\x18\x01 \x01(\t\x12\'\n\x05state\x18\x02 \x01(\x0e\x32\x18.kioskhub.v1.DeviceState\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12)\n\x06source\x18\x04 \x01(\x0e\x32\x19.kioskhub.v1.StatusSource\x12-\n\tlast_seen\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06status\x18\x06 \x03(\t\x12\x12\n\non_battery\x18\x07 \x01(\x08\x12\x13\n\x0blow_battery\x18\x08 \x01(\x08\x12\x1b\n\x0e\x62\x61ttery_charge\x18\t \x01(\x01H\x00\x88\x01\x01\x12 \n\x18\x62\x61ttery_charge_estimated\x18\n \x01(\x08\x12\x1c\n\x0f\x62\x61ttery_runtime\x18\x0b \x01(\x01H\x01\x88\x01\x01\x12\x1c\n\x0f\x62\x61ttery_voltage\x18\x0c \x01(\x01H\x02\x88\x01\x01\x12\x1a\n\rinput_voltage\x18\r \x01(\x01H\x03\x88\x01\x01\x12\x1b\n\x0eoutput_voltage\x18\x0e \x01(\x01H\x04\x88\x01\x01\x12\x1c\n\x0finput_frequency\x18\x0f \x01(\x01H\x05\x88\x01\x01\x12\x11\n\x04load\x18\x10 \x01(\x01H\x06\x88\x01\x01\x12\x18\n\x0btemperature\x18\x11 \x01(\x01H\x07\x88\x01\x01\x12\r\n\x05model\x18\x12 \x01(\t\x12\x38\n\tvariables\x18\x13 \x03(\x0b\x32%.kioskhub.v1.UpsStatus.VariablesEntry\x1a\x30\n\x0eVariablesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x42\x11\n\x0f_battery_chargeB\x12\n\x10_battery_runtimeB\x12\n\x10_battery_voltageB\x10\n\x0e_input_voltageB\x11\n\x0f_output_voltageB\x12\n\x10_input_frequencyB\x07\n\x05_loadB\x0e\n\x0c_temperature\"(\n\x13GetUpsStatusRequest\x12\x11\n\tdevice_id\x18\x01 \x01(\t\">\n\x14GetUpsStatusResponse\x12&\n\x06status\x18\x01 \x01(\x0b\x32\x16.kioskhub.v1.UpsStatus\"*\n\x15WatchUpsStatusRequest\x12\x11\n\tdevice_id\x18\x01 \x01(\t\"@\n\x16WatchUpsStatusResponse\x12&\n\x06status\x18\x01 \x01(\x0b\x32\x16.kioskhub.v1.UpsStatus2\xbe\x01\n\nUpsService\x12S\n\x0cGetUpsStatus\x12 .kioskhub.v1.GetUpsStatusRequest\x1a!.kioskhub.v1.GetUpsStatusResponse\x12[\n\x0eWatchUpsStatus\x12\".kioskhub.v1.WatchUpsStatusRequest\x1a#.kioskhub.v1.WatchUpsStatusResponse0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15kioskhub/v1/ups.proto\x12\x0bkioskhub.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18kioskhub/v1/common.proto\"\xed\x07\n\tUpsStatus\x12\x17\n\tdevice_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03\x12-\n\x05state\x18\x02 \x01(\x0e\x32\x18.kioskhub.v1.DeviceStateB\x04\xe2\x41\x01\x03\x12\x14\n\x06reason\x18\x03 \x01(\tB\x04\xe2\x41\x01\x03\x12/\n\x06source\x18\x04 \x01(\x0e\x32\x19.kioskhub.v1.StatusSourceB\x04\xe2\x41\x01\x03\x12\x38\n\x0elast_seen_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x14\n\x06status\x18\x06 \x03(\tB\x04\xe2\x41\x01\x03\x12\x1d\n\non_battery\x18\x07 \x01(\x08\x42\x04\xe2\x41\x01\x03H\x00\x88\x01\x01\x12\x1e\n\x0blow_battery\x18\x08 \x01(\x08\x42\x04\xe2\x41\x01\x03H\x01\x88\x01\x01\x12)\n\x16\x62\x61ttery_charge_percent\x18\t \x01(\x01\x42\x04\xe2\x41\x01\x03H\x02\x88\x01\x01\x12&\n\x18\x62\x61ttery_charge_estimated\x18\n \x01(\x08\x42\x04\xe2\x41\x01\x03\x12\x38\n\x0f\x62\x61ttery_runtime\x18\x0b \x01(\x0b\x32\x19.google.protobuf.DurationB\x04\xe2\x41\x01\x03\x12(\n\x15\x62\x61ttery_voltage_volts\x18\x0c \x01(\x01\x42\x04\xe2\x41\x01\x03H\x03\x88\x01\x01\x12&\n\x13input_voltage_volts\x18\r \x01(\x01\x42\x04\xe2\x41\x01\x03H\x04\x88\x01\x01\x12\'\n\x14output_voltage_volts\x18\x0e \x01(\x01\x42\x04\xe2\x41\x01\x03H\x05\x88\x01\x01\x12%\n\x12input_frequency_hz\x18\x0f \x01(\x01\x42\x04\xe2\x41\x01\x03H\x06\x88\x01\x01\x12\x1f\n\x0cload_percent\x18\x10 \x01(\x01\x42\x04\xe2\x41\x01\x03H\x07\x88\x01\x01\x12&\n\x13temperature_celsius\x18\x11 \x01(\x01\x42\x04\xe2\x41\x01\x03H\x08\x88\x01\x01\x12\x13\n\x05model\x18\x12 \x01(\tB\x04\xe2\x41\x01\x03\x12>\n\tvariables\x18\x13 \x03(\x0b\x32%.kioskhub.v1.UpsStatus.VariablesEntryB\x04\xe2\x41\x01\x03\x1a\x30\n\x0eVariablesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x42\r\n\x0b_on_batteryB\x0e\n\x0c_low_batteryB\x19\n\x17_battery_charge_percentB\x18\n\x16_battery_voltage_voltsB\x16\n\x14_input_voltage_voltsB\x17\n\x15_output_voltage_voltsB\x15\n\x13_input_frequency_hzB\x0f\n\r_load_percentB\x16\n\x14_temperature_celsius\".\n\x13GetUpsStatusRequest\x12\x17\n\tdevice_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x01\">\n\x14GetUpsStatusResponse\x12&\n\x06status\x18\x01 \x01(\x0b\x32\x16.kioskhub.v1.UpsStatus\"0\n\x15WatchUpsStatusRequest\x12\x17\n\tdevice_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x01\"@\n\x16WatchUpsStatusResponse\x12&\n\x06status\x18\x01 \x01(\x0b\x32\x16.kioskhub.v1.UpsStatus2\xbe\x01\n\nUpsService\x12S\n\x0cGetUpsStatus\x12 .kioskhub.v1.GetUpsStatusRequest\x1a!.kioskhub.v1.GetUpsStatusResponse\x12[\n\x0eWatchUpsStatus\x12\".kioskhub.v1.WatchUpsStatusRequest\x1a#.kioskhub.v1.WatchUpsStatusResponse0\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,18 +37,60 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_UPSSTATUS_VARIABLESENTRY']._loaded_options = None
   _globals['_UPSSTATUS_VARIABLESENTRY']._serialized_options = b'8\001'
-  _globals['_UPSSTATUS']._serialized_start=98
-  _globals['_UPSSTATUS']._serialized_end=851
-  _globals['_UPSSTATUS_VARIABLESENTRY']._serialized_start=662
-  _globals['_UPSSTATUS_VARIABLESENTRY']._serialized_end=710
-  _globals['_GETUPSSTATUSREQUEST']._serialized_start=853
-  _globals['_GETUPSSTATUSREQUEST']._serialized_end=893
-  _globals['_GETUPSSTATUSRESPONSE']._serialized_start=895
-  _globals['_GETUPSSTATUSRESPONSE']._serialized_end=957
-  _globals['_WATCHUPSSTATUSREQUEST']._serialized_start=959
-  _globals['_WATCHUPSSTATUSREQUEST']._serialized_end=1001
-  _globals['_WATCHUPSSTATUSRESPONSE']._serialized_start=1003
-  _globals['_WATCHUPSSTATUSRESPONSE']._serialized_end=1067
-  _globals['_UPSSERVICE']._serialized_start=1070
-  _globals['_UPSSERVICE']._serialized_end=1260
+  _globals['_UPSSTATUS'].fields_by_name['device_id']._loaded_options = None
+  _globals['_UPSSTATUS'].fields_by_name['device_id']._serialized_options = b'\342A\001\003'
+  _globals['_UPSSTATUS'].fields_by_name['state']._loaded_options = None
+  _globals['_UPSSTATUS'].fields_by_name['state']._serialized_options = b'\342A\001\003'
+  _globals['_UPSSTATUS'].fields_by_name['reason']._loaded_options = None
+  _globals['_UPSSTATUS'].fields_by_name['reason']._serialized_options = b'\342A\001\003'
+  _globals['_UPSSTATUS'].fields_by_name['source']._loaded_options = None
+  _globals['_UPSSTATUS'].fields_by_name['source']._serialized_options = b'\342A\001\003'
+  _globals['_UPSSTATUS'].fields_by_name['last_seen_time']._loaded_options = None
+  _globals['_UPSSTATUS'].fields_by_name['last_seen_time']._serialized_options = b'\342A\001\003'
+  _globals['_UPSSTATUS'].fields_by_name['status']._loaded_options = None
+  _globals['_UPSSTATUS'].fields_by_name['status']._serialized_options = b'\342A\001\003'
+  _globals['_UPSSTATUS'].fields_by_name['on_battery']._loaded_options = None
+  _globals['_UPSSTATUS'].fields_by_name['on_battery']._serialized_options = b'\342A\001\003'
+  _globals['_UPSSTATUS'].fields_by_name['low_battery']._loaded_options = None
+  _globals['_UPSSTATUS'].fields_by_name['low_battery']._serialized_options = b'\342A\001\003'
+  _globals['_UPSSTATUS'].fields_by_name['battery_charge_percent']._loaded_options = None
+  _globals['_UPSSTATUS'].fields_by_name['battery_charge_percent']._serialized_options = b'\342A\001\003'
+  _globals['_UPSSTATUS'].fields_by_name['battery_charge_estimated']._loaded_options = None
+  _globals['_UPSSTATUS'].fields_by_name['battery_charge_estimated']._serialized_options = b'\342A\001\003'
+  _globals['_UPSSTATUS'].fields_by_name['battery_runtime']._loaded_options = None
+  _globals['_UPSSTATUS'].fields_by_name['battery_runtime']._serialized_options = b'\342A\001\003'
+  _globals['_UPSSTATUS'].fields_by_name['battery_voltage_volts']._loaded_options = None
+  _globals['_UPSSTATUS'].fields_by_name['battery_voltage_volts']._serialized_options = b'\342A\001\003'
+  _globals['_UPSSTATUS'].fields_by_name['input_voltage_volts']._loaded_options = None
+  _globals['_UPSSTATUS'].fields_by_name['input_voltage_volts']._serialized_options = b'\342A\001\003'
+  _globals['_UPSSTATUS'].fields_by_name['output_voltage_volts']._loaded_options = None
+  _globals['_UPSSTATUS'].fields_by_name['output_voltage_volts']._serialized_options = b'\342A\001\003'
+  _globals['_UPSSTATUS'].fields_by_name['input_frequency_hz']._loaded_options = None
+  _globals['_UPSSTATUS'].fields_by_name['input_frequency_hz']._serialized_options = b'\342A\001\003'
+  _globals['_UPSSTATUS'].fields_by_name['load_percent']._loaded_options = None
+  _globals['_UPSSTATUS'].fields_by_name['load_percent']._serialized_options = b'\342A\001\003'
+  _globals['_UPSSTATUS'].fields_by_name['temperature_celsius']._loaded_options = None
+  _globals['_UPSSTATUS'].fields_by_name['temperature_celsius']._serialized_options = b'\342A\001\003'
+  _globals['_UPSSTATUS'].fields_by_name['model']._loaded_options = None
+  _globals['_UPSSTATUS'].fields_by_name['model']._serialized_options = b'\342A\001\003'
+  _globals['_UPSSTATUS'].fields_by_name['variables']._loaded_options = None
+  _globals['_UPSSTATUS'].fields_by_name['variables']._serialized_options = b'\342A\001\003'
+  _globals['_GETUPSSTATUSREQUEST'].fields_by_name['device_id']._loaded_options = None
+  _globals['_GETUPSSTATUSREQUEST'].fields_by_name['device_id']._serialized_options = b'\342A\001\001'
+  _globals['_WATCHUPSSTATUSREQUEST'].fields_by_name['device_id']._loaded_options = None
+  _globals['_WATCHUPSSTATUSREQUEST'].fields_by_name['device_id']._serialized_options = b'\342A\001\001'
+  _globals['_UPSSTATUS']._serialized_start=163
+  _globals['_UPSSTATUS']._serialized_end=1168
+  _globals['_UPSSTATUS_VARIABLESENTRY']._serialized_start=923
+  _globals['_UPSSTATUS_VARIABLESENTRY']._serialized_end=971
+  _globals['_GETUPSSTATUSREQUEST']._serialized_start=1170
+  _globals['_GETUPSSTATUSREQUEST']._serialized_end=1216
+  _globals['_GETUPSSTATUSRESPONSE']._serialized_start=1218
+  _globals['_GETUPSSTATUSRESPONSE']._serialized_end=1280
+  _globals['_WATCHUPSSTATUSREQUEST']._serialized_start=1282
+  _globals['_WATCHUPSSTATUSREQUEST']._serialized_end=1330
+  _globals['_WATCHUPSSTATUSRESPONSE']._serialized_start=1332
+  _globals['_WATCHUPSSTATUSRESPONSE']._serialized_end=1396
+  _globals['_UPSSERVICE']._serialized_start=1399
+  _globals['_UPSSERVICE']._serialized_end=1589
 # @@protoc_insertion_point(module_scope)

@@ -52,14 +52,16 @@ class UpsServiceServicer:
     """
 
     def GetUpsStatus(self, request, context):
-        """The latest observed status of a UPS.
+        """The latest observed status of a UPS (held in memory: no device I/O).
+        Errors: NOT_FOUND DEVICE_NOT_FOUND; INVALID_ARGUMENT (device_id malformed, not a UPS, or
+        required because the hub has several UPSes and none is the default).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def WatchUpsStatus(self, request, context):
-        """The status now and on every change.
+        """The status now and on every change, until the hub stops (then UNAVAILABLE HUB_STOPPING).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

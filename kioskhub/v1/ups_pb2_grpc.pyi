@@ -34,9 +34,12 @@ class UpsServiceStub:
     @_typing.overload
     def __new__(cls, channel: _aio.Channel) -> UpsServiceAsyncStub: ...
     GetUpsStatus: _grpc.UnaryUnaryMultiCallable[_ups_pb2.GetUpsStatusRequest, _ups_pb2.GetUpsStatusResponse]
-    """The latest observed status of a UPS."""
+    """The latest observed status of a UPS (held in memory: no device I/O).
+    Errors: NOT_FOUND DEVICE_NOT_FOUND; INVALID_ARGUMENT (device_id malformed, not a UPS, or
+    required because the hub has several UPSes and none is the default).
+    """
     WatchUpsStatus: _grpc.UnaryStreamMultiCallable[_ups_pb2.WatchUpsStatusRequest, _ups_pb2.WatchUpsStatusResponse]
-    """The status now and on every change."""
+    """The status now and on every change, until the hub stops (then UNAVAILABLE HUB_STOPPING)."""
 
 @_typing.type_check_only
 class UpsServiceAsyncStub(UpsServiceStub):
@@ -44,9 +47,12 @@ class UpsServiceAsyncStub(UpsServiceStub):
 
     def __init__(self, channel: _aio.Channel) -> None: ...
     GetUpsStatus: _aio.UnaryUnaryMultiCallable[_ups_pb2.GetUpsStatusRequest, _ups_pb2.GetUpsStatusResponse]  # type: ignore[assignment]
-    """The latest observed status of a UPS."""
+    """The latest observed status of a UPS (held in memory: no device I/O).
+    Errors: NOT_FOUND DEVICE_NOT_FOUND; INVALID_ARGUMENT (device_id malformed, not a UPS, or
+    required because the hub has several UPSes and none is the default).
+    """
     WatchUpsStatus: _aio.UnaryStreamMultiCallable[_ups_pb2.WatchUpsStatusRequest, _ups_pb2.WatchUpsStatusResponse]  # type: ignore[assignment]
-    """The status now and on every change."""
+    """The status now and on every change, until the hub stops (then UNAVAILABLE HUB_STOPPING)."""
 
 class UpsServiceServicer(metaclass=_abc_1.ABCMeta):
     """Uninterruptible power supplies (serial Megatec or through NUT)."""
@@ -57,7 +63,10 @@ class UpsServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _ups_pb2.GetUpsStatusRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_ups_pb2.GetUpsStatusResponse, _abc.Awaitable[_ups_pb2.GetUpsStatusResponse]]:
-        """The latest observed status of a UPS."""
+        """The latest observed status of a UPS (held in memory: no device I/O).
+        Errors: NOT_FOUND DEVICE_NOT_FOUND; INVALID_ARGUMENT (device_id malformed, not a UPS, or
+        required because the hub has several UPSes and none is the default).
+        """
 
     @_abc_1.abstractmethod
     def WatchUpsStatus(
@@ -65,6 +74,6 @@ class UpsServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _ups_pb2.WatchUpsStatusRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_abc.Iterator[_ups_pb2.WatchUpsStatusResponse], _abc.AsyncIterator[_ups_pb2.WatchUpsStatusResponse]]:
-        """The status now and on every change."""
+        """The status now and on every change, until the hub stops (then UNAVAILABLE HUB_STOPPING)."""
 
 def add_UpsServiceServicer_to_server(servicer: UpsServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -67,7 +67,7 @@ def main(quick: bool = False) -> list[str]:
             for i in range(runs + 2):
                 t0 = time.perf_counter()
                 stub.PrintDocument(
-                    printer_pb2.PrintDocumentRequest(idempotency_key=f"p2-{i}", receipt=receipt_pb(i))
+                    printer_pb2.PrintDocumentRequest(request_id=f"p2-{i}", receipt=receipt_pb(i))
                 )
                 sink.wait_jobs(i + 1)
                 end, size = sink.jobs[i]

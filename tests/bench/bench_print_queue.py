@@ -74,18 +74,25 @@ def main(quick: bool = False, jobs: int = 1000) -> list[str]:
             for i in range(n):
                 last = stub.PrintDocument(
                     printer_pb2.PrintDocumentRequest(
-                        idempotency_key=f"q-{i}",
+                        request_id=f"q-{i}",
                         text=printer_pb2.TextDocument(text=f"Receipt {i}\nRs {i}.00\n"),
                     )
-                ).job
+                ).print_job
             submitted = time.perf_counter() - t0
             # One printer prints in order: the last job done means all are (checked just below).
             # Polling one job keeps the probe's figure about the hub, not about listing 1,000 jobs.
-            done = printer_pb2.PRINT_JOB_STATE_DONE
-            while stub.GetPrintJob(printer_pb2.GetPrintJobRequest(job_id=last.job_id)).job.state != done:
+            done = printer_pb2.PrintJob.STATE_SUCCEEDED
+            while (
+                stub.GetPrintJob(
+                    printer_pb2.GetPrintJobRequest(print_job_id=last.print_job_id)
+                ).print_job.state
+                != done
+            ):
                 time.sleep(0.05)
             elapsed = time.perf_counter() - t0
-            finished = stub.ListPrintJobs(printer_pb2.ListPrintJobsRequest(states=[done], limit=n)).jobs
+            finished = stub.ListPrintJobs(
+                printer_pb2.ListPrintJobsRequest(states=[done], page_size=n)
+            ).print_jobs
             assert len(finished) == n, f"{len(finished)} of {n} jobs done"
             stop.set()
             probe.join()

@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import grpc
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from kioskhub.v1 import printer_pb2
 
@@ -62,14 +61,7 @@ class PrintingHub:
 
 def receipt_pb(i: int) -> printer_pb2.Receipt:
     """The i-th benchmark receipt (about 30 lines, half of them Hindi) as a proto."""
+    from hubd.classes.printer.convert import receipt_to_pb
     from tests.bench.bench_render import bench_receipt
 
-    r = bench_receipt(i)
-    issued = Timestamp()
-    issued.FromDatetime(r.issued_at)
-    names = [
-        f for f in printer_pb2.Receipt.DESCRIPTOR.fields_by_name if f not in ("issued_at", "extra_lines")
-    ]
-    return printer_pb2.Receipt(
-        **{f: getattr(r, f) for f in names}, issued_at=issued, extra_lines=list(r.extra_lines)
-    )
+    return receipt_to_pb(bench_receipt(i))

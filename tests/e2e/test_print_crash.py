@@ -83,11 +83,11 @@ def submit_all(target: str) -> dict[str, str]:
         stub = printer_pb2_grpc.PrinterServiceStub(ch)
         for i in range(JOBS):
             req = printer_pb2.PrintDocumentRequest(
-                idempotency_key=f"receipt-{i:03d}",
+                request_id=f"receipt-{i:03d}",
                 text=printer_pb2.TextDocument(text=receipt_text(i)),
             )
             try:
-                ids[req.idempotency_key] = stub.PrintDocument(req, timeout=10).job.job_id
+                ids[req.request_id] = stub.PrintDocument(req, timeout=10).print_job.print_job_id
             except grpc.RpcError as err:
                 assert err.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED), err
                 break
@@ -97,8 +97,8 @@ def submit_all(target: str) -> dict[str, str]:
 def all_done(target: str) -> bool:
     with grpc.insecure_channel(target) as ch:
         jobs = printer_pb2_grpc.PrinterServiceStub(ch).ListPrintJobs(
-            printer_pb2.ListPrintJobsRequest(limit=1000), timeout=10).jobs
-    return len(jobs) == JOBS and all(j.state == printer_pb2.PRINT_JOB_STATE_DONE for j in jobs)
+            printer_pb2.ListPrintJobsRequest(page_size=1000), timeout=10).print_jobs
+    return len(jobs) == JOBS and all(j.state == printer_pb2.PrintJob.STATE_SUCCEEDED for j in jobs)
 
 
 def printouts(paper: Path) -> dict[str, list[str]]:

@@ -16,7 +16,7 @@ from tests.e2e.conftest import HubProcess, pid_alive, wait_for
 def test_every_device_url_is_a_real_scheme(hubd):
     out = hubd.hubctl("devices", "--json")
     assert out.returncode == 0, out.stderr
-    devices = json.loads(out.stdout)["devices"]
+    devices = [json.loads(line) for line in out.stdout.splitlines()]
     classes = {d["device_class"] for d in devices}
     assert "DEVICE_CLASS_UPS" in classes
     drivers = {d.name: d for d in DriverRegistry().all()}
@@ -69,13 +69,15 @@ def test_sigterm_during_a_stream_exits_cleanly_and_leaves_nothing(hubd):
     assert pids and all(pid_alive(p) for p in pids)
     watcher = subprocess.Popen(
         [sys.executable, "-m", "hubd.cli.hubctl", "--target", hubd.target, "ups", "ups", "--watch", "--json"],
-        stdout=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
-    assert watcher.stdout is not None
+    assert watcher.stdout is not None and watcher.stderr is not None
     assert json.loads(watcher.stdout.readline())["device_id"] == "ups"
     hubd.signal(signal.SIGTERM)
     assert hubd.wait() == 0
-    assert watcher.wait(15) == 0
+    assert watcher.wait(15) == 3  # the stream ended because the hub stopped: said, not silent
+    error = json.loads(watcher.stderr.read())["error"]
+    assert error["code"] == "UNAVAILABLE" and error["reason"] == "HUB_STOPPING"
     wait_for(lambda: not any(pid_alive(p) for p in pids), what="simulators to exit")
     assert not hubd.sock.exists()
 

@@ -30,11 +30,11 @@ async def test_list_devices_shows_the_ups_available(hub):
     await eventually(available)
     resp = await stub.ListDevices(hub_pb2.ListDevicesRequest())
     (dev,) = resp.devices
-    assert dev.id == "ups" and dev.driver == "megatec_ups"
+    assert dev.device_id == "ups" and dev.driver == "megatec_ups"
     assert dev.device_class == common_pb2.DEVICE_CLASS_UPS
     assert dev.source == common_pb2.STATUS_SOURCE_DEVICE
     assert dev.url.startswith("serial:///dev/pts/")
-    assert dev.last_seen.seconds > 0
+    assert dev.last_seen_time.seconds > 0
 
 
 async def test_unknown_device_is_not_found(hub):
@@ -42,7 +42,7 @@ async def test_unknown_device_is_not_found(hub):
     with pytest.raises(grpc.aio.AioRpcError) as err:
         await stub.GetDevice(hub_pb2.GetDeviceRequest(device_id="printer9"))
     assert err.value.code() == grpc.StatusCode.NOT_FOUND
-    assert error_info(err.value).reason == "NOT_FOUND"
+    assert error_info(err.value).reason == "DEVICE_NOT_FOUND"
 
 
 @pytest.mark.parametrize(
@@ -114,6 +114,7 @@ async def test_on_battery_reaches_events_and_status_stream(hub, ups_sim):
     ups_sim.set_on_battery(True)
     ev = (await asyncio.wait_for(events.read(), 5)).event
     assert ev.type == hub_pb2.EVENT_TYPE_ON_BATTERY and ev.device_id == "ups"
+    assert ev.WhichOneof("payload") == "ups_status" and ev.ups_status.on_battery
     assert ev.boot_id and ev.sequence > 0
     while not (st := (await asyncio.wait_for(watch.read(), 5)).status).on_battery:
         pass
@@ -147,7 +148,7 @@ async def test_lease_contention_between_two_clients(hub):
     assert err.value.code() == grpc.StatusCode.FAILED_PRECONDITION
     info = error_info(err.value)
     assert info.reason == "DEVICE_BUSY" and info.metadata["holder"] == "counter-app"
-    assert info.metadata["expireTime"].startswith(lease.expires_at.ToDatetime().date().isoformat())
+    assert info.metadata["expireTime"].startswith(lease.expire_time.ToDatetime().date().isoformat())
     renewed = (await a.RenewLease(hub_pb2.RenewLeaseRequest(lease_id=lease.lease_id))).lease
     assert renewed.lease_id == lease.lease_id
     await a.ReleaseLease(hub_pb2.ReleaseLeaseRequest(lease_id=lease.lease_id))
@@ -192,6 +193,8 @@ async def test_resume_after_restart_gets_gap(hub, tmp_path):
     )
     gap = (await call.read()).event
     assert gap.type == hub_pb2.EVENT_TYPE_GAP and gap.reason == "HUB_RESTARTED"
+    assert gap.WhichOneof("payload") == "gap" and gap.gap.resume_boot_id == old_boot
+    assert gap.gap.resume_after_sequence == last
     assert gap.boot_id == restarted.bus.boot_id != old_boot
     nxt = (await call.read()).event
     assert nxt.sequence == 1 and nxt.type == hub_pb2.EVENT_TYPE_DEVICE_AVAILABLE

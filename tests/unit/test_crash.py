@@ -15,6 +15,8 @@ from hubd import crash
 from hubd.classes.printer import queue as _print_queue  # noqa: F401  (registers the print crash points)
 from hubd.errors import ConfigError
 
+PRELUDE = "from hubd.classes.printer import queue\nfrom hubd.crash import crash_point\n"
+
 
 @pytest.fixture(autouse=True)
 def _disarm_after() -> Iterator[None]:
@@ -82,9 +84,7 @@ def test_unknown_point_fails_the_process_at_startup(tmp_path: Path) -> None:
 def test_kills_on_nth_hit_of_its_point_only_and_logs_it(tmp_path: Path) -> None:
     log_file = tmp_path / "crash.log"
     code = (
-        "import sys\n"
-        "from hubd.classes.printer import queue\nfrom hubd.crash import crash_point\n"
-        "for i in range(10):\n"
+        "import sys\n" + PRELUDE + "for i in range(10):\n"
         "    sys.stdout.write(f'{i}\\n'); sys.stdout.flush()\n"
         "    crash_point('job_claimed')\n"
         "    crash_point('mid_send')\n"
@@ -99,8 +99,7 @@ def test_kills_on_nth_hit_of_its_point_only_and_logs_it(tmp_path: Path) -> None:
 def test_kill_is_sigkill_no_atexit_no_flush(tmp_path: Path) -> None:
     buffered = tmp_path / "buffered.txt"
     code = (
-        "import atexit, sys\n"
-        "from hubd.classes.printer import queue\nfrom hubd.crash import crash_point\n"
+        "import atexit, sys\n" + PRELUDE +
         "atexit.register(lambda: print('atexit ran', file=sys.stderr, flush=True))\n"
         f"f = open({str(buffered)!r}, 'w', buffering=65536)\n"
         "f.write('buffered, never flushed')\n"
@@ -117,7 +116,7 @@ def test_kill_is_sigkill_no_atexit_no_flush(tmp_path: Path) -> None:
 
 def test_kills_without_a_log_file(tmp_path: Path) -> None:
     res = run_child(
-        "from hubd.classes.printer import queue\nfrom hubd.crash import crash_point\ncrash_point('job_done')\nprint('survived')\n",
+        PRELUDE + "crash_point('job_done')\nprint('survived')\n",
         {"KIOSKHUB_CRASH_AT": "job_done"},
     )
     assert res.returncode == -signal.SIGKILL
@@ -126,7 +125,7 @@ def test_kills_without_a_log_file(tmp_path: Path) -> None:
 
 def test_not_reached_means_no_kill_and_no_log(tmp_path: Path) -> None:
     log_file = tmp_path / "crash.log"
-    code = "from hubd.classes.printer import queue\nfrom hubd.crash import crash_point\nfor _ in range(3): crash_point('mid_send')\n"
+    code = PRELUDE + "for _ in range(3): crash_point('mid_send')\n"
     res = run_child(code, {"KIOSKHUB_CRASH_AT": "mid_send:4", "KIOSKHUB_CRASH_LOG": str(log_file)})
     assert res.returncode == 0, res.stderr
     assert not log_file.exists()
@@ -135,7 +134,7 @@ def test_not_reached_means_no_kill_and_no_log(tmp_path: Path) -> None:
 def test_count_survives_a_second_startup_load(tmp_path: Path) -> None:
     log_file = tmp_path / "crash.log"
     code = (
-        "from hubd.classes.printer import queue\nfrom hubd.crash import crash_point\n"
+        PRELUDE +
         "from hubd.clock import SystemClock\n"
         "from hubd.classes.printer.queue import JobQueue\n"
         "crash_point('mid_send'); crash_point('mid_send')\n"

@@ -3,7 +3,7 @@ import asyncio
 import pytest
 
 from hubd.clock import FakeClock
-from hubd.errors import InvalidArgument, ResourceExhausted
+from hubd.errors import DeviceUnavailable, InvalidArgument, ResourceExhausted
 from hubd.events import GAP, EventBus
 
 
@@ -79,5 +79,6 @@ async def test_device_filter_and_close():
     bus.publish("DEVICE_AVAILABLE", "printer")
     assert (await take(sub, 1))[0].device_id == "printer"
     bus.close()
-    with pytest.raises(StopAsyncIteration):
+    with pytest.raises(DeviceUnavailable) as err:  # a client can tell "hub stopped" from "no more"
         await sub.__anext__()
+    assert err.value.reason == "HUB_STOPPING"

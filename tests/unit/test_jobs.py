@@ -70,7 +70,7 @@ def test_idempotent_submit(q: JobQueue, changes: list[Job]) -> None:
     with pytest.raises(AlreadyExists) as info:
         submit(q, "txn-1", b"abd")
     assert "txn-1" in info.value.message and first.job_id in info.value.message
-    assert info.value.metadata == {"idempotencyKey": "txn-1", "jobId": first.job_id}
+    assert info.value.metadata == {"requestId": "txn-1", "printJobId": first.job_id}
     with pytest.raises(AlreadyExists):
         q.submit("a4", "txn-1", "receipt", b"abc")  # same payload, other printer
     with pytest.raises(AlreadyExists):
@@ -90,10 +90,10 @@ def test_idempotent_after_finish(q: JobQueue) -> None:
 @pytest.mark.parametrize(
     ("args", "field"),
     [
-        (("", "k", "receipt", b"x"), "printer_id"),
-        ((RECEIPT, "", "receipt", b"x"), "idempotency_key"),
-        ((RECEIPT, "k" * 129, "receipt", b"x"), "idempotency_key"),
-        ((RECEIPT, "k\n1", "receipt", b"x"), "idempotency_key"),
+        (("", "k", "receipt", b"x"), "device_id"),
+        ((RECEIPT, "", "receipt", b"x"), "request_id"),
+        ((RECEIPT, "k" * 129, "receipt", b"x"), "request_id"),
+        ((RECEIPT, "k\n1", "receipt", b"x"), "request_id"),
         ((RECEIPT, "k", "pdf", b"x"), "kind"),
         ((RECEIPT, "k", "receipt", b""), "payload"),
         ((RECEIPT, "k", "receipt", "text"), "payload"),

@@ -4,20 +4,19 @@ from pathlib import Path
 
 import pytest
 
-from hubd.classes.ups.power import PowerPolicy
+from hubd.classes.ups.power import PowerConfig, PowerPolicy
 from hubd.clock import FakeClock, settle
-from hubd.config import PowerConfig
 from hubd.errors import ShuttingDown
 from hubd.events import EventBus
 
 
-def policy(tmp_path: Path, grace=60.0):
+async def policy(tmp_path: Path, grace=60.0):
     marker = tmp_path / "ran"
     cmd = (sys.executable, "-c", f"open({str(marker)!r}, 'a').write('x')")
     clock = FakeClock()
     bus = EventBus(clock)
     p = PowerPolicy(bus, clock, PowerConfig(low_battery_grace=grace, shutdown_command=cmd))
-    p.start()
+    await p.start()
     return clock, bus, p, marker
 
 
@@ -30,7 +29,7 @@ async def wait_file(path: Path):
 
 
 async def test_low_battery_then_grace_makes_shutdown_imminent(tmp_path):
-    clock, bus, p, marker = policy(tmp_path)
+    clock, bus, p, marker = await policy(tmp_path)
     watcher = bus.subscribe()
     await settle()
     async with p.work("payment"):  # in progress before the battery runs low
@@ -64,7 +63,7 @@ async def test_low_battery_then_grace_makes_shutdown_imminent(tmp_path):
 
 
 async def test_power_back_cancels_the_countdown(tmp_path):
-    clock, bus, p, marker = policy(tmp_path)
+    clock, bus, p, marker = await policy(tmp_path)
     await settle()
     bus.publish("LOW_BATTERY", "ups")
     await clock.advance(30)
@@ -79,7 +78,7 @@ async def test_no_command_by_default():
     clock = FakeClock()
     bus = EventBus(clock)
     p = PowerPolicy(bus, clock, PowerConfig(low_battery_grace=5))
-    p.start()
+    await p.start()
     await settle()
     bus.publish("LOW_BATTERY", "ups")
     await clock.advance(5)

@@ -9,6 +9,7 @@ The state transitions are in ``hubd.classes.printer.queue.JobQueue``.
 from __future__ import annotations
 
 import builtins
+import errno
 import logging
 import sqlite3
 import threading
@@ -20,7 +21,7 @@ from typing import Any, Self
 from hubd import crash
 from hubd.classes.printer.records import Job, JobState, connect, marks, row_to_job
 from hubd.clock import Clock
-from hubd.errors import HubError, NotFound
+from hubd.errors import HubError, NotFound, StorageFull, quote
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,8 @@ class JobDatabase:
         with self._guard():
             row = self._db.execute("SELECT * FROM jobs WHERE job_id = ?", (job_id,)).fetchone()
         if row is None:
-            raise NotFound(f"no print job {job_id!r}", metadata={"jobId": job_id})
+            raise NotFound(f"no print job {quote(job_id)}", reason="PRINT_JOB_NOT_FOUND",
+                           metadata={"printJobId": job_id[:64]})
         return row_to_job(row)
 
     def list(
@@ -69,6 +71,27 @@ class JobDatabase:
         with self._guard():
             return [row_to_job(r) for r in self._db.execute(sql, (*args, max(0, limit)))]
 
+    def page(
+        self,
+        printer_id: str | None,
+        states: Iterable[JobState] | None,
+        size: int,
+        before: int | None = None,
+    ) -> tuple[builtins.list[Job], int | None]:
+        """Up to ``size`` jobs newest first, older than queue position ``before`` (keyset paging:
+        jobs added meanwhile are newer, so pages never shift); and where the next page starts
+        (None after the last)."""
+        where, args = _filter(printer_id, states)
+        if before is not None:
+            where += " AND seq < ?"
+            args.append(before)
+        sql = f"SELECT * FROM jobs WHERE {where} ORDER BY seq DESC LIMIT ?"
+        with self._guard():
+            rows = self._db.execute(sql, (*args, size + 1)).fetchall()
+        more = len(rows) > size
+        rows = rows[:size]
+        return [row_to_job(r) for r in rows], (int(rows[-1]["seq"]) if more and rows else None)
+
     def count(self, printer_id: str | None = None, states: Iterable[JobState] | None = None) -> int:
         """How many jobs match (an index count: no payload is read)."""
         where, args = _filter(printer_id, states)
@@ -77,12 +100,20 @@ class JobDatabase:
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
-        """Serialize use of the connection; sqlite errors become HubError STORAGE_ERROR."""
+        """Serialize use of the connection; a full disk is StorageFull (RESOURCE_EXHAUSTED), any
+        other sqlite error HubError STORAGE_ERROR. Nothing was committed in either case."""
         with self._lock:
             try:
                 yield
             except sqlite3.Error as err:
+                full = getattr(err, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+                if full or "disk is full" in str(err):
+                    raise StorageFull(f"job store {self.path}: the disk is full; nothing was saved") from err
                 raise HubError(f"job store {self.path}: {err}", reason="STORAGE_ERROR") from err
+            except OSError as err:
+                if err.errno == errno.ENOSPC:
+                    raise StorageFull(f"job store {self.path}: the disk is full; nothing was saved") from err
+                raise
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:

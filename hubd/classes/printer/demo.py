@@ -41,9 +41,11 @@ def run(session: Session) -> None:
         out = session.hubctl(*args, "--printer", printer, "--wait", "--json", show=False)
         job = json.loads(out)
         session.say(f"$ hubctl {' '.join(args)} --printer {printer} --wait")
-        session.say(f"job {job['job_id']}: {job['state']}")
-        session.wait_for(lambda j=job, p=printer: _has_page(session, p, j["job_id"]), 20, "the printed page")
-        session.say(f"printed page: {_page_of(session, printer, job['job_id'])}")
+        session.say(f"job {job['print_job_id']}: {job['state']}")
+        session.wait_for(
+            lambda j=job, p=printer: _has_page(session, p, j["print_job_id"]), 20, "the printed page"
+        )
+        session.say(f"printed page: {_page_of(session, printer, job['print_job_id'])}")
     session.hubctl("jobs")
 
 

@@ -13,7 +13,7 @@ import io
 import json
 import textwrap
 import unicodedata
-from datetime import datetime
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 
 from hubd.classes.printer.contract import Geometry
@@ -55,24 +55,38 @@ def check_image(data: bytes, field: str = "image.data") -> bytes:
     return data
 
 
-def receipt_payload(fields: dict[str, Any]) -> bytes:
-    """Validate receipt fields (errors name ``receipt.<field>``); return the JSON payload."""
+def receipt_payload(fields: dict[str, Any], zone: tzinfo) -> bytes:
+    """Validate receipt fields (errors name ``receipt.<field>``); return the JSON payload.
+
+    The payload is what the caller sent: an ``issued_at`` of None stays None (the job's creation
+    time is printed, in ``zone``), so the identical retry of a request matches its job.
+    """
     from hubd.render.model import Receipt
 
+    issued = fields["issued_at"]
     try:
-        receipt = Receipt(**fields)
+        receipt = Receipt(**{**fields, "issued_at": issued or datetime.now(zone)})
         receipt.validate()
     except InvalidArgument as err:
-        raise InvalidArgument(f"receipt.{err.field}", err.message.split(": ", 1)[-1]) from err
-    data = dict(fields, issued_at=fields["issued_at"].isoformat(), extra_lines=list(fields["extra_lines"]))
+        field = "issue_time" if err.field == "issued_at" else err.field
+        raise InvalidArgument(f"receipt.{field}", err.message.split(": ", 1)[-1]) from err
+    data = dict(fields, issued_at=issued.isoformat() if issued else None,
+                extra_lines=list(fields["extra_lines"]))
+    if issued is None:
+        offset = datetime.now(zone).utcoffset() or timedelta(0)
+        data["utc_offset_minutes"] = int(offset.total_seconds() // 60)
     return json.dumps(data, ensure_ascii=False, sort_keys=True).encode()
 
 
-def _receipt(payload: bytes) -> Any:
+def _receipt(job: Job) -> Any:
     from hubd.render.model import Receipt
 
-    data = json.loads(payload)
-    data["issued_at"] = datetime.fromisoformat(data["issued_at"])
+    data = json.loads(job.payload)
+    offset = timezone(timedelta(minutes=data.pop("utc_offset_minutes", 0)))
+    if data["issued_at"] is None:
+        data["issued_at"] = job.created_at.astimezone(offset)
+    else:
+        data["issued_at"] = datetime.fromisoformat(data["issued_at"])
     data["extra_lines"] = tuple(data["extra_lines"])
     return Receipt(**data)
 
@@ -130,7 +144,7 @@ def build_program(job: Job, g: Geometry) -> PrintProgram:
 
         rg = _render_geometry(g)
         body = render_receipt(
-            _receipt(job.payload), columns=g.columns, hdpi=rg.hdpi, vdpi=rg.vdpi, band_dots=rg.band_dots
+            _receipt(job), columns=g.columns, hdpi=rg.hdpi, vdpi=rg.vdpi, band_dots=rg.band_dots
         )
         ops += [op for op in body if not isinstance(op, Cut)]
     else:

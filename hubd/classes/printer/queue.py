@@ -40,7 +40,7 @@ from hubd.classes.printer.records import (
     sha256,
     to_us,
 )
-from hubd.errors import AlreadyExists, FailedPrecondition, NotFound
+from hubd.errors import AlreadyExists, FailedPrecondition, NotFound, quote
 
 log = logging.getLogger(__name__)
 
@@ -90,9 +90,9 @@ class JobQueue(JobDatabase):
                 old = row_to_job(row)
                 if (old.printer_id, old.kind, old.payload_sha256) != (printer_id, kind, digest):
                     raise AlreadyExists(
-                        f"idempotency key {idempotency_key!r} already names job {old.job_id} "
-                        "with a different printer, kind or payload",
-                        metadata={"idempotencyKey": idempotency_key, "jobId": old.job_id},
+                        f"request_id {quote(idempotency_key)} already names job {old.job_id} "
+                        "with a different printer or document",
+                        metadata={"requestId": idempotency_key, "printJobId": old.job_id},
                     )
                 return old
             job = Job(
@@ -233,8 +233,21 @@ class JobQueue(JobDatabase):
         self._notify(jobs)
         return jobs
 
+    def drop_payloads(self, finished_before: datetime) -> tuple[int, int]:
+        """Empty the payloads (citizens' names, consumer numbers, amounts) of final jobs finished
+        before the given time; the digest stays, so a retry of the same request still matches.
+        Returns (jobs, bytes) dropped."""
+        final = [s.value for s in JobState if s.final]
+        where = f"state IN ({marks(len(final))}) AND finished_at < ? AND length(payload) > 0"
+        args = (*final, to_us(finished_before))
+        with self._tx() as db:
+            sql = f"SELECT COUNT(*), COALESCE(SUM(length(payload)), 0) FROM jobs WHERE {where}"
+            n, size = db.execute(sql, args).fetchone()
+            db.execute(f"UPDATE jobs SET payload = x'' WHERE {where}", args)
+        return int(n), int(size)
+
     def purge(self, finished_before: datetime) -> int:
-        """Delete final jobs finished before the given time (their keys become reusable)."""
+        """Delete final jobs finished before the given time (their request ids become reusable)."""
         final = [s.value for s in JobState if s.final]
         with self._tx() as db:
             cur = db.execute(
@@ -260,7 +273,8 @@ class JobQueue(JobDatabase):
         with self._tx() as db:
             row = db.execute("SELECT state FROM jobs WHERE job_id = ?", (job_id,)).fetchone()
             if row is None:
-                raise NotFound(f"no print job {job_id!r}", metadata={"jobId": job_id})
+                raise NotFound(f"no print job {quote(job_id)}", reason="PRINT_JOB_NOT_FOUND",
+                               metadata={"printJobId": job_id[:64]})
             if row["state"] not in allowed:
                 raise FailedPrecondition(
                     f"job {job_id} is {row['state']}; cannot become {to.value}",

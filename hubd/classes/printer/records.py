@@ -254,8 +254,8 @@ def check_submit(
     now: datetime,
 ) -> None:
     """Validate a submission; raise InvalidArgument naming the first bad field."""
-    _check_name("printer_id", printer_id, MAX_PRINTER_ID_LEN)
-    _check_name("idempotency_key", idempotency_key, MAX_KEY_LEN)
+    _check_name("device_id", printer_id, MAX_PRINTER_ID_LEN)
+    _check_name("request_id", idempotency_key, MAX_KEY_LEN)
     if kind not in KINDS:
         raise InvalidArgument("kind", f"must be one of {', '.join(sorted(KINDS))} (got {kind!r})")
     if not isinstance(payload, bytes | bytearray | memoryview):

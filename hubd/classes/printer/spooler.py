@@ -1,60 +1,166 @@
-"""Printing in the hub: the job queue, one worker per printer, job events, printer status."""
+"""The print spooler: the persistent job queue, one worker per printer, job events, retention.
+
+The printer class's runner. Its async methods are what the servicer calls; the threading model
+stays inside: every ``JobQueue`` call runs on the queue's own thread (its fsync'd commits never
+stall the event loop, and calls — hence job events — keep the order they were made in). Every
+background task (a worker per printer, the retention purge) is supervised: a failure is logged
+once, shown on the printer (UNAVAILABLE with the reason, e.g. STORAGE_FULL) and retried with
+backoff.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import builtins
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
-from typing import Any, Literal, TypeVar
+from dataclasses import dataclass
+from datetime import timedelta, timezone, tzinfo
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hubd.classes.printer.queue import JobQueue
 from hubd.classes.printer.records import Job, JobState
 from hubd.classes.printer.worker import PrintWorker
 from hubd.clock import Clock
-from hubd.device import DeviceClass
+from hubd.config import HubConfig
 from hubd.events import EventBus
 from hubd.supervisor import Supervisor
+from hubd.tasks import TaskHealth, recovered, supervise
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from hubd.app import Hub
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 DEFAULT_TTL = timedelta(hours=1)
 DEFAULT_RETRY = timedelta(hours=24)
-PRINTER_CLASSES = (DeviceClass.RECEIPT_PRINTER,)
+MAX_WINDOW = timedelta(days=7)
+PURGE_EVERY = 3600.0
 _EVENT = {
     JobState.QUEUED: "JOB_QUEUED",
     JobState.PRINTING: "JOB_PRINTING",
     JobState.HELD: "JOB_HELD",
-    JobState.DONE: "JOB_DONE",
+    JobState.DONE: "JOB_SUCCEEDED",
     JobState.FAILED: "JOB_FAILED",
     JobState.EXPIRED: "JOB_EXPIRED",
     JobState.CANCELLED: "JOB_CANCELLED",
 }
+_PENDING = (JobState.QUEUED, JobState.PRINTING)
 
 
-class Printing:
+def zone(name: str) -> tzinfo:
+    """An IANA time zone; Asia/Kolkata works even on a PC without the zone database."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        if name == "Asia/Kolkata":
+            return timezone(timedelta(hours=5, minutes=30), "IST")
+        raise
+
+
+@dataclass(frozen=True)
+class PrintingConfig:
+    """``[printing]``: crash recovery, the receipts' time zone, how long finished jobs are kept."""
+
+    recovery: Literal["reprint", "hold"] = "reprint"
+    timezone: str = "Asia/Kolkata"
+    keep_payload: float = 86400.0
+    keep_jobs: float = 30 * 86400.0
+
+    @property
+    def zone(self) -> tzinfo:
+        """The zone receipt times are printed in (a kiosk PC's own clock zone is often UTC)."""
+        return zone(self.timezone)
+
+    @classmethod
+    def from_config(cls, config: HubConfig) -> PrintingConfig:
+        """The ``[printing]`` section, checked."""
+        s = config.section("printing")
+        return cls(s["recovery"], s["timezone"], float(s["keep_payload"]), float(s["keep_jobs"]))
+
+
+def runner(hub: Hub) -> Spooler:
+    """The printer class's runner."""
+    return Spooler(hub.state_dir, hub.bus, hub.clock, PrintingConfig.from_config(hub.config))
+
+
+class Spooler:
     """Accepts jobs (persisted before they are acknowledged) and prints them in order."""
 
-    def __init__(
-        self,
-        queue: JobQueue,
-        bus: EventBus,
-        clock: Clock,
-        recovery: Literal["reprint", "hold"] = "reprint",
-    ) -> None:
-        self.queue = queue
+    def __init__(self, state_dir: Path, bus: EventBus, clock: Clock, config: PrintingConfig) -> None:
+        self.state_dir = state_dir
         self.bus = bus
         self.clock = clock
-        self.recovery = recovery
+        self.config = config
         self.workers: dict[str, PrintWorker] = {}
-        # The queue's own thread: its fsync'd commits never stall the event loop, and calls
-        # (hence job events) keep the order they were made in.
+        self.printers: dict[str, Supervisor] = {}
+        self._queue: JobQueue | None = None
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="jobs")
         self._loop: asyncio.AbstractEventLoop | None = None
-        queue.on_change = self._publish
+        self._tasks: list[asyncio.Task[None]] = []
+        self._pending: dict[str, set[str]] = {}
+
+    # -- life ----------------------------------------------------------------------------------
+
+    @property
+    def queue(self) -> JobQueue:
+        """The job database (opened on first use: a hub with no printer never touches it)."""
+        if self._queue is None:
+            self.state_dir.mkdir(parents=True, exist_ok=True)
+            self._queue = JobQueue(self.state_dir, self.clock, on_change=self._publish)
+        return self._queue
+
+    async def start(self, printers: list[Supervisor]) -> None:
+        """Recover interrupted jobs, count pending ones, start a worker per printer and the purge."""
+        if not printers:
+            return
+        self._loop = asyncio.get_running_loop()
+        for job in await self.call(self.queue.recover, self.config.recovery):
+            log.warning(
+                "job %s was printing when the hub stopped: %s",
+                job.job_id,
+                "reprinting marked DUPLICATE" if job.state is JobState.QUEUED else "held",
+            )
+        for job in await self.call(self.queue.list, None, _PENDING, 1_000_000):
+            self._pending.setdefault(job.printer_id, set()).add(job.job_id)
+        for sup in printers:
+            worker = PrintWorker(self, sup, self.clock)
+            self.workers[sup.id] = worker
+            self.printers[sup.id] = sup
+            report = functools.partial(self._worker_health, sup)
+            task, worker.health = supervise(
+                f"print-worker:{sup.id}", worker.run, self.clock, on_change=report
+            )
+            self._tasks.append(task)
+        purge, _ = supervise("print-retention", self._purge_forever, self.clock)
+        self._tasks.append(purge)
+
+    async def stop(self) -> None:
+        """Stop the workers and the purge, then close the queue."""
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._queue is not None:
+            # Runs after any call a cancelled worker left in flight on the queue's thread.
+            await self.call(self._queue.close)
+        self._thread.shutdown()
+
+    def _worker_health(self, sup: Supervisor, health: TaskHealth) -> None:
+        """Show a failing worker on its printer (and clear it when it works again)."""
+        if health.reason:
+            sup.set_fault(health.reason, f"print worker stopped: {health.detail}; retrying")
+        else:
+            sup.clear_fault()
+
+    def worked(self, worker: PrintWorker) -> None:
+        """A worker made progress: a failure it reported is over."""
+        recovered(worker.health, functools.partial(self._worker_health, worker.sup))
 
     async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a ``JobQueue`` method on the queue's thread and return its result."""
@@ -63,38 +169,24 @@ class Printing:
 
     def _publish(self, job: Job) -> None:
         """Job event for a committed change, handed to the loop's thread (the bus is not thread-safe)."""
-        kind = "JOB_WAITING" if job.reason and not job.state.final else _EVENT[job.state]
-        attrs = {"job_id": job.job_id, "state": job.state.value}
-        if job.duplicate:
-            attrs["duplicate"] = "true"
-        publish = functools.partial(
-            self.bus.publish, kind, job.printer_id, reason=job.reason, message=job.detail, attributes=attrs
-        )
         if self._loop is None or _running_loop() is self._loop:
-            publish()
+            self._on_job(job)
         else:
-            self._loop.call_soon_threadsafe(publish)
+            self._loop.call_soon_threadsafe(self._on_job, job)
 
-    def start(self, printers: list[Supervisor]) -> None:
-        """Recover interrupted jobs, then start a worker per printer."""
-        for job in self.queue.recover(self.recovery):
-            log.warning(
-                "job %s was printing when the hub stopped: %s",
-                job.job_id,
-                "reprinting marked DUPLICATE" if job.state is JobState.QUEUED else "held",
-            )
-        for sup in printers:
-            worker = PrintWorker(self, sup, self.clock)
-            self.workers[sup.id] = worker
-            worker.start()
+    def _on_job(self, job: Job) -> None:
+        pending = self._pending.setdefault(job.printer_id, set())
+        if job.state in _PENDING:
+            pending.add(job.job_id)
+        else:
+            pending.discard(job.job_id)
+        kind = "JOB_WAITING" if job.reason and not job.state.final else _EVENT[job.state]
+        attrs = {"state": job.state.value} | ({"duplicate": "true"} if job.duplicate else {})
+        self.bus.publish(
+            kind, job.printer_id, reason=job.reason, message=job.detail, attributes=attrs, payload=job
+        )
 
-    async def stop(self) -> None:
-        """Stop the workers and close the queue."""
-        for worker in self.workers.values():
-            await worker.stop()
-        # Runs after any call a cancelled worker left in flight on the queue's thread.
-        await self.call(self.queue.close)
-        self._thread.shutdown()
+    # -- what the servicer calls -------------------------------------------------------------------
 
     async def submit(
         self,
@@ -110,20 +202,61 @@ class Printing:
         job = await self.call(
             self.queue.submit, printer_id, key, kind, payload, ttl=ttl or DEFAULT_TTL, deadline=deadline
         )
-        if printer_id in self.workers:
-            self.workers[printer_id].wake.set()
+        self._wake(job.printer_id)
         return job
 
-    async def release(self, job_id: str) -> Job:
+    async def get(self, job_id: str) -> Job:
+        """One job (NOT_FOUND PRINT_JOB_NOT_FOUND)."""
+        return await self.call(self.queue.get, job_id)
+
+    async def page(
+        self, printer_id: str | None, states: Iterable[JobState] | None, size: int, before: int | None
+    ) -> tuple[builtins.list[Job], int | None]:
+        """Jobs newest first, ``size`` at most, older than queue position ``before``; and the
+        position to continue from (None at the end)."""
+        return await self.call(self.queue.page, printer_id, states, size, before)
+
+    async def cancel(self, job_id: str) -> Job:
+        """Cancel a job not yet printing."""
+        return await self.call(self.queue.cancel, job_id)
+
+    async def resume(self, job_id: str) -> Job:
         """Queue a held job again (printed with the DUPLICATE banner) and wake its worker."""
         job = await self.call(self.queue.release, job_id)
-        if job.printer_id in self.workers:
-            self.workers[job.printer_id].wake.set()
+        self._wake(job.printer_id)
         return job
 
-    async def pending(self, printer_id: str) -> int:
-        """Jobs queued or printing on a printer."""
-        return await self.call(self.queue.count, printer_id, states=[JobState.QUEUED, JobState.PRINTING])
+    def pending(self, printer_id: str) -> int:
+        """Jobs queued or printing on a printer (kept in memory from the job events)."""
+        return len(self._pending.get(printer_id, ()))
+
+    def _wake(self, printer_id: str) -> None:
+        if printer_id in self.workers:
+            self.workers[printer_id].wake.set()
+
+    # -- retention -----------------------------------------------------------------------------
+
+    async def _purge_forever(self) -> None:
+        """Drop finished jobs' payloads after ``keep_payload`` and their rows after ``keep_jobs``."""
+        while True:
+            await self.purge()
+            await self.clock.sleep(PURGE_EVERY)
+
+    async def purge(self) -> tuple[int, int, int]:
+        """One retention pass: (payloads dropped, their bytes, job rows deleted)."""
+        now = self.clock.now()
+        payloads, size = await self.call(
+            self.queue.drop_payloads, now - timedelta(seconds=self.config.keep_payload)
+        )
+        rows = await self.call(self.queue.purge, now - timedelta(seconds=self.config.keep_jobs))
+        if payloads or rows:
+            log.info(
+                "print retention: dropped %d finished jobs' payloads (%d bytes), deleted %d jobs",
+                payloads,
+                size,
+                rows,
+            )
+        return payloads, size, rows
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:

@@ -22,9 +22,10 @@ from hubd.clock import Clock
 from hubd.crash import crash_point
 from hubd.errors import DeviceUnavailable, HubError, TransportError, TransportTimeout
 from hubd.supervisor import Supervisor
+from hubd.tasks import TaskHealth
 
 if TYPE_CHECKING:
-    from hubd.classes.printer.spooler import Printing
+    from hubd.classes.printer.spooler import Spooler
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ NEVER_CONNECTED = frozenset(
 class PrintWorker:
     """Prints one printer's queue in order."""
 
-    def __init__(self, printing: Printing, sup: Supervisor, clock: Clock) -> None:
+    def __init__(self, printing: Spooler, sup: Supervisor, clock: Clock) -> None:
         assert isinstance(sup.device, PrinterDevice)
         self.printing = printing
         self.queue = printing.queue
@@ -53,6 +54,7 @@ class PrintWorker:
         self.device: PrinterDevice = sup.device
         self.clock = clock
         self.wake = asyncio.Event()
+        self.health = TaskHealth(f"print-worker:{sup.id}")
         self._task: asyncio.Task[None] | None = None
         self._retry = RETRY_MIN
         self._accepted = 0
@@ -77,6 +79,7 @@ class PrintWorker:
                 await self._idle(RETRY_MAX)
                 continue
             job = await self._q(self.queue.claim_next, self.sup.id)
+            self.printing.worked(self)  # the queue answered: a storage failure is over
             if job is None:
                 await self._idle(RETRY_MAX)
                 continue

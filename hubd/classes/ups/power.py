@@ -12,15 +12,41 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from hubd.classes.ups.contract import LOW_BATTERY, ON_LINE
 from hubd.clock import Clock
-from hubd.config import PowerConfig
-from hubd.errors import ShuttingDown
-from hubd.events import EventBus
+from hubd.config import HubConfig
+from hubd.errors import DeviceUnavailable, ShuttingDown
+from hubd.events import Event, EventBus
+from hubd.tasks import supervise
+
+if TYPE_CHECKING:
+    from hubd.app import Hub
+    from hubd.supervisor import Supervisor
 
 log = logging.getLogger(__name__)
 SHUTDOWN_IMMINENT = "SHUTDOWN_IMMINENT"
+
+
+@dataclass(frozen=True)
+class PowerConfig:
+    """``[power]``: what to do when the UPS battery runs low."""
+
+    low_battery_grace: float = 60.0
+    shutdown_command: tuple[str, ...] = ()
+
+    @classmethod
+    def from_config(cls, config: HubConfig) -> PowerConfig:
+        """The ``[power]`` section, checked."""
+        section = config.section("power")
+        return cls(float(section["low_battery_grace"]), tuple(section["shutdown_command"]))
+
+
+def runner(hub: Hub) -> PowerPolicy:
+    """The UPS class's runner: the power policy, following the hub's events."""
+    return PowerPolicy(hub.bus, hub.clock, PowerConfig.from_config(hub.config))
 
 
 class PowerPolicy:
@@ -38,9 +64,9 @@ class PowerPolicy:
         self._idle = asyncio.Event()
         self._idle.set()
 
-    def start(self) -> None:
-        """Follow the event bus in the background."""
-        self._task = asyncio.create_task(self._follow(), name="power-policy")
+    async def start(self, devices: list[Supervisor] | None = None) -> None:
+        """Follow the event bus in the background (supervised)."""
+        self._task, _ = supervise("power-policy", self._follow, self.clock)
 
     async def stop(self) -> None:
         """Stop following events and any countdown."""
@@ -50,13 +76,20 @@ class PowerPolicy:
                 await asyncio.gather(task, return_exceptions=True)
 
     async def _follow(self) -> None:
-        async for event in self.bus.subscribe():
-            if event.type == LOW_BATTERY and self._countdown is None and not self.imminent:
-                log.warning("UPS %s battery low: shutdown in %.0f s unless power returns",
-                            event.device_id, self.config.low_battery_grace)
-                self._countdown = asyncio.create_task(self._count_down(event.device_id))
-            elif event.type == ON_LINE:
-                self._power_back()
+        try:
+            async for event in self.bus.subscribe():
+                self._on_event(event)
+        except DeviceUnavailable:
+            if not self.bus.closed:
+                raise
+
+    def _on_event(self, event: Event) -> None:
+        if event.type == LOW_BATTERY and self._countdown is None and not self.imminent:
+            log.warning("UPS %s battery low: shutdown in %.0f s unless power returns",
+                        event.device_id, self.config.low_battery_grace)
+            self._countdown = asyncio.create_task(self._count_down(event.device_id))
+        elif event.type == ON_LINE:
+            self._power_back()
 
     def _power_back(self) -> None:
         if self._countdown is not None:

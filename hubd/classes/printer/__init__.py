@@ -1,0 +1,89 @@
+"""Printing: receipt printers (and room for document printers), the persistent job queue, one
+worker per printer, crash recovery, retention, and ``PrinterService``."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfoNotFoundError
+
+from hubd.classes.spec import ClassSpec, SimulatedDevice
+from hubd.device import DeviceClass, Duration, Option
+
+
+def _zone_problem(name: str) -> str:
+    from hubd.classes.printer.spooler import zone
+
+    try:
+        zone(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return f"unknown time zone {name[:40]!r}"
+    return ""
+
+
+SPEC = ClassSpec(
+    name="printer",
+    title="Printing: receipts on the dot-matrix and thermal printers",
+    device_classes=(DeviceClass.RECEIPT_PRINTER,),
+    services=("hubd.classes.printer.service:PrinterServicer",),
+    runner="hubd.classes.printer.spooler:runner",
+    cli="hubd.classes.printer.cli",
+    demo="hubd.classes.printer.demo",
+    demo_order=40,
+    simulate=(
+        SimulatedDevice("receipt", "escp", options={"model": "tvs-msp250"}, output=True, default=True),
+        SimulatedDevice("thermal", "escpos", output=True),
+    ),
+    settings_section="printing",
+    settings={
+        "recovery": Option(
+            str,
+            "reprint",
+            "a job interrupted by a crash: reprint marked DUPLICATE, or hold",
+            choices=("reprint", "hold"),
+        ),
+        "timezone": Option(str, "Asia/Kolkata", "receipts show times in this zone", validate=_zone_problem),
+        "keep_payload": Option(
+            Duration, 86400.0, "finished jobs' contents are erased after this", 0, 365 * 86400
+        ),
+        "keep_jobs": Option(
+            Duration,
+            30 * 86400.0,
+            "finished jobs (and their request ids) are deleted after this",
+            3600,
+            3650 * 86400,
+        ),
+    },
+    events={
+        "JOB_QUEUED": "a print job was accepted and committed",
+        "JOB_PRINTING": "a print job is being sent to its printer",
+        "JOB_WAITING": "a print job is not moving; the reason says why (PAPER_OUT, UNCONFIRMED…)",
+        "JOB_SUCCEEDED": "the printer has the whole job and, where it can tell, finished it",
+        "JOB_FAILED": "a print job gave up (reason: DEADLINE_EXCEEDED, a bad document…)",
+        "JOB_EXPIRED": "a print job was not started within its ttl",
+        "JOB_CANCELLED": "a print job was cancelled before it started",
+        "JOB_HELD": "a job interrupted by a crash is held for the operator",
+        "PAPER_OUT": "the printer reports no paper",
+        "PAPER_LOADED": "paper is back",
+        "PRINTER_OFFLINE": "the printer reports it is off line",
+        "PRINTER_ONLINE": "the printer is on line again",
+    },
+    reasons={
+        "PAPER_OUT": "the printer has no paper",
+        "PRINTER_OFFLINE": "the printer is off line (button, cover)",
+        "PRINTER_ERROR": "the printer reports an error",
+        "PRINTER_NOT_ACCEPTING": "the printer stopped taking data",
+        "NO_STATUS_CHANNEL": "the link cannot carry status back: the status is unknown",
+        "NO_STATUS_REPLY": "the printer did not answer a status request",
+        "UNCONFIRMED": "the job was sent but the printer could not yet confirm it has all of it",
+        "DEADLINE_EXCEEDED": "the job's retry time ran out",
+        "EXPIRED": "the job was not started within its ttl",
+        "CANCELLED": "cancelled by a client",
+        "INTERRUPTED": "the hub stopped while the job was printing (hold policy)",
+        "JOB_STATE": "the job is in a state that does not allow the operation",
+        "PRINT_JOB_NOT_FOUND": "no print job has that id",
+        "QUEUE_STOPPED": "the CUPS queue is stopped",
+        "QUEUE_NOT_ACCEPTING": "the CUPS queue rejects jobs",
+        "SPOOLER_ERROR": "the spooler refused or failed",
+        "JOB_TOO_LARGE": "the job is larger than the link accepts",
+    },
+    event_payload="hubd.classes.printer.convert:event_payload",
+)
