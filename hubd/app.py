@@ -71,7 +71,7 @@ class Hub:
         self.registry = registry or DriverRegistry()
         self.simulated = simulated
         self.bus = EventBus(self.clock)
-        self.leases = LeaseManager(self.clock, self.bus)
+        self.leases = LeaseManager(self.clock, self.bus, grace=config.lease_release_grace)
         self.specs: tuple[ClassSpec, ...] = specs()
         self.runners: dict[str, Runner] = {}
         self.started_at: datetime = self.clock.now()

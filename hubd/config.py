@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hubd.device import Option, check_options
+from hubd.device import Duration, Option, check_options
 from hubd.errors import ConfigError, HubError, InvalidArgument
 
 if TYPE_CHECKING:
@@ -25,7 +25,10 @@ if TYPE_CHECKING:
 DEVICE_ID = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 
 SERVER = {"listen": Option(list, [], "unix:PATH or 127.0.0.1:PORT addresses to serve on", items=str)}
-HUB = {"state_dir": Option(str, "", "job queue and journal directory")}
+HUB = {
+    "state_dir": Option(str, "", "job queue and journal directory"),
+    "lease_release_grace": Option(Duration, 10.0, "how long a holder asked to release keeps its lease", 1, 300),
+}
 DEVICE = {
     "driver": Option(str, "", "driver name (hubctl drivers lists them)"),
     "url": Option(str, "", "transport URL; empty: the driver's default"),
@@ -65,6 +68,7 @@ class HubConfig:
 
     listen: tuple[str, ...] = ()
     state_dir: Path | None = None
+    lease_release_grace: float = 10.0
     devices: dict[str, DeviceConfig] = field(default_factory=dict)
     sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """Class sections (``[printing]``…) as given; ``section()`` checks them and fills defaults."""
@@ -137,6 +141,7 @@ def parse_config(
     return HubConfig(
         listen=tuple(server["listen"]),
         state_dir=Path(hub["state_dir"]) if hub["state_dir"] else None,
+        lease_release_grace=float(hub["lease_release_grace"]),
         devices=devices,
         sections=given,
         source=source,

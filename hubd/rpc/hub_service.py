@@ -91,3 +91,9 @@ class HubServicer(hub_pb2_grpc.HubServiceServicer):
         """Give a lease back."""
         self.hub.leases.release(request.lease_id)
         return hub_pb2.ReleaseLeaseResponse()
+
+    async def RequestLeaseRelease(self, request: hub_pb2.RequestLeaseReleaseRequest, context: Ctx) -> Any:
+        """Ask the holder to release (cooperative pre-emption with a grace window)."""
+        self.hub.get(request.device_id)
+        lease = self.hub.leases.request_release(request.device_id, request.requester)
+        return hub_pb2.RequestLeaseReleaseResponse(lease=convert.lease_to_pb(lease))

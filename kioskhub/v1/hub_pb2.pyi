@@ -218,3 +218,17 @@ class ReleaseLeaseRequest(_message.Message):
 class ReleaseLeaseResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class RequestLeaseReleaseRequest(_message.Message):
+    __slots__ = ("device_id", "requester")
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUESTER_FIELD_NUMBER: _ClassVar[int]
+    device_id: str
+    requester: str
+    def __init__(self, device_id: _Optional[str] = ..., requester: _Optional[str] = ...) -> None: ...
+
+class RequestLeaseReleaseResponse(_message.Message):
+    __slots__ = ("lease",)
+    LEASE_FIELD_NUMBER: _ClassVar[int]
+    lease: _common_pb2.Lease
+    def __init__(self, lease: _Optional[_Union[_common_pb2.Lease, _Mapping]] = ...) -> None: ...

@@ -70,6 +70,11 @@ class HubServiceStub:
                 request_serializer=kioskhub_dot_v1_dot_hub__pb2.ReleaseLeaseRequest.SerializeToString,
                 response_deserializer=kioskhub_dot_v1_dot_hub__pb2.ReleaseLeaseResponse.FromString,
                 _registered_method=True)
+        self.RequestLeaseRelease = channel.unary_unary(
+                '/kioskhub.v1.HubService/RequestLeaseRelease',
+                request_serializer=kioskhub_dot_v1_dot_hub__pb2.RequestLeaseReleaseRequest.SerializeToString,
+                response_deserializer=kioskhub_dot_v1_dot_hub__pb2.RequestLeaseReleaseResponse.FromString,
+                _registered_method=True)
 
 
 class HubServiceServicer:
@@ -131,6 +136,16 @@ class HubServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RequestLeaseRelease(self, request, context):
+        """Ask the holder of a device's lease to release it (cooperative pre-emption): the holder gets a
+        LEASE_RELEASE_REQUESTED event and keeps the lease at most for the hub's grace window
+        ([hub] lease_release_grace, 10 s by default); then it expires and AcquireLease succeeds.
+        Errors: NOT_FOUND LEASE_NOT_FOUND (the device is not leased); INVALID_ARGUMENT (requester).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_HubServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -168,6 +183,11 @@ def add_HubServiceServicer_to_server(servicer, server):
                     servicer.ReleaseLease,
                     request_deserializer=kioskhub_dot_v1_dot_hub__pb2.ReleaseLeaseRequest.FromString,
                     response_serializer=kioskhub_dot_v1_dot_hub__pb2.ReleaseLeaseResponse.SerializeToString,
+            ),
+            'RequestLeaseRelease': grpc.unary_unary_rpc_method_handler(
+                    servicer.RequestLeaseRelease,
+                    request_deserializer=kioskhub_dot_v1_dot_hub__pb2.RequestLeaseReleaseRequest.FromString,
+                    response_serializer=kioskhub_dot_v1_dot_hub__pb2.RequestLeaseReleaseResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -360,6 +380,33 @@ class HubService:
             '/kioskhub.v1.HubService/ReleaseLease',
             kioskhub_dot_v1_dot_hub__pb2.ReleaseLeaseRequest.SerializeToString,
             kioskhub_dot_v1_dot_hub__pb2.ReleaseLeaseResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RequestLeaseRelease(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kioskhub.v1.HubService/RequestLeaseRelease',
+            kioskhub_dot_v1_dot_hub__pb2.RequestLeaseReleaseRequest.SerializeToString,
+            kioskhub_dot_v1_dot_hub__pb2.RequestLeaseReleaseResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -56,6 +56,12 @@ class HubServiceStub:
     """Extend a lease (heartbeat). Errors: NOT_FOUND LEASE_NOT_FOUND (expired or released)."""
     ReleaseLease: _grpc.UnaryUnaryMultiCallable[_hub_pb2.ReleaseLeaseRequest, _hub_pb2.ReleaseLeaseResponse]
     """Give a lease back. Errors: NOT_FOUND LEASE_NOT_FOUND."""
+    RequestLeaseRelease: _grpc.UnaryUnaryMultiCallable[_hub_pb2.RequestLeaseReleaseRequest, _hub_pb2.RequestLeaseReleaseResponse]
+    """Ask the holder of a device's lease to release it (cooperative pre-emption): the holder gets a
+    LEASE_RELEASE_REQUESTED event and keeps the lease at most for the hub's grace window
+    ([hub] lease_release_grace, 10 s by default); then it expires and AcquireLease succeeds.
+    Errors: NOT_FOUND LEASE_NOT_FOUND (the device is not leased); INVALID_ARGUMENT (requester).
+    """
 
 @_typing.type_check_only
 class HubServiceAsyncStub(HubServiceStub):
@@ -85,6 +91,12 @@ class HubServiceAsyncStub(HubServiceStub):
     """Extend a lease (heartbeat). Errors: NOT_FOUND LEASE_NOT_FOUND (expired or released)."""
     ReleaseLease: _aio.UnaryUnaryMultiCallable[_hub_pb2.ReleaseLeaseRequest, _hub_pb2.ReleaseLeaseResponse]  # type: ignore[assignment]
     """Give a lease back. Errors: NOT_FOUND LEASE_NOT_FOUND."""
+    RequestLeaseRelease: _aio.UnaryUnaryMultiCallable[_hub_pb2.RequestLeaseReleaseRequest, _hub_pb2.RequestLeaseReleaseResponse]  # type: ignore[assignment]
+    """Ask the holder of a device's lease to release it (cooperative pre-emption): the holder gets a
+    LEASE_RELEASE_REQUESTED event and keeps the lease at most for the hub's grace window
+    ([hub] lease_release_grace, 10 s by default); then it expires and AcquireLease succeeds.
+    Errors: NOT_FOUND LEASE_NOT_FOUND (the device is not leased); INVALID_ARGUMENT (requester).
+    """
 
 class HubServiceServicer(metaclass=_abc_1.ABCMeta):
     """The hub itself: identity, devices, the event stream and device leases."""
@@ -153,5 +165,17 @@ class HubServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_hub_pb2.ReleaseLeaseResponse, _abc.Awaitable[_hub_pb2.ReleaseLeaseResponse]]:
         """Give a lease back. Errors: NOT_FOUND LEASE_NOT_FOUND."""
+
+    @_abc_1.abstractmethod
+    def RequestLeaseRelease(
+        self,
+        request: _hub_pb2.RequestLeaseReleaseRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_hub_pb2.RequestLeaseReleaseResponse, _abc.Awaitable[_hub_pb2.RequestLeaseReleaseResponse]]:
+        """Ask the holder of a device's lease to release it (cooperative pre-emption): the holder gets a
+        LEASE_RELEASE_REQUESTED event and keeps the lease at most for the hub's grace window
+        ([hub] lease_release_grace, 10 s by default); then it expires and AcquireLease succeeds.
+        Errors: NOT_FOUND LEASE_NOT_FOUND (the device is not leased); INVALID_ARGUMENT (requester).
+        """
 
 def add_HubServiceServicer_to_server(servicer: HubServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -202,3 +202,31 @@ async def test_resume_after_restart_gets_gap(hub, tmp_path):
     await ch.close()
     restarted.bus.close()
     await server.stop(0)
+
+
+async def test_device_shows_its_lease_and_preemption_over_rpc(hub):
+    stub = hub_pb2_grpc.HubServiceStub(hub.channel)
+    lease = (await stub.AcquireLease(hub_pb2.AcquireLeaseRequest(device_id="ups", holder="counter-1"))).lease
+    dev = (await stub.GetDevice(hub_pb2.GetDeviceRequest(device_id="ups"))).device
+    assert dev.lease.holder == "counter-1" and dev.lease.lease_id == lease.lease_id
+    events = await watch_from_now(hub.channel, ("ups",))
+    asked = (await stub.RequestLeaseRelease(
+        hub_pb2.RequestLeaseReleaseRequest(device_id="ups", requester="counter-2"))).lease
+    assert asked.release_requested and asked.requested_by == "counter-2"
+    ev = (await asyncio.wait_for(events.read(), 5)).event
+    assert ev.type == hub_pb2.EVENT_TYPE_LEASE_RELEASE_REQUESTED and ev.lease.holder == "counter-1"
+    events.cancel()
+    await stub.ReleaseLease(hub_pb2.ReleaseLeaseRequest(lease_id=lease.lease_id))
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stub.RequestLeaseRelease(hub_pb2.RequestLeaseReleaseRequest(device_id="ups", requester="x"))
+    assert err.value.code() == grpc.StatusCode.NOT_FOUND and error_info(err.value).reason == "LEASE_NOT_FOUND"
+
+
+async def test_hub_stopping_ends_streams_with_unavailable(hub):
+    events = await watch_from_now(hub.channel)
+    hub.hub.bus.close()
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        for _ in range(100):  # events queued before the stop are delivered first
+            await asyncio.wait_for(events.read(), 5)
+    assert err.value.code() == grpc.StatusCode.UNAVAILABLE
+    assert error_info(err.value).reason == "HUB_STOPPING"

@@ -84,6 +84,8 @@ SPEC = ClassSpec(
         "QUEUE_NOT_ACCEPTING": "the CUPS queue rejects jobs",
         "SPOOLER_ERROR": "the spooler refused or failed",
         "JOB_TOO_LARGE": "the job is larger than the link accepts",
+        "SPOOLER_TIMEOUT": "the spooler did not answer in time",
+        "FONT_MISSING": "a font the receipt needs is not installed",
     },
     event_payload="hubd.classes.printer.convert:event_payload",
 )
