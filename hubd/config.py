@@ -27,7 +27,7 @@ DEVICE_ID = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 SERVER = {"listen": Option(list, [], "unix:PATH or 127.0.0.1:PORT addresses to serve on", items=str)}
 HUB = {
     "state_dir": Option(str, "", "job queue and journal directory"),
-    "lease_release_grace": Option(Duration, 10.0, "how long a holder asked to release keeps its lease", 1, 300),
+    "lease_release_grace": Option(Duration, 10.0, "how long a holder asked to release keeps it", 1, 300),
 }
 DEVICE = {
     "driver": Option(str, "", "driver name (hubctl drivers lists them)"),

@@ -17,9 +17,14 @@ from hubd.cli.common import error_info
 from kioskhub.v1 import hub_pb2, printer_pb2
 
 ACCEPTABLE = {
-    grpc.StatusCode.OK, grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.NOT_FOUND,
-    grpc.StatusCode.ALREADY_EXISTS, grpc.StatusCode.FAILED_PRECONDITION, grpc.StatusCode.RESOURCE_EXHAUSTED,
-    grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED,
+    grpc.StatusCode.OK,
+    grpc.StatusCode.INVALID_ARGUMENT,
+    grpc.StatusCode.NOT_FOUND,
+    grpc.StatusCode.ALREADY_EXISTS,
+    grpc.StatusCode.FAILED_PRECONDITION,
+    grpc.StatusCode.RESOURCE_EXHAUSTED,
+    grpc.StatusCode.UNAVAILABLE,
+    grpc.StatusCode.DEADLINE_EXCEEDED,
 }
 TEXT = st.one_of(
     st.sampled_from(["", "ups", "receipt", "thermal", "ups-nut", "j-000000000000", "../etc", "a" * 200]),
@@ -43,8 +48,11 @@ def _value(field: FieldDescriptor, depth: int) -> st.SearchStrategy[object]:
         return st.one_of(st.sampled_from([v.number for v in field.enum_type.values]), st.integers(-5, 300))
     if field.type == FieldDescriptor.TYPE_MESSAGE:
         if field.message_type.full_name == "google.protobuf.Duration":
-            return st.builds(lambda s, n: {"seconds": s, "nanos": n},
-                             st.integers(-(10**15), 10**15), st.integers(-999_999_999, 999_999_999))
+            return st.builds(
+                lambda s, n: {"seconds": s, "nanos": n},
+                st.integers(-(10**15), 10**15),
+                st.integers(-999_999_999, 999_999_999),
+            )
         if field.message_type.full_name == "google.protobuf.Timestamp":
             return st.builds(lambda s: {"seconds": s}, st.integers(-(10**13), 10**13))
         return message_dict(field.message_type, depth + 1)
@@ -81,8 +89,7 @@ def _build(desc: Descriptor, data: dict[str, object]) -> object:
         if field.type == FieldDescriptor.TYPE_MESSAGE:
             items = value if field.is_repeated else [value]
             for item in items:  # type: ignore[attr-defined]
-                target = getattr(msg, name).add() if field.is_repeated \
-                    else getattr(msg, name)
+                target = getattr(msg, name).add() if field.is_repeated else getattr(msg, name)
                 target.CopyFrom(_build(field.message_type, item))  # type: ignore[arg-type]
         elif field.is_repeated:
             getattr(msg, name).extend(value)  # type: ignore[arg-type]
@@ -98,8 +105,10 @@ def _methods() -> list[tuple[str, object]]:
     services = [hub_pb2.DESCRIPTOR.services_by_name["HubService"]]
     from kioskhub.v1 import ups_pb2
 
-    services += [printer_pb2.DESCRIPTOR.services_by_name["PrinterService"],
-                 ups_pb2.DESCRIPTOR.services_by_name["UpsService"]]
+    services += [
+        printer_pb2.DESCRIPTOR.services_by_name["PrinterService"],
+        ups_pb2.DESCRIPTOR.services_by_name["UpsService"],
+    ]
     return [(f"/{s.full_name}/{m.name}", m) for s in services for m in s.methods if not m.client_streaming]
 
 
@@ -152,17 +161,32 @@ def _invalid(hubd, path: str, payload: bytes) -> tuple[grpc.StatusCode, str, str
 @pytest.mark.parametrize(
     "request_, field",
     [
-        (printer_pb2.PrintDocumentRequest(request_id="k", text={"text": "x"}, ttl={"seconds": 10**15}), "ttl"),
-        (printer_pb2.PrintDocumentRequest(request_id="k", text={"text": "x"}, retry_duration={"seconds": -5}),
-         "retry_duration"),
-        (printer_pb2.PrintDocumentRequest(request_id="k", receipt={"kiosk_id": "K", "issue_time": {"seconds": 10**13}}),
-         "receipt.issue_time"),
-        (printer_pb2.PrintDocumentRequest(device_id="r" * 2**20, request_id="k", text={"text": "x"}), "device_id"),
+        (
+            printer_pb2.PrintDocumentRequest(request_id="k", text={"text": "x"}, ttl={"seconds": 10**15}),
+            "ttl",
+        ),
+        (
+            printer_pb2.PrintDocumentRequest(
+                request_id="k", text={"text": "x"}, retry_duration={"seconds": -5}
+            ),
+            "retry_duration",
+        ),
+        (
+            printer_pb2.PrintDocumentRequest(
+                request_id="k", receipt={"kiosk_id": "K", "issue_time": {"seconds": 10**13}}
+            ),
+            "receipt.issue_time",
+        ),
+        (
+            printer_pb2.PrintDocumentRequest(device_id="r" * 2**20, request_id="k", text={"text": "x"}),
+            "device_id",
+        ),
     ],
 )
 def test_out_of_range_values_are_invalid_argument_naming_the_field(hubd, request_, field) -> None:
     code, reason, message, details = _invalid(
-        hubd, "/kioskhub.v1.PrinterService/PrintDocument", request_.SerializeToString())
+        hubd, "/kioskhub.v1.PrinterService/PrintDocument", request_.SerializeToString()
+    )
     assert code == grpc.StatusCode.INVALID_ARGUMENT and reason == "INVALID_ARGUMENT", message
     assert field in details and len(message) < 300
 

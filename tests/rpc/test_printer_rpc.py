@@ -12,7 +12,7 @@ import grpc
 import pytest
 
 from hubd.config import DeviceConfig, HubConfig
-from kioskhub.v1 import hub_pb2, printer_pb2, printer_pb2_grpc
+from kioskhub.v1 import hub_pb2, hub_pb2_grpc, printer_pb2, printer_pb2_grpc
 from simulators.escp_printer import EscpPrinterSim
 from tests.rpc.conftest import Running, error_info, eventually, serving, watch_from_now
 
@@ -273,3 +273,59 @@ async def test_held_job_is_printed_on_release_with_the_duplicate_banner(tmp_path
             await stub.ResumePrintJob(printer_pb2.ResumePrintJobRequest(print_job_id=interrupted.job_id))
         assert err.value.code() == grpc.StatusCode.FAILED_PRECONDITION
         assert error_info(err.value).reason == "JOB_STATE"
+
+
+async def test_storage_full_is_resource_exhausted_and_changes_nothing(hub, tmp_path):
+    """A full disk (SQLite's own SQLITE_FULL, reached by capping the file's pages): a submission
+    is RESOURCE_EXHAUSTED STORAGE_FULL, nothing is half-saved, and printing goes on once there is
+    room again."""
+    from hubd.classes.printer.spooler import Spooler
+
+    spooler = hub.hub.runner("printer", Spooler)
+    stub = printer_pb2_grpc.PrinterServiceStub(hub.channel)
+    db = spooler.queue._db
+    pages = (await spooler.call(lambda: db.execute("PRAGMA page_count").fetchone()))[0]
+    await spooler.call(db.execute, f"PRAGMA max_page_count = {pages}")
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stub.PrintDocument(text("while-full", "x" * 60000))
+    assert err.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    assert error_info(err.value).reason == "STORAGE_FULL"
+    await spooler.call(db.execute, "PRAGMA max_page_count = 1073741823")
+    after = (await stub.PrintDocument(text("after-full", "room again\n"))).print_job
+    await wait_job(stub, after.print_job_id, timeout=30)
+    listed = (await stub.ListPrintJobs(printer_pb2.ListPrintJobsRequest())).print_jobs
+    assert "while-full" not in {j.request_id for j in listed}
+
+
+async def test_a_failing_print_worker_is_shown_restarted_and_loses_nothing(hub, tmp_path, monkeypatch):
+    """The worker dies on a storage error while marking job A done (the disk filled mid-job): the
+    printer shows STORAGE_FULL, the worker restarts with backoff, A is reprinted marked DUPLICATE
+    (it may be on paper already) and B, submitted meanwhile, prints too."""
+    from hubd.classes.printer.queue import JobQueue
+    from hubd.errors import StorageFull
+
+    real = JobQueue.mark_done
+    calls = {"n": 0}
+
+    def full_once(self, job_id, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise StorageFull("job store: the disk is full; nothing was saved")
+        return real(self, job_id, *args, **kwargs)
+
+    monkeypatch.setattr(JobQueue, "mark_done", full_once)
+    stub = printer_pb2_grpc.PrinterServiceStub(hub.channel)
+    hub_stub = hub_pb2_grpc.HubServiceStub(hub.channel)
+    events = await watch_from_now(hub.channel, ("receipt",))
+    a = (await stub.PrintDocument(text("job-a", "JOB A\n"))).print_job
+    while True:
+        ev = (await asyncio.wait_for(events.read(), 10)).event
+        if ev.type == hub_pb2.EVENT_TYPE_DEVICE_UNAVAILABLE and ev.reason == "STORAGE_FULL":
+            break
+    dev = (await hub_stub.GetDevice(hub_pb2.GetDeviceRequest(device_id="receipt"))).device
+    assert dev.reason in ("STORAGE_FULL", "") and "print worker" in (dev.reason_detail or "print worker")
+    b = (await stub.PrintDocument(text("job-b", "JOB B\n"))).print_job
+    done_a = await wait_job(stub, a.print_job_id, timeout=30)
+    await wait_job(stub, b.print_job_id, timeout=30)
+    assert done_a.duplicate  # reprinted with the banner: it may already be on paper
+    events.cancel()

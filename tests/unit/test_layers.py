@@ -62,16 +62,21 @@ def test_drivers_import_only_the_driver_api_their_contract_and_render() -> None:
             if not module.startswith("hubd"):
                 continue
             cls = _class_of(module)
-            ok = (module.startswith(("hubd.driver_api", "hubd.render"))
-                  or (cls is not None and cls[1] == "contract"))
+            ok = module.startswith(("hubd.driver_api", "hubd.render")) or (
+                cls is not None and cls[1] == "contract"
+            )
             if not ok:
                 bad.append(f"{path.relative_to(ROOT)}: {module}")
     assert not bad, bad
 
 
 def test_simulators_import_neither_drivers_nor_hubd() -> None:
-    bad = [f"{p.relative_to(ROOT)}: {m}" for p in sources("simulators") for m in imports(p)
-           if m.split(".")[0] in ("hubd", "drivers")]
+    bad = [
+        f"{p.relative_to(ROOT)}: {m}"
+        for p in sources("simulators")
+        for m in imports(p)
+        if m.split(".")[0] in ("hubd", "drivers")
+    ]
     assert not bad, bad
 
 

@@ -213,19 +213,25 @@ class JobQueue(JobDatabase):
         self._notify(jobs)
         return jobs
 
-    def recover(self, policy: Literal["reprint", "hold"] = "reprint") -> builtins.list[Job]:
-        """At startup: jobs found printing are requeued (reprint) or held, all marked duplicate."""
+    def recover(
+        self, policy: Literal["reprint", "hold"] = "reprint", printer_id: str | None = None
+    ) -> builtins.list[Job]:
+        """Jobs found printing (at startup; or on one printer when its worker restarts after a
+        failure) are requeued (reprint) or held, all marked duplicate."""
         if policy not in ("reprint", "hold"):
             raise ValueError(f"recover policy must be 'reprint' or 'hold', not {policy!r}")
         state = JobState.QUEUED if policy == "reprint" else JobState.HELD
         reason = "" if policy == "reprint" else "INTERRUPTED"
-        detail = "was printing when the hub stopped; may already have printed"
+        detail = "was printing when the hub (or its print worker) stopped; may already have printed"
+        where, args = "state = ?", (_P,)
+        if printer_id is not None:
+            where, args = "state = ? AND printer_id = ?", (_P, printer_id)
         with self._tx() as db:
-            ids = [r[0] for r in db.execute("SELECT job_id FROM jobs WHERE state = ?", (_P,))]
+            ids = [r[0] for r in db.execute(f"SELECT job_id FROM jobs WHERE {where}", args)]
             db.execute(
                 "UPDATE jobs SET state = ?, reason = ?, detail = ?, duplicate = 1, updated_at = ?"
-                " WHERE state = ?",
-                (state.value, reason, detail, to_us(self._clock.now()), _P),
+                f" WHERE {where}",
+                (state.value, reason, detail, to_us(self._clock.now()), *args),
             )
         jobs = self._jobs(ids)
         for job in jobs:

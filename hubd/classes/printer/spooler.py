@@ -134,9 +134,8 @@ class Spooler:
             self.workers[sup.id] = worker
             self.printers[sup.id] = sup
             report = functools.partial(self._worker_health, sup)
-            task, worker.health = supervise(
-                f"print-worker:{sup.id}", worker.run, self.clock, on_change=report
-            )
+            run = functools.partial(self._run_worker, worker)
+            task, worker.health = supervise(f"print-worker:{sup.id}", run, self.clock, on_change=report)
             self._tasks.append(task)
         purge, _ = supervise("print-retention", self._purge_forever, self.clock)
         self._tasks.append(purge)
@@ -150,6 +149,14 @@ class Spooler:
             # Runs after any call a cancelled worker left in flight on the queue's thread.
             await self.call(self._queue.close)
         self._thread.shutdown()
+
+    async def _run_worker(self, worker: PrintWorker) -> None:
+        """One life of a worker. After a failure (its supervisor restarts it) a job it left
+        printing is recovered as after a crash: reprinted marked DUPLICATE, or held."""
+        if worker.health.failures:
+            for job in await self.call(self.queue.recover, self.config.recovery, worker.sup.id):
+                log.warning("job %s was printing when its worker failed: recovered as duplicate", job.job_id)
+        await worker.run()
 
     def _worker_health(self, sup: Supervisor, health: TaskHealth) -> None:
         """Show a failing worker on its printer (and clear it when it works again)."""
