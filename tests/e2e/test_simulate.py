@@ -135,3 +135,25 @@ def test_simulated_ups_on_battery_is_seen_as_an_event(hubd):
 
 
 ON_BATTERY = ["on_battery", "on"]
+
+
+def test_state_files_are_the_daemons_alone_whatever_the_umask(tmp_path):
+    """jobs.db holds citizens' names and amounts: its WAL and SHM too must not be 0644."""
+    import os
+    import stat
+
+    old = os.umask(0o022)  # a permissive umask in whoever starts hubd
+    try:
+        hub = HubProcess(tmp_path).start()
+    finally:
+        os.umask(old)
+    try:
+        out = hub.hubctl("print", "receipt", "--sample", "--printer", "receipt", "--wait")
+        assert out.returncode == 0, out.stderr
+        assert stat.S_IMODE(hub.state.stat().st_mode) == 0o700
+        for name in ("jobs.db", "jobs.db-wal", "jobs.db-shm"):
+            path = hub.state / name
+            assert path.exists() and stat.S_IMODE(path.stat().st_mode) == 0o600, name
+        assert stat.S_IMODE(hub.sock.stat().st_mode) == 0o660
+    finally:
+        hub.stop()

@@ -230,3 +230,24 @@ async def test_hub_stopping_ends_streams_with_unavailable(hub):
             await asyncio.wait_for(events.read(), 5)
     assert err.value.code() == grpc.StatusCode.UNAVAILABLE
     assert error_info(err.value).reason == "HUB_STOPPING"
+
+
+async def test_a_ups_that_stopped_answering_shows_unknown_values_not_stale_ones(hub, ups_sim):
+    """Unavailable means unknown: the last reading's 'on line' is not shown as if current."""
+    stub = hub_pb2_grpc.HubServiceStub(hub.channel)
+    ups = ups_pb2_grpc.UpsServiceStub(hub.channel)
+    await eventually(lambda: _available(stub))
+    before = (await ups.GetUpsStatus(ups_pb2.GetUpsStatusRequest(device_id="ups"))).status
+    assert before.HasField("on_battery") and before.status and before.HasField("input_voltage_volts")
+    ups_sim.unplug()
+
+    async def unknown() -> bool:
+        st = (await ups.GetUpsStatus(ups_pb2.GetUpsStatusRequest(device_id="ups"))).status
+        return st.state == UNAVAILABLE
+
+    await eventually(unknown)
+    st = (await ups.GetUpsStatus(ups_pb2.GetUpsStatusRequest(device_id="ups"))).status
+    assert not st.HasField("on_battery") and not st.status and not st.HasField("input_voltage_volts")
+    assert st.last_seen_time.seconds > 0  # when it was last seen is still told
+    ups_sim.replug()
+    await eventually(lambda: _available(stub))

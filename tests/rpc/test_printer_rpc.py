@@ -12,7 +12,7 @@ import grpc
 import pytest
 
 from hubd.config import DeviceConfig, HubConfig
-from kioskhub.v1 import hub_pb2, hub_pb2_grpc, printer_pb2, printer_pb2_grpc
+from kioskhub.v1 import common_pb2, hub_pb2, hub_pb2_grpc, printer_pb2, printer_pb2_grpc
 from simulators.escp_printer import EscpPrinterSim
 from tests.rpc.conftest import Running, error_info, eventually, serving, watch_from_now
 
@@ -329,3 +329,22 @@ async def test_a_failing_print_worker_is_shown_restarted_and_loses_nothing(hub, 
     await wait_job(stub, b.print_job_id, timeout=30)
     assert done_a.duplicate  # reprinted with the banner: it may already be on paper
     events.cancel()
+
+
+async def test_a_printer_that_stopped_answering_shows_unknown_not_stale_ok(hub, printer_sim):
+    """A printer UNAVAILABLE (its print server's status refused) no longer claims online/paper OK."""
+    stub = printer_pb2_grpc.PrinterServiceStub(hub.channel)
+
+    async def status() -> printer_pb2.PrinterStatus:
+        return (await stub.GetPrinterStatus(printer_pb2.GetPrinterStatusRequest(device_id="receipt"))).status
+
+    await eventually(lambda: _async_status(status, lambda st: st.paper == printer_pb2.PAPER_STATE_OK))
+    await printer_sim.stop()
+    await eventually(lambda: _async_status(status, lambda st: st.state == common_pb2.DEVICE_STATE_UNAVAILABLE))
+    st = await status()
+    assert st.paper == printer_pb2.PAPER_STATE_UNKNOWN
+    assert not st.HasField("online") and not st.HasField("error") and st.last_seen_time.seconds > 0
+
+
+async def _async_status(get, accept) -> bool:
+    return bool(accept(await get()))

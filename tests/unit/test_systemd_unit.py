@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import require_stacks
+from tests.stacks.base import skip_or_fail
 
 SYSTEMD_DIR = Path(__file__).resolve().parents[2] / "systemd"
 UNIT = SYSTEMD_DIR / "hubd.service"
@@ -190,6 +191,8 @@ def test_supplementary_groups_exist_on_every_debian() -> None:
 
 
 def test_sysusers_then_tmpfiles_in_a_scratch_root(tmp_path: Path) -> None:
+    if os.geteuid() != 0:  # systemd-tmpfiles --create chowns to the kioskhub user: root only
+        skip_or_fail("systemd-tmpfiles --create needs root (it chowns); run as root to check it")
     root = tmp_path / "root"
     (root / "etc" / "kioskhub").mkdir(parents=True)
     subprocess.run(
