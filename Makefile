@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PROTOS := $(wildcard protos/kioskhub/v1/*.proto)
 APT_PACKAGES := $(shell cat .ci/apt-packages.txt 2>/dev/null)
 
-.PHONY: demo test test-inner bench protos lint typecheck buf-lint system-deps clean
+.PHONY: demo test test-inner bench protos lint typecheck buf-lint api-baseline system-deps clean
 
 $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory system-deps
@@ -40,7 +40,7 @@ test: $(STAMP)
 	  $(MAKE) --no-print-directory test-inner; \
 	fi
 
-test-inner:
+test-inner: lint
 	timeout -k 30 1800 $(BIN)/pytest -n 2 --dist loadgroup -q tests
 
 bench: $(STAMP)
@@ -49,9 +49,15 @@ bench: $(STAMP)
 protos: $(STAMP)
 	$(BIN)/python protos/generate.py
 
+## buf lint (STANDARD) and buf breaking against the API baseline (protos/api-baseline.binpb):
+## once an API has shipped, changes to it must be additive.
 buf-lint:
 	npm install --silent --prefix .tools @bufbuild/buf >/dev/null
-	cd protos && ../.tools/node_modules/.bin/buf lint
+	cd protos && ../.tools/node_modules/.bin/buf lint && ../.tools/node_modules/.bin/buf breaking --against api-baseline.binpb
+
+## Record the current API as the baseline later changes are checked against (on a release).
+api-baseline:
+	cd protos && ../.tools/node_modules/.bin/buf build --exclude-source-info -o api-baseline.binpb
 
 lint: $(STAMP)
 	$(BIN)/ruff check hubd drivers simulators tests

@@ -45,3 +45,15 @@ def test_buf_lint_standard_is_clean() -> None:
     assert items <= {"- STANDARD", "- FILE", "- google"}  # only vendored googleapis files are exempt
     out = subprocess.run([str(buf), "lint"], cwd=ROOT / "protos", capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_api_changes_are_additive_against_the_baseline() -> None:
+    """``buf breaking`` against the last recorded API (``make api-baseline`` on a release)."""
+    buf = ROOT / ".tools" / "node_modules" / ".bin" / "buf"
+    if not buf.exists():
+        message = "buf is not installed (make buf-lint installs it with npm)"
+        pytest.fail(message) if require_stacks() else pytest.skip(message)
+    assert (ROOT / "protos" / "api-baseline.binpb").exists(), "no API baseline: make api-baseline"
+    out = subprocess.run([str(buf), "breaking", "--against", "api-baseline.binpb"], cwd=ROOT / "protos",
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
