@@ -3,8 +3,9 @@
 A package ``hubd/classes/<name>/`` holds one class: its device contract (``contract.py``, the ABC
 drivers implement), its runner, its servicer and proto conversion, its hubctl commands and demo
 step, and in ``__init__.py`` the ``SPEC`` that the server, the hub, hubctl, the demo and
-``hubd --simulate`` loop over. The core never names a class. The recipe for adding one is
-``docs/adding-a-device-class.md``.
+``hubd --simulate`` loop over. The core never names a class. The recipe for adding one, with the
+UPS as the worked example, is ``docs/adding-a-device-class.md``; the API rules a new service
+follows are ``protos/CONVENTIONS.md``.
 """
 
 from __future__ import annotations
