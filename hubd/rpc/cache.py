@@ -3,7 +3,7 @@ call (``Supervisor.version`` says when something changed)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
 from hubd.supervisor import Supervisor
@@ -16,10 +16,10 @@ class StatusCache(Generic[M]):
 
     def __init__(self, build: Callable[[Supervisor], M]) -> None:
         self._build = build
-        self._cache: dict[str, tuple[tuple[int, int], M]] = {}
+        self._cache: dict[str, tuple[tuple[int, Hashable], M]] = {}
 
-    def get(self, sup: Supervisor, extra: int = 0) -> M:
-        """The response for ``sup`` now (``extra``: another counter the response depends on)."""
+    def get(self, sup: Supervisor, extra: Hashable = 0) -> M:
+        """The response for ``sup`` now (``extra``: anything else the response depends on)."""
         key = (sup.version, extra)
         hit = self._cache.get(sup.id)
         if hit is not None and hit[0] == key:

@@ -8,7 +8,9 @@ from typing import Any
 from hubd.app import Hub
 from hubd.errors import InvalidArgument
 from hubd.rpc import convert
+from hubd.rpc.cache import StatusCache
 from hubd.rpc.paging import Page
+from hubd.supervisor import Supervisor
 from kioskhub.v1 import hub_pb2, hub_pb2_grpc
 
 Ctx = Any
@@ -30,6 +32,18 @@ class HubServicer(hub_pb2_grpc.HubServiceServicer):
     def __init__(self, hub: Hub, services: list[str] | None = None) -> None:
         self.hub = hub
         self.services = services or []
+        self._devices = StatusCache(
+            lambda sup: hub_pb2.GetDeviceResponse(device=convert.device_to_pb(sup, self.hub.leases))
+        )
+        self._listing: tuple[object, hub_pb2.ListDevicesResponse] | None = None
+
+    def _lease_key(self, sup: Supervisor) -> object:
+        lease = self.hub.leases.holder(sup.id)
+        return None if lease is None else (lease.lease_id, lease.expires, lease.release_requested)
+
+    def _device(self, sup: Supervisor) -> Any:
+        """A device's GetDevice answer, built once per change of the device or of its lease."""
+        return self._devices.get(sup, self._lease_key(sup))
 
     async def GetHubInfo(self, request: hub_pb2.GetHubInfoRequest, context: Ctx) -> Any:
         """Version, boot id, start time."""
@@ -50,16 +64,20 @@ class HubServicer(hub_pb2_grpc.HubServiceServicer):
         devices = self.hub.list(device_class)
         start = page.after if isinstance(page.after, int) else 0
         chunk = devices[start : start + page.size]
+        key = (page, start, tuple((s.id, s.version, self._lease_key(s)) for s in chunk))
+        if self._listing is not None and self._listing[0] == key:
+            return self._listing[1]  # nothing changed since the last identical listing
         more = start + page.size < len(devices)
-        return hub_pb2.ListDevicesResponse(
-            devices=[convert.device_to_pb(s, self.hub.leases) for s in chunk],
+        response = hub_pb2.ListDevicesResponse(
+            devices=[self._device(s).device for s in chunk],
             next_page_token=page.token(start + page.size if more else None),
         )
+        self._listing = (key, response)
+        return response
 
     async def GetDevice(self, request: hub_pb2.GetDeviceRequest, context: Ctx) -> Any:
         """One device."""
-        sup = self.hub.get(request.device_id)
-        return hub_pb2.GetDeviceResponse(device=convert.device_to_pb(sup, self.hub.leases))
+        return self._device(self.hub.get(request.device_id))
 
     async def WatchEvents(
         self, request: hub_pb2.WatchEventsRequest, context: Ctx

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hubd.cli.common import error_info
-from kioskhub.v1 import hub_pb2, printer_pb2
+from kioskhub.v1 import printer_pb2
 
 ACCEPTABLE = {
     grpc.StatusCode.OK,

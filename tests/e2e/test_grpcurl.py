@@ -24,7 +24,9 @@ def grpcurl() -> str:
 def call(hubd, method: str, body: dict, *extra: str) -> list[dict]:
     out = subprocess.run(
         [grpcurl(), "-plaintext", "-unix", *extra, "-d", json.dumps(body), str(hubd.sock), method],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert out.returncode == 0 or "-max-time" in extra, out.stderr
     decoder, text, items = json.JSONDecoder(), out.stdout.strip(), []
@@ -39,12 +41,17 @@ def call(hubd, method: str, body: dict, *extra: str) -> list[dict]:
 def test_grpcurl_pages_through_jobs_and_reads_a_typed_event(hubd) -> None:
     submitted = set()
     for i in range(5):
-        (resp,) = call(hubd, "kioskhub.v1.PrinterService/PrintDocument",
-                       {"request_id": f"curl-{i}", "device_id": "receipt", "text": {"text": f"line {i}\n"}})
+        (resp,) = call(
+            hubd,
+            "kioskhub.v1.PrinterService/PrintDocument",
+            {"request_id": f"curl-{i}", "device_id": "receipt", "text": {"text": f"line {i}\n"}},
+        )
         submitted.add(resp["print_job"]["print_job_id"])
     seen, token, pages = [], "", 0
     while True:
-        (page,) = call(hubd, "kioskhub.v1.PrinterService/ListPrintJobs", {"page_size": 2, "page_token": token})
+        (page,) = call(
+            hubd, "kioskhub.v1.PrinterService/ListPrintJobs", {"page_size": 2, "page_token": token}
+        )
         seen += [job["print_job_id"] for job in page.get("print_jobs", [])]
         pages += 1
         token = page.get("next_page_token", "")
@@ -52,8 +59,13 @@ def test_grpcurl_pages_through_jobs_and_reads_a_typed_event(hubd) -> None:
             break
     assert pages == 3 and len(seen) == len(set(seen)) == 5 and set(seen) == submitted
     (info,) = call(hubd, "kioskhub.v1.HubService/GetHubInfo", {})
-    events = call(hubd, "kioskhub.v1.HubService/WatchEvents",
-                  {"resume_boot_id": info["boot_id"], "resume_after_sequence": "0"}, "-max-time", "3")
+    events = call(
+        hubd,
+        "kioskhub.v1.HubService/WatchEvents",
+        {"resume_boot_id": info["boot_id"], "resume_after_sequence": "0"},
+        "-max-time",
+        "3",
+    )
     jobs = [e["event"] for e in events if "print_job" in e["event"]]
     assert jobs and jobs[0]["type"] == "EVENT_TYPE_JOB_QUEUED"
     assert jobs[0]["print_job"]["print_job_id"] in submitted

@@ -340,7 +340,8 @@ async def test_a_printer_that_stopped_answering_shows_unknown_not_stale_ok(hub, 
 
     await eventually(lambda: _async_status(status, lambda st: st.paper == printer_pb2.PAPER_STATE_OK))
     await printer_sim.stop()
-    await eventually(lambda: _async_status(status, lambda st: st.state == common_pb2.DEVICE_STATE_UNAVAILABLE))
+    gone = common_pb2.DEVICE_STATE_UNAVAILABLE
+    await eventually(lambda: _async_status(status, lambda st: st.state == gone))
     st = await status()
     assert st.paper == printer_pb2.PAPER_STATE_UNKNOWN
     assert not st.HasField("online") and not st.HasField("error") and st.last_seen_time.seconds > 0
