@@ -223,9 +223,9 @@ class JobQueue(JobDatabase):
         state = JobState.QUEUED if policy == "reprint" else JobState.HELD
         reason = "" if policy == "reprint" else "INTERRUPTED"
         detail = "was printing when the hub (or its print worker) stopped; may already have printed"
-        where, args = "state = ?", (_P,)
+        where, args = "state = ?", [_P]
         if printer_id is not None:
-            where, args = "state = ? AND printer_id = ?", (_P, printer_id)
+            where, args = "state = ? AND printer_id = ?", [_P, printer_id]
         with self._tx() as db:
             ids = [r[0] for r in db.execute(f"SELECT job_id FROM jobs WHERE {where}", args)]
             db.execute(
