@@ -157,3 +157,13 @@ def test_state_files_are_the_daemons_alone_whatever_the_umask(tmp_path):
         assert stat.S_IMODE(hub.sock.stat().st_mode) == 0o660
     finally:
         hub.stop()
+
+
+def test_the_log_has_no_library_noise(hubd):
+    """gRPC's fork_posix warnings and per-job library INFO lines would bury what a technician needs."""
+    for _ in range(3):
+        assert hubd.hubctl("print", "receipt", "--sample", "--printer", "thermal", "--wait").returncode == 0
+    log = hubd.log.read_text()
+    assert "fork_posix" not in log and "Other threads are currently calling into gRPC" not in log
+    library = [line for line in log.splitlines() if " escpos." in line]
+    assert not library, library[:3]

@@ -349,3 +349,17 @@ async def test_a_printer_that_stopped_answering_shows_unknown_not_stale_ok(hub, 
 
 async def _async_status(get, accept) -> bool:
     return bool(accept(await get()))
+
+
+async def test_a_receipt_without_issue_time_retried_later_is_the_same_job(hub):
+    """Idempotency compares what the caller sent: the hub's clock is not baked into the payload."""
+    from hubd.classes.printer.cli import _sample_receipt
+
+    stub = printer_pb2_grpc.PrinterServiceStub(hub.channel)
+    receipt = _sample_receipt()
+    receipt.ClearField("issue_time")
+    req = printer_pb2.PrintDocumentRequest(request_id="no-time", receipt=receipt)
+    first = (await stub.PrintDocument(req)).print_job
+    await asyncio.sleep(1.1)  # a retry a second later: the hub's "now" has moved on
+    again = (await stub.PrintDocument(req)).print_job
+    assert again.print_job_id == first.print_job_id
