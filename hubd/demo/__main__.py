@@ -36,6 +36,7 @@ def main() -> int:
         session.say(f"\nDEMO FAILED: {err}")
         code = 1
     finally:
+        session.say_summary()
         left = session.stop()
     if left:
         print(f"processes left behind: {left}", file=sys.stderr)

@@ -30,12 +30,27 @@ class Session:
         self.proc: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
         self.transcript = (out / "session.txt").open("w", encoding="utf-8")
+        self.summary: list[tuple[str, str, str]] = []
 
     def say(self, text: str = "") -> None:
         """Print to the terminal and the transcript."""
         print(text, flush=True)
         self.transcript.write(text + "\n")
         self.transcript.flush()
+
+    def record(self, step: str, outcome: str, artifact: Path | str = "") -> None:
+        """One row of the table printed at the end: what a step did and what it left to look at."""
+        where = str(artifact.relative_to(self.out)) if isinstance(artifact, Path) else artifact
+        self.summary.append((step, outcome, where))
+
+    def say_summary(self) -> None:
+        """The session's summary table."""
+        if not self.summary:
+            return
+        from hubd.cli.output import table
+
+        self.say("\n== Summary ==")
+        self.say(table(["STEP", "OUTCOME", "LOOK AT"], [list(row) for row in self.summary]))
 
     def start(self) -> None:
         """Start the daemon and wait until it serves."""

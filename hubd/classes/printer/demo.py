@@ -45,7 +45,11 @@ def run(session: Session) -> None:
         session.wait_for(
             lambda j=job, p=printer: _has_page(session, p, j["print_job_id"]), 20, "the printed page"
         )
-        session.say(f"printed page: {_page_of(session, printer, job['print_job_id'])}")
+        page = _page_of(session, printer, job["print_job_id"])
+        session.say(f"printed page: {page}")
+        what = "text" if args[1] == "text" else "bilingual receipt"
+        session.record(f"print a {what} on {printer}", job["state"].removeprefix("STATE_").lower(),
+                       Path(page.split(", ")[0]))
     session.hubctl("jobs")
 
 

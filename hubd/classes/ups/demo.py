@@ -29,4 +29,5 @@ def run(session: Session) -> None:
         events.terminate()
         events.wait(10)
     session.hubctl("ups", "ups")
+    session.record("UPS power cut", "ON_BATTERY event, status on battery")
     session.sim_control("ups", "on_battery", "off")
