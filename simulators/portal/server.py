@@ -71,6 +71,7 @@ class PortalSim(Simulator):
         self.clock: Callable[[], float] = time.time  # Unix seconds; tests may substitute
         self._faults = Faults()
         self.requests: Counter[str] = Counter()
+        self.answered: Counter[str] = Counter()  # requests fully handled (replied, or dropped by a fault)
         self.secret = b""
         self._ledger: Ledger | None = None
         self._tmp: str | None = None
@@ -230,6 +231,7 @@ class PortalSim(Simulator):
             status, body = 200, self._call(endpoint, req, kiosk_id)
         except api.ApiError as err:
             status, body = err.status, err.body()
+        self.answered[endpoint] += 1
         if self._faults.take("timeout_after_commit", endpoint):
             await asyncio.sleep(self.state.hang_seconds)
             return None

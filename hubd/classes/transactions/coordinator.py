@@ -267,7 +267,9 @@ class TransactionCoordinator:
         try:
             answer = await self.view.call(self.view.client.pay(request))
             crash.crash_point("txn_reply_received")
-            return await self.recorder.apply(request, answer)
+            txn = await self.recorder.apply(request, answer)
+            if txn.state.final:
+                return txn
         except HubError as err:
             if not maybe_processed(err):
                 return await self.recorder.settle(cid, TxnState.FAILED, err.reason)

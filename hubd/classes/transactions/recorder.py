@@ -13,6 +13,7 @@ An answer that names another payment, or a SUCCESS for another amount, is not be
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import logging
 from collections.abc import Callable
@@ -108,7 +109,7 @@ class Recorder:
         if before is None or (before.state, before.reason) != (txn.state, txn.reason):
             self._changed(txn)
         if txn.state is TxnState.CONFIRMED:
-            await self.hand_receipt(txn)
+            txn = await self.hand_receipt(txn)
         return txn
 
     async def apply(self, request: PaymentRequest, answer: PortalTxn) -> Transaction:
@@ -126,10 +127,10 @@ class Recorder:
         state, reason = _STATES.get(answer.status, (TxnState.FAILED, answer.reason or "PORTAL_DECLINED"))
         return await self.settle(request.client_txn_id, state, reason, answer)
 
-    async def hand_receipt(self, txn: Transaction) -> None:
+    async def hand_receipt(self, txn: Transaction) -> Transaction:
         """Hand a CONFIRMED payment's receipt over (once it returns, the journal notes it)."""
         if txn.receipt_handed:
-            return
+            return txn
         if self._on_receipt is not None:
             try:
                 await self._on_receipt(self._receipt_for(txn))
@@ -141,6 +142,7 @@ class Recorder:
                     f"रसीद प्रिंट के लिए नहीं भेजी जा सकी / receipt not sent to the printer: {err}",
                     txn,
                 )
-                return
+                return txn
         # Without a receipt sink printing is off: nothing is owed, so nothing is replayed later.
         await self.db(self.journal.mark_receipt_handed, txn.client_txn_id)
+        return dataclasses.replace(txn, receipt_handed=True)
