@@ -58,8 +58,12 @@ async def started(sim: PortalSim, state_dir: Path, clock: Clock | None = None, *
 
     power = cfg.pop("power_work", None)
     hub.coordinator = TransactionCoordinator(
-        config_for(sim, **cfg), state_dir, clock or SystemClock(), lambda *e: hub.events.append(e),
-        power_work=power, on_receipt=on_receipt,
+        config_for(sim, **cfg),
+        state_dir,
+        clock or SystemClock(),
+        lambda *e: hub.events.append(e),
+        power_work=power,
+        on_receipt=on_receipt,
     )
     await hub.coordinator.start()
     return hub
@@ -93,7 +97,10 @@ async def test_a_payment_end_to_end(portal: PortalSim, hub: Hub, tmp_path: Path)
     (receipt,) = hub.receipts
     assert receipt.idempotency_key == receipt_key(txn.portal_txn_id) == f"emitra-receipt:{txn.portal_txn_id}"
     assert (receipt.department_hi, receipt.service_en, receipt.consumer_name) == (
-        "जयपुर विद्युत वितरण निगम लि.", "Electricity bill (Jaipur Discom)", "Ramesh Kumar Sharma")
+        "जयपुर विद्युत वितरण निगम लि.",
+        "Electricity bill (Jaipur Discom)",
+        "Ramesh Kumar Sharma",
+    )
     assert (receipt.amount_paise, receipt.fee_paise, receipt.operator) == (184_700, 500, "op-7")
     assert receipt.kiosk_name_en == "e-Mitra Kiosk, Malviya Nagar, Jaipur"
     assert (await c.get("k-1")) == txn
@@ -117,14 +124,17 @@ async def test_concurrent_calls_with_one_id_pay_once(portal: PortalSim, hub: Hub
     assert len({t.portal_txn_id for t in results}) == 1 and charges(portal) == [("k-same", "SUCCESS", 5000)]
 
 
-@pytest.mark.parametrize(("fault", "state", "reason", "charged"), [
-    ("timeout_after_commit", TxnState.CONFIRMED, "", True),
-    ("error_before_commit", TxnState.FAILED, "NOT_RECEIVED", False),
-    ("slow", TxnState.FAILED, "NOT_RECEIVED", False),  # slower than the timeout: arrives after verify
-    ("pending", TxnState.CONFIRMED, "", True),
-    ("reversed", TxnState.FAILED, "REVERSED", False),
-    ("bad_signature", TxnState.CONFIRMED, "", True),
-])
+@pytest.mark.parametrize(
+    ("fault", "state", "reason", "charged"),
+    [
+        ("timeout_after_commit", TxnState.CONFIRMED, "", True),
+        ("error_before_commit", TxnState.FAILED, "NOT_RECEIVED", False),
+        ("slow", TxnState.FAILED, "NOT_RECEIVED", False),  # slower than the timeout: arrives after verify
+        ("pending", TxnState.CONFIRMED, "", True),
+        ("reversed", TxnState.FAILED, "REVERSED", False),
+        ("bad_signature", TxnState.CONFIRMED, "", True),
+    ],
+)
 async def test_each_fault_ends_settled_and_agreeing(
     portal: PortalSim, hub: Hub, fault: str, state: TxnState, reason: str, charged: bool
 ) -> None:
@@ -150,16 +160,26 @@ async def test_a_duplicated_reply_is_not_believed(portal: PortalSim, hub: Hub) -
     assert charges(portal) == [("k-a", "SUCCESS", 5000), ("k-b", "SUCCESS", 5000)]
 
 
-@pytest.mark.parametrize(("request_", "reason"), [
-    (cert("k-r", 6000), "RATE_EXCEEDED"),
-    (power_bill("k-r", amount_paise=200_000), "RATE_EXCEEDED"),
-    (power_bill("k-r", mode=PaymentMode.CHEQUE, instrument=Instrument("004512", "SBI", date(2099, 1, 1))),
-     "POST_DATED_INSTRUMENT"),
-    (power_bill("k-r", mode=PaymentMode.DD, instrument=Instrument("004512", "SBI", date(2020, 1, 1))),
-     "STALE_INSTRUMENT"),
-])
-async def test_rule_refusals_change_nothing(portal: PortalSim, hub: Hub, request_: PaymentRequest,
-                                            reason: str) -> None:
+@pytest.mark.parametrize(
+    ("request_", "reason"),
+    [
+        (cert("k-r", 6000), "RATE_EXCEEDED"),
+        (power_bill("k-r", amount_paise=200_000), "RATE_EXCEEDED"),
+        (
+            power_bill(
+                "k-r", mode=PaymentMode.CHEQUE, instrument=Instrument("004512", "SBI", date(2099, 1, 1))
+            ),
+            "POST_DATED_INSTRUMENT",
+        ),
+        (
+            power_bill("k-r", mode=PaymentMode.DD, instrument=Instrument("004512", "SBI", date(2020, 1, 1))),
+            "STALE_INSTRUMENT",
+        ),
+    ],
+)
+async def test_rule_refusals_change_nothing(
+    portal: PortalSim, hub: Hub, request_: PaymentRequest, reason: str
+) -> None:
     with pytest.raises(InvalidArgument) as err:
         await hub.coordinator.pay(request_)
     assert err.value.reason == reason and " / " in err.value.message
