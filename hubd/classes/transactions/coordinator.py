@@ -8,7 +8,7 @@ id. With the portal unreachable a new payment is refused (PORTAL_UNREACHABLE), n
 ``pay`` runs in a task of its own, so a caller that goes away does not cut a payment in half, and
 a second call with the same id waits for the first and gets the same transaction.
 
-Events go to ``publish(kind, reason, message, payload)`` (``EVENTS``), receipts to ``on_receipt``
+Events go to ``publish(kind, reason, message, payload)`` (``events``), receipts to ``on_receipt``
 (``receipt``), and each payment is held in ``power_work("payment")``.
 """
 
@@ -20,18 +20,17 @@ import functools
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from pathlib import Path
 
 from hubd import crash
 from hubd.classes.transactions import rules
 from hubd.classes.transactions.config import TransactionsConfig
+from hubd.classes.transactions.events import Publish, guarded
 from hubd.classes.transactions.journal import Journal
 from hubd.classes.transactions.model import (
-    IST,
     Bill,
     PaymentRequest,
-    PortalStatus,
     Quote,
     Service,
     Transaction,
@@ -39,31 +38,22 @@ from hubd.classes.transactions.model import (
     WalletStatus,
 )
 from hubd.classes.transactions.portal import PortalClient, PortalUnreachable, maybe_processed
-from hubd.classes.transactions.receipt import Receipt, ReceiptSink, receipt_key
-from hubd.classes.transactions.reconcile import ReconcileReport, compare
-from hubd.classes.transactions.recorder import Publish, Recorder, guarded
-from hubd.classes.transactions.records import request_digest
+from hubd.classes.transactions.receipt import Receipt, ReceiptSink, build_receipt
+from hubd.classes.transactions.reconcile import ReconcileReport, reconcile_day
+from hubd.classes.transactions.recorder import Recorder
+from hubd.classes.transactions.records import same_payment
 from hubd.classes.transactions.resolver import Resolver
 from hubd.classes.transactions.signing import load_secret
 from hubd.classes.transactions.view import PortalView
+from hubd.classes.transactions.watch import InactivityWatch
 from hubd.clock import Clock
-from hubd.errors import AlreadyExists, HubError, NotFound
+from hubd.errors import HubError, NotFound
 
 log = logging.getLogger(__name__)
 
 PowerWork = Callable[[str], AbstractAsyncContextManager[object]]
 """``power_work("payment")`` holds power-critical work and raises ``ShuttingDown`` when the
 low-battery policy refuses it; the hub passes ``PowerPolicy.work``."""
-
-EVENTS = {
-    "PAYMENT_STATE": "a payment changed state; reason INTENT, SENT, CONFIRMED, FAILED, IN_DOUBT; payload Transaction",
-    "WALLET": "reason WALLET_LOW (under the minimum) or WALLET_OK (back above it); payload WalletStatus",
-    "INACTIVITY": "reason INACTIVITY_WARNING, INACTIVITY_PENALTY or INACTIVITY_OK; payload rules.Inactivity",
-    "PORTAL": "reason PORTAL_UNREACHABLE or PORTAL_REACHABLE; payload None",
-    "RECONCILE": "reason RECONCILED or RECONCILE_DIFFERENCES; payload ReconcileReport",
-    "RECEIPT": "reason RECEIPT_HANDOFF_FAILED (handed over again later); payload Transaction",
-}
-"""Event kinds → their reasons and payloads."""
 
 
 @contextlib.asynccontextmanager
@@ -93,7 +83,6 @@ class TransactionCoordinator:
         self._busy: dict[str, tuple[PaymentRequest, asyncio.Task[Transaction]]] = {}
         self._reserved: dict[str, int] = {}
         self._recovered = False
-        self._inactivity = ""
         self._tasks: list[asyncio.Task[None]] = []
 
     # -- life --------------------------------------------------------------------------------
@@ -121,6 +110,7 @@ class TransactionCoordinator:
         self.resolver = Resolver(
             self.recorder, lambda cid: self.view.call(client.verify(cid)), self.clock, cfg
         )
+        self.watch = InactivityWatch(self.recorder, self.clock, cfg, self._publish)
         with contextlib.suppress(HubError):
             await self.view.services()  # names for receipts owed from before
         self._recovered = await self.resolver.recover()
@@ -128,7 +118,7 @@ class TransactionCoordinator:
             await self.recorder.hand_receipt(txn)
         self._tasks = [
             asyncio.create_task(self._supervise("resolver", lambda: self.resolver.run(self._busy))),
-            asyncio.create_task(self._supervise("inactivity", self._watch_inactivity)),
+            asyncio.create_task(self._supervise("inactivity", self.watch.run)),
         ]
 
     async def stop(self) -> None:
@@ -165,26 +155,8 @@ class TransactionCoordinator:
         return await self.view.wallet()
 
     async def inactivity(self) -> rules.Inactivity:
-        """How long since the last confirmed payment, and the penalty warning if due."""
-        cfg = self.config
-        last = await self.recorder.db(self.recorder.journal.last_activity)
-        return rules.inactivity(
-            last,
-            self.clock.now(),
-            cfg.inactivity_warning_days,
-            cfg.inactivity_penalty_days,
-            cfg.inactivity_penalty_paise,
-        )
-
-    async def _watch_inactivity(self) -> None:
-        while True:
-            status = await self.inactivity()
-            if status.level != self._inactivity and (status.level != "OK" or self._inactivity):
-                text = status.message or "लेन-देन नियमित / transactions are regular again"
-                reason = "INACTIVITY_OK" if status.level == "OK" else status.level
-                self._publish("INACTIVITY", reason, text, status)
-            self._inactivity = status.level
-            await self.clock.sleep(self.config.inactivity_check_interval)
+        """Days since the last confirmed payment, and the penalty warning if one is due."""
+        return await self.watch.status()
 
     # -- payments ----------------------------------------------------------------------------
 
@@ -225,7 +197,7 @@ class TransactionCoordinator:
         cid = request.client_txn_id
         if cid in self._busy:
             first, task = self._busy[cid]
-            _same(first, request)
+            same_payment(first, request)
         else:
             task = asyncio.create_task(self._pay(request), name=f"pay {cid}")
             self._busy[cid] = (request, task)
@@ -241,7 +213,7 @@ class TransactionCoordinator:
         cid = request.client_txn_id
         existing = await self.recorder.db(self.recorder.journal.get, cid)
         if existing is not None:
-            _same(existing.request, request)
+            same_payment(existing.request, request)
             return existing if existing.state.final else await self.resolver.verify_inline(existing)
         if not self._recovered:
             self._recovered = await self.resolver.recover(self._busy)
@@ -298,26 +270,11 @@ class TransactionCoordinator:
         return txn
 
     async def reconcile(self, day: date | None = None) -> ReconcileReport:
-        """Compare the journal with the portal's statement of an IST day (default today)."""
+        """Compare the journal with the portal's statement of an IST day (default today), after
+        verifying what is still open; publishes RECONCILE."""
         day = day or rules.today(self.clock.now())
         await self.resolver.recover(self._busy)
-        statement = await self.view.call(self.view.client.statement(day))
-        start = datetime.combine(day, time(0), IST)
-        journal = self.recorder.journal
-        mine = {
-            t.client_txn_id: t
-            for t in await self.recorder.db(journal.created_between, start, start + timedelta(days=1))
-        }
-        theirs = {p.client_txn_id: p for p in statement.transactions}
-        for cid in theirs.keys() - mine.keys():
-            if (txn := await self.recorder.db(journal.get, cid)) is not None:
-                mine[cid] = txn
-        for cid in mine.keys() - theirs.keys():  # recorded by the portal on another day?
-            if mine[cid].state is TxnState.CONFIRMED:
-                answer = await self.view.call(self.view.client.verify(cid))
-                if answer.status is PortalStatus.SUCCESS:
-                    theirs[cid] = answer
-        report = compare(day, mine.values(), theirs.values())
+        report = await reconcile_day(day, self.view, self.recorder)
         self._publish(
             "RECONCILE",
             "RECONCILED" if report.balanced else "RECONCILE_DIFFERENCES",
@@ -327,40 +284,7 @@ class TransactionCoordinator:
         return report
 
     def _receipt(self, txn: Transaction) -> Receipt:
-        cfg, req = self.config, txn.request
-        service = self.view.known_service(req.service_id)
-        session = self.view.client.session
-        name_en = cfg.kiosk_name or (session.name_en if session else cfg.kiosk_id)
-        name_hi = cfg.kiosk_name or (session.name_hi if session else cfg.kiosk_id)
-        return Receipt(
-            receipt_key(txn.portal_txn_id),
-            cfg.kiosk_id,
-            name_en,
-            name_hi,
-            txn.receipt_no,
-            txn.portal_txn_id,
-            txn.client_txn_id,
-            req.service_id,
-            service.department_en if service else "",
-            service.department_hi if service else "",
-            service.name_en if service else req.service_id,
-            service.name_hi if service else req.service_id,
-            req.consumer_no,
-            req.consumer_name,
-            req.amount_paise,
-            txn.fee_paise,
-            req.mode,
-            req.instrument,
-            txn.finished_at or txn.updated_at,
-            req.operator,
-        )
-
-
-def _same(first: PaymentRequest, again: PaymentRequest) -> None:
-    """AlreadyExists unless ``again`` asks for the same payment as ``first``."""
-    if request_digest(first) != request_digest(again):
-        raise AlreadyExists(
-            f"client_txn_id {again.client_txn_id!r} was used for a different payment",
-            reason="CLIENT_TXN_ID_REUSED",
-            metadata={"field": "client_txn_id"},
-        )
+        cfg, session = self.config, self.view.client.session
+        names = (session.name_en, session.name_hi) if session else (cfg.kiosk_id, cfg.kiosk_id)
+        service = self.view.known_service(txn.request.service_id)
+        return build_receipt(txn, service, cfg.kiosk_id, (cfg.kiosk_name,) * 2 if cfg.kiosk_name else names)

@@ -29,10 +29,11 @@ from hubd.classes.transactions.records import (
     from_us,
     request_digest,
     request_json,
+    same_payment,
     to_transaction,
 )
 from hubd.clock import Clock
-from hubd.errors import AlreadyExists, HubError, StorageFull
+from hubd.errors import HubError, StorageFull
 
 log = logging.getLogger(__name__)
 
@@ -164,11 +165,7 @@ class Journal:
                 row = self._fetch(req.client_txn_id)
                 created = True
             elif row["request_sha256"] != digest:
-                raise AlreadyExists(
-                    f"client_txn_id {req.client_txn_id!r} was used for a different payment",
-                    reason="CLIENT_TXN_ID_REUSED",
-                    metadata={"field": "client_txn_id"},
-                )
+                same_payment(to_transaction(row).request, req)
             else:
                 created = False
         assert row is not None

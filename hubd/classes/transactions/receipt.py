@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from hubd.classes.transactions.model import Instrument, PaymentMode
+from hubd.classes.transactions.model import Instrument, PaymentMode, Service, Transaction
 
 
 def receipt_key(portal_txn_id: str) -> str:
@@ -53,3 +53,32 @@ class Receipt:
 
 ReceiptSink = Callable[[Receipt], Awaitable[None]]
 """The hand-off callback (stage 2: submit a print job keyed by ``idempotency_key``)."""
+
+
+def build_receipt(
+    txn: Transaction, service: Service | None, kiosk_id: str, kiosk_names: tuple[str, str]
+) -> Receipt:
+    """The receipt of a CONFIRMED payment (``service`` None: the catalog is not at hand; its id is used)."""
+    req = txn.request
+    return Receipt(
+        idempotency_key=receipt_key(txn.portal_txn_id),
+        kiosk_id=kiosk_id,
+        kiosk_name_en=kiosk_names[0],
+        kiosk_name_hi=kiosk_names[1],
+        receipt_no=txn.receipt_no,
+        portal_txn_id=txn.portal_txn_id,
+        client_txn_id=txn.client_txn_id,
+        service_id=req.service_id,
+        department_en=service.department_en if service else "",
+        department_hi=service.department_hi if service else "",
+        service_en=service.name_en if service else req.service_id,
+        service_hi=service.name_hi if service else req.service_id,
+        consumer_no=req.consumer_no,
+        consumer_name=req.consumer_name,
+        amount_paise=req.amount_paise,
+        fee_paise=txn.fee_paise,
+        payment_mode=req.mode,
+        instrument=req.instrument,
+        issued_at=txn.finished_at or txn.updated_at,
+        operator=req.operator,
+    )

@@ -1,18 +1,24 @@
 """End-of-day reconciliation: the journal against the portal's statement, every difference listed.
 
-Pure: ``compare`` takes the journal's payments and the portal's records of one IST day and
-says where they disagree. A payment is charged when the portal says SUCCESS; the journal agrees
-when it says CONFIRMED for exactly those (same amount) and FAILED for the rest.
+``compare`` (pure) takes the journal's payments and the portal's records of one IST day and says
+where they disagree; ``reconcile_day`` gathers both sides. A payment is charged when the portal
+says SUCCESS; the journal agrees when it says CONFIRMED for exactly those (same amount) and
+FAILED for the rest.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
-from hubd.classes.transactions.model import PortalStatus, PortalTxn, Transaction, TxnState
+from hubd.classes.transactions.model import IST, PortalStatus, PortalTxn, Transaction, TxnState
 from hubd.classes.transactions.money import rupees
+
+if TYPE_CHECKING:
+    from hubd.classes.transactions.recorder import Recorder
+    from hubd.classes.transactions.view import PortalView
 
 KINDS = {
     "MISSING_IN_JOURNAL": "the portal has a payment the journal does not know",
@@ -110,3 +116,26 @@ def _difference(cid: str, mine: Transaction | None, theirs: PortalTxn | None) ->
     if success and paid != charged:
         return diff("AMOUNT_MISMATCH", f"journal {rupees(paid)}, portal {rupees(charged)}")
     return None
+
+
+async def reconcile_day(day: date, view: PortalView, recorder: Recorder) -> ReconcileReport:
+    """Fetch the portal's statement of ``day`` and the journal's payments begun that day (plus any
+    the statement names), then ``compare``. A CONFIRMED payment missing from the statement is
+    verified: the portal may have recorded it on the next day (just after midnight)."""
+    statement = await view.call(view.client.statement(day))
+    start = datetime.combine(day, time(0), IST)
+    journal = recorder.journal
+    mine = {
+        t.client_txn_id: t
+        for t in await recorder.db(journal.created_between, start, start + timedelta(days=1))
+    }
+    theirs = {p.client_txn_id: p for p in statement.transactions}
+    for cid in theirs.keys() - mine.keys():
+        if (txn := await recorder.db(journal.get, cid)) is not None:
+            mine[cid] = txn
+    for cid in mine.keys() - theirs.keys():
+        if mine[cid].state is TxnState.CONFIRMED:
+            answer = await view.call(view.client.verify(cid))
+            if answer.status is PortalStatus.SUCCESS:
+                theirs[cid] = answer
+    return compare(day, mine.values(), theirs.values())

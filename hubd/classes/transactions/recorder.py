@@ -20,6 +20,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
+from hubd.classes.transactions.events import Publish, guarded
 from hubd.classes.transactions.journal import Journal
 from hubd.classes.transactions.messages import describe
 from hubd.classes.transactions.model import PaymentRequest, PortalStatus, PortalTxn, Transaction, TxnState
@@ -29,22 +30,6 @@ from hubd.classes.transactions.receipt import Receipt, ReceiptSink
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-Publish = Callable[[str, str, str, object], None]
-"""``publish(kind, reason, message, payload)``: the event callback (the hub maps it to its bus)."""
-
-
-def guarded(publish: Publish) -> Publish:
-    """``publish`` that logs a failing callback instead of raising it into a payment."""
-
-    def call(kind: str, reason: str, message: str, payload: object) -> None:
-        try:
-            publish(kind, reason, message, payload)
-        except Exception:
-            log.exception("publish(%s, %s) failed", kind, reason)
-
-    return call
-
-
 _STATES = {
     PortalStatus.SUCCESS: (TxnState.CONFIRMED, ""),
     PortalStatus.PENDING: (TxnState.IN_DOUBT, "PORTAL_PENDING"),

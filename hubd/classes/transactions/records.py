@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from hubd.classes.transactions.model import Instrument, PaymentMode, PaymentRequest, Transaction, TxnState
+from hubd.errors import AlreadyExists
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS transactions (
@@ -97,3 +98,13 @@ def to_transaction(row: sqlite3.Row) -> Transaction:
         from_us(row["finished_at"]),
         bool(row["receipt_handed"]),
     )
+
+
+def same_payment(first: PaymentRequest, again: PaymentRequest) -> None:
+    """AlreadyExists CLIENT_TXN_ID_REUSED unless ``again`` asks for the same payment as ``first``."""
+    if request_digest(first) != request_digest(again):
+        raise AlreadyExists(
+            f"client_txn_id {again.client_txn_id!r} was used for a different payment",
+            reason="CLIENT_TXN_ID_REUSED",
+            metadata={"field": "client_txn_id"},
+        )

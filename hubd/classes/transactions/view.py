@@ -9,9 +9,9 @@ from typing import TypeVar
 
 from hubd.classes.transactions import rules
 from hubd.classes.transactions.config import TransactionsConfig
+from hubd.classes.transactions.events import Publish
 from hubd.classes.transactions.model import Bill, Service, WalletStatus
 from hubd.classes.transactions.portal import PortalClient
-from hubd.classes.transactions.recorder import Publish
 from hubd.clock import Clock
 from hubd.errors import NotFound
 
