@@ -189,10 +189,16 @@ class Journal:
         return to_transaction(row)
 
     def settle(
-        self, client_txn_id: str, state: TxnState, reason: str, message: str, portal: PortalTxn | None = None
-    ) -> Transaction:
-        """Record CONFIRMED, FAILED or IN_DOUBT (with the portal's answer, if any); a payment
-        already final keeps its state and is returned as it is."""
+        self,
+        client_txn_id: str,
+        state: TxnState,
+        reason: str,
+        message: str,
+        portal: PortalTxn | None = None,
+        receipt_handed: bool = False,
+    ) -> tuple[Transaction, bool]:
+        """Record CONFIRMED, FAILED or IN_DOUBT (with the portal's answer, if any); return the
+        payment and whether its state or reason changed. A final payment is left as it is."""
         now = as_us(self.clock.now())
         finished = now if state.final else None
         with self._tx() as db:
@@ -200,11 +206,12 @@ class Journal:
             if row is None:
                 raise HubError(f"payment {client_txn_id!r} is not in the journal", reason="JOURNAL_STATE")
             if TxnState(row["state"]).final:
-                return to_transaction(row)
+                return to_transaction(row), False
+            changed = (row["state"], row["reason"]) != (state.value, reason)
             db.execute(
                 "UPDATE transactions SET state = ?, reason = ?, message = ?, portal_txn_id = ?, "
-                "receipt_no = ?, portal_status = ?, fee_paise = ?, updated_at = ?, finished_at = ? "
-                "WHERE client_txn_id = ?",
+                "receipt_no = ?, portal_status = ?, fee_paise = ?, updated_at = ?, finished_at = ?, "
+                "receipt_handed = MAX(receipt_handed, ?) WHERE client_txn_id = ?",
                 (
                     state.value,
                     reason,
@@ -215,13 +222,14 @@ class Journal:
                     portal.fee_paise if portal else row["fee_paise"],
                     now,
                     finished,
+                    int(receipt_handed),
                     client_txn_id,
                 ),
             )
             row = self._fetch(client_txn_id)
         assert row is not None
         crash.crash_point(_POINT[state])
-        return to_transaction(row)
+        return to_transaction(row), changed
 
     def count_verify(self, client_txn_id: str) -> None:
         """Note one more verify attempt."""

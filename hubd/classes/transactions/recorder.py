@@ -87,11 +87,12 @@ class Recorder:
         self, client_txn_id: str, state: TxnState, reason: str, portal: PortalTxn | None = None
     ) -> Transaction:
         """Commit CONFIRMED / FAILED / IN_DOUBT (a final payment is left as it is)."""
-        before = await self.db(self.journal.get, client_txn_id)
-        txn = await self.db(
-            self.journal.settle, client_txn_id, state, reason, describe(state, reason), portal
+        # Without a receipt sink printing is off: no receipt is owed, noted in the same commit.
+        no_receipt = self._on_receipt is None and state is TxnState.CONFIRMED
+        txn, changed = await self.db(
+            self.journal.settle, client_txn_id, state, reason, describe(state, reason), portal, no_receipt
         )
-        if before is None or (before.state, before.reason) != (txn.state, txn.reason):
+        if changed:
             self._changed(txn)
         if txn.state is TxnState.CONFIRMED:
             txn = await self.hand_receipt(txn)
