@@ -54,6 +54,7 @@ class Recorder:
         self._receipt_for = receipt_for
         self._on_balance = on_balance
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="txn-journal")
+        self._handing: set[str] = set()
 
     async def db(self, fn: Callable[..., T], *args: Any) -> T:
         """Run a journal method on the journal's thread (a commit's fsync never blocks the loop)."""
@@ -94,8 +95,8 @@ class Recorder:
         )
         if changed:
             self._changed(txn)
-        if txn.state is TxnState.CONFIRMED:
-            txn = await self.hand_receipt(txn)
+            if txn.state is TxnState.CONFIRMED:
+                txn = await self.hand_receipt(txn)
         return txn
 
     async def apply(self, request: PaymentRequest, answer: PortalTxn) -> Transaction:
@@ -114,21 +115,20 @@ class Recorder:
         return await self.settle(request.client_txn_id, state, reason, answer)
 
     async def hand_receipt(self, txn: Transaction) -> Transaction:
-        """Hand a CONFIRMED payment's receipt over (once it returns, the journal notes it)."""
-        if txn.receipt_handed:
+        """Hand a CONFIRMED payment's receipt over (once it returns, the journal notes it); a
+        receipt being handed over right now is not handed over a second time."""
+        if txn.receipt_handed or txn.client_txn_id in self._handing:
             return txn
-        if self._on_receipt is not None:
-            try:
+        self._handing.add(txn.client_txn_id)
+        try:
+            if self._on_receipt is not None:
                 await self._on_receipt(self._receipt_for(txn))
-            except Exception as err:
-                log.warning("receipt for %s not handed over: %s", txn.client_txn_id, err)
-                self.publish(
-                    "RECEIPT",
-                    "RECEIPT_HANDOFF_FAILED",
-                    f"रसीद प्रिंट के लिए नहीं भेजी जा सकी / receipt not sent to the printer: {err}",
-                    txn,
-                )
-                return txn
-        # Without a receipt sink printing is off: nothing is owed, so nothing is replayed later.
-        await self.db(self.journal.mark_receipt_handed, txn.client_txn_id)
+            await self.db(self.journal.mark_receipt_handed, txn.client_txn_id)
+        except Exception as err:
+            log.warning("receipt for %s not handed over: %s", txn.client_txn_id, err)
+            text = f"रसीद प्रिंट के लिए नहीं भेजी जा सकी / receipt not sent to the printer: {err}"
+            self.publish("RECEIPT", "RECEIPT_HANDOFF_FAILED", text, txn)
+            return txn
+        finally:
+            self._handing.discard(txn.client_txn_id)  # only once the journal has it
         return dataclasses.replace(txn, receipt_handed=True)

@@ -13,6 +13,7 @@ every payment for good: a pay with that id arriving later cannot charge.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Container
 
@@ -37,18 +38,38 @@ class Resolver:
         config: TransactionsConfig,
     ) -> None:
         self.recorder = recorder
-        self._verify = verify
+        self._ask = verify
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}  # id → (lock, users)
         self.clock = clock
         self.config = config
         self._backoff: dict[str, tuple[float, float]] = {}  # id → (next try, monotonic; next delay)
 
     async def verify_once(self, txn: Transaction) -> tuple[Transaction, bool]:
-        """Ask the portal once; return the payment as now recorded and whether the portal answered."""
+        """Ask the portal once; return the payment as now recorded and whether the portal answered.
+
+        One verify per payment at a time: a second caller waits, then sees the first's result."""
+        cid = txn.client_txn_id
+        lock, users = self._locks.get(cid, (asyncio.Lock(), 0))
+        self._locks[cid] = (lock, users + 1)
+        try:
+            async with lock:
+                current = await self.recorder.db(self.recorder.journal.get, cid)
+                if current is None or current.state.final:
+                    return current or txn, True
+                return await self._verify(current)
+        finally:
+            lock, users = self._locks[cid]
+            if users == 1:
+                del self._locks[cid]
+            else:
+                self._locks[cid] = (lock, users - 1)
+
+    async def _verify(self, txn: Transaction) -> tuple[Transaction, bool]:
         if txn.state is TxnState.INTENT:
             return await self.recorder.settle(txn.client_txn_id, TxnState.FAILED, "NOT_SENT"), True
         await self.recorder.db(self.recorder.journal.count_verify, txn.client_txn_id)
         try:
-            answer = await self._verify(txn.client_txn_id)
+            answer = await self._ask(txn.client_txn_id)
             crash.crash_point("txn_reply_received")
             return await self.recorder.apply(txn.request, answer), True
         except HubError as err:

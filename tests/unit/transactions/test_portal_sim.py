@@ -26,10 +26,24 @@ from simulators.portal import PortalSim
 def sim_process(tmp_path: Path) -> Iterator[dict[str, str]]:
     secret = tmp_path / "portal.secret"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "simulators.cli", "portal", "--listen", "tcp://127.0.0.1:0",
-         "--control", f"unix://{tmp_path}/ctl", "--set", f"secret_file={secret}",
-         "--set", f"ledger_path={tmp_path}/ledger.db", "--set", "kiosk_id=d08k2222"],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "simulators.cli",
+            "portal",
+            "--listen",
+            "tcp://127.0.0.1:0",
+            "--control",
+            f"unix://{tmp_path}/ctl",
+            "--set",
+            f"secret_file={secret}",
+            "--set",
+            f"ledger_path={tmp_path}/ledger.db",
+            "--set",
+            "kiosk_id=d08k2222",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert proc.stdout is not None
     info = json.loads(proc.stdout.readline())
@@ -64,7 +78,8 @@ async def test_the_process_is_driven_through_its_control_socket(sim_process: dic
         paid = await client.pay(PaymentRequest("k-1", "INCOME_CERT", "A-9", "Raju", 6500))
         ledger = json.loads(control(ctl, "ledger").removeprefix("OK "))
         assert [(t["client_txn_id"], t["status"], t["receipt_no"]) for t in ledger] == [
-            ("k-1", "SUCCESS", paid.receipt_no)]
+            ("k-1", "SUCCESS", paid.receipt_no)
+        ]
         assert control(ctl, "balance") == f"OK {1_500_000 - (6500 - 3000)}"
         assert "fault NAME [ENDPOINT]" in control(ctl, "help")
     finally:

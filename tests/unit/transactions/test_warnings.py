@@ -11,7 +11,7 @@ from typing import Any
 from hubd.classes.transactions.model import PaymentRequest, TxnState
 from hubd.clock import FakeClock
 from simulators.portal import PortalSim
-from tests.unit.transactions.test_coordinator import Hub, started
+from tests.unit.transactions.test_coordinator import started
 
 DAY = 86_400.0
 
@@ -23,7 +23,7 @@ async def until(check: Callable[[], Any], timeout: float = 10.0) -> None:
         await asyncio.sleep(0.005)
 
 
-async def on_day_boundaries(clock: FakeClock, hub: Hub, days: int) -> None:
+async def on_day_boundaries(clock: FakeClock, days: int) -> None:
     """Advance ``days`` one day at a time, letting the watcher check after each."""
     for _ in range(days):
         await clock.advance(DAY)
@@ -65,18 +65,18 @@ async def test_inactivity_warning_at_25_days_and_penalty_at_30(portal: PortalSim
         assert (
             await c.pay(PaymentRequest("k-1", "BIRTH_CERT", "B-1", "Asha", 4000))
         ).state is TxnState.CONFIRMED
-        await on_day_boundaries(clock, hub, 24)
+        await on_day_boundaries(clock, 24)
         assert hub.reasons("INACTIVITY") == [] and (await c.inactivity()).idle_days == 24
-        await on_day_boundaries(clock, hub, 1)
+        await on_day_boundaries(clock, 1)
         await until(lambda: hub.reasons("INACTIVITY") == ["INACTIVITY_WARNING"])
         (message,) = [m for k, _, m, _ in hub.events if k == "INACTIVITY"]
         assert "25 दिन" in message and "penalty follows at 30 days (5 days left)" in message
-        await on_day_boundaries(clock, hub, 4)
+        await on_day_boundaries(clock, 4)
         assert hub.reasons("INACTIVITY") == ["INACTIVITY_WARNING"]
-        await on_day_boundaries(clock, hub, 1)
+        await on_day_boundaries(clock, 1)
         await until(lambda: hub.reasons("INACTIVITY") == ["INACTIVITY_WARNING", "INACTIVITY_PENALTY"])
         await c.pay(PaymentRequest("k-2", "BIRTH_CERT", "B-2", "Asha", 4000))
-        await on_day_boundaries(clock, hub, 1)
+        await on_day_boundaries(clock, 1)
         await until(lambda: hub.reasons("INACTIVITY")[-1] == "INACTIVITY_OK")
         assert (await c.inactivity()).idle_days == 1
     finally:
