@@ -105,8 +105,6 @@ class Ledger:
             if self.db.in_transaction:
                 self.db.execute("ROLLBACK")
 
-    # -- kiosks, catalog, bills ----------------------------------------------------------------
-
     def put_kiosk(self, kiosk_id: str, secret: bytes, names: tuple[str, str], balance_paise: int) -> None:
         """Add or replace a kiosk with its secret and wallet."""
         with self._tx() as db:
@@ -165,8 +163,6 @@ class Ledger:
             "SELECT * FROM bills WHERE service_id = ? AND consumer_no = ?", (service_id, consumer_no)
         ).fetchone()
         return Bill(**dict(row)) if row else None
-
-    # -- payments ------------------------------------------------------------------------------
 
     def find(self, kiosk_id: str, client_txn_id: str) -> sqlite3.Row | None:
         """The payment recorded under this id, or None."""
@@ -293,10 +289,10 @@ class Ledger:
 
     def transactions(self, kiosk_id: str | None = None) -> list[dict[str, Any]]:
         """Every recorded payment (of one kiosk, or all), with its kiosk id, in order."""
-        sql, args = "SELECT * FROM txns ORDER BY seq", tuple[str, ...]()
-        if kiosk_id is not None:
-            sql, args = "SELECT * FROM txns WHERE kiosk_id = ? ORDER BY seq", (kiosk_id,)
-        return [{"kiosk_id": r["kiosk_id"], **self._wire(r)} for r in self.db.execute(sql, args)]
+        rows = self.db.execute(
+            "SELECT * FROM txns WHERE ? IS NULL OR kiosk_id = ? ORDER BY seq", (kiosk_id,) * 2
+        )
+        return [{"kiosk_id": r["kiosk_id"], **self._wire(r)} for r in rows]
 
     @staticmethod
     def _wire(row: sqlite3.Row) -> dict[str, Any]:

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from hubd.classes.transactions.config import TransactionsConfig
+from hubd.classes.transactions.coordinator import TransactionCoordinator
+from hubd.classes.transactions.model import PaymentRequest
+from hubd.classes.transactions.receipt import Receipt
+from hubd.clock import Clock, SystemClock
 from simulators.portal import PortalSim, PortalState
 
 
@@ -41,3 +46,46 @@ def config_for(sim: PortalSim, **overrides: Any) -> TransactionsConfig:
 def charges(sim: PortalSim) -> list[tuple[str, str, int]]:
     """(client_txn_id, status, amount) of every payment the portal recorded."""
     return [(t["client_txn_id"], t["status"], t["amount_paise"]) for t in sim.ledger.transactions()]
+
+
+BILL_NO = "210341012345"
+
+
+def cert(cid: str, amount: int = 5000) -> PaymentRequest:
+    return PaymentRequest(cid, "CASTE_CERT", f"APP-{cid}", "Sita Devi", amount, operator="op-7")
+
+
+def power_bill(cid: str, **kw: Any) -> PaymentRequest:
+    kw.setdefault("amount_paise", 184_700)
+    return PaymentRequest(cid, "JVVNL_BILL", BILL_NO, "Ramesh Kumar Sharma", **kw)
+
+
+@dataclass
+class Hub:
+    """A coordinator with what it publishes and hands over."""
+
+    coordinator: TransactionCoordinator
+    events: list[tuple[str, str, str, object]] = field(default_factory=list)
+    receipts: list[Receipt] = field(default_factory=list)
+
+    def reasons(self, kind: str) -> list[str]:
+        return [reason for k, reason, _, _ in self.events if k == kind]
+
+
+async def started(sim: PortalSim, state_dir: Path, clock: Clock | None = None, **cfg: Any) -> Hub:
+    hub = Hub(None)  # type: ignore[arg-type]
+
+    async def on_receipt(receipt: Receipt) -> None:
+        hub.receipts.append(receipt)
+
+    power = cfg.pop("power_work", None)
+    hub.coordinator = TransactionCoordinator(
+        config_for(sim, **cfg),
+        state_dir,
+        clock or SystemClock(),
+        lambda *e: hub.events.append(e),
+        power_work=power,
+        on_receipt=on_receipt,
+    )
+    await hub.coordinator.start()
+    return hub
