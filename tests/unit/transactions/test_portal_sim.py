@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hubd.classes.transactions.model import PaymentRequest
 from hubd.classes.transactions.portal import PortalBadReply, PortalClient
@@ -20,6 +22,7 @@ from hubd.clock import SystemClock
 from simulators import load
 from simulators.control import control
 from simulators.portal import PortalSim
+from simulators.portal.http import HttpError, read_request
 
 
 @pytest.fixture
@@ -101,3 +104,19 @@ async def test_http_framing_errors_get_a_status_and_a_close(sim_process: dict[st
         head = await asyncio.wait_for(reader.readline(), 5)
         assert head.split()[1] == status, (request, head)
         writer.close()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.binary(max_size=300) | st.builds(lambda b: b"POST /v1/pay HTTP/1.1\r\n" + b, st.binary(max_size=200))
+)
+async def test_fuzzed_requests_parse_or_raise_http_error(data: bytes) -> None:
+    reader = asyncio.StreamReader()
+    reader.feed_data(data)
+    reader.feed_eof()
+    try:
+        request = await read_request(reader)
+    except HttpError as err:
+        assert 400 <= err.status < 500
+    else:
+        assert request is None or (request.method and len(request.body) <= 256 * 1024)
