@@ -19,7 +19,14 @@ from hubd.classes.transactions.rules import today
 from hubd.classes.ups.power import PowerPolicy
 from hubd.clock import SystemClock, settle
 from hubd.config import PowerConfig
-from hubd.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, ShuttingDown
+from hubd.errors import (
+    AlreadyExists,
+    ConfigError,
+    FailedPrecondition,
+    InvalidArgument,
+    NotFound,
+    ShuttingDown,
+)
 from hubd.events import EventBus
 from simulators.portal import PortalSim
 from tests.unit.transactions.conftest import BILL_NO, Hub, cert, charges, power_bill, started
@@ -207,3 +214,10 @@ async def test_reconcile_reports_every_difference(portal: PortalSim, hub: Hub) -
     kinds = {d.client_txn_id: d.kind for d in report.differences}
     assert kinds == {"elsewhere": "MISSING_IN_JOURNAL", "k-1": "STATUS_MISMATCH"}
     assert hub.reasons("RECONCILE") == ["RECONCILED", "RECONCILE_DIFFERENCES"]
+
+
+async def test_refuses_to_start_with_a_secret_others_can_read(portal: PortalSim, tmp_path: Path) -> None:
+    Path(portal.state.secret_file).chmod(0o644)
+    with pytest.raises(ConfigError, match="chmod 600"):
+        await started(portal, tmp_path / "s")
+    assert not (tmp_path / "s" / "transactions.db").exists()
