@@ -16,9 +16,8 @@ from hubd.classes.transactions.model import Instrument, PaymentMode, PaymentRequ
 from hubd.classes.transactions.portal import PortalUnreachable
 from hubd.classes.transactions.receipt import receipt_key
 from hubd.classes.transactions.rules import today
-from hubd.classes.ups.power import PowerPolicy
+from hubd.classes.ups.power import PowerConfig, PowerPolicy
 from hubd.clock import SystemClock, settle
-from hubd.config import PowerConfig
 from hubd.errors import (
     AlreadyExists,
     ConfigError,
