@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from hubd.app import Hub
+from hubd.classes import resolve, specs
 from hubd.config import HubConfig
 from hubd.paths import default_socket, default_state_dir
 from hubd.rpc.server import HubServer, parse_listen
@@ -83,7 +84,11 @@ class Daemon:
         if self.opts.simulate:
             self.fleet = SimulatorFleet(state_dir)
             devices, missing = await self.fleet.start_all(simulated_devices())
-            config = replace(config, devices={d.id: d for d in devices})
+            sections = dict(config.sections)
+            for unit in specs():
+                if unit.simulate_config:
+                    sections.update(await resolve(unit.simulate_config)(self.fleet, state_dir))
+            config = replace(config, devices={d.id: d for d in devices}, sections=sections)
             simulated = frozenset(config.devices) | {cfg.id for cfg, _ in missing}
         else:
             missing = []

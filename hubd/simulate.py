@@ -64,17 +64,36 @@ class SimulatorFleet:
         self.running: list[RunningSimulator] = []
         self.stacks: list[stacks.StackResult] = []
 
-    async def start(self, spec: SimulatedDevice, simulator: str) -> RunningSimulator:
+    async def start_service(
+        self, name: str, simulator: str, *settings: str, listen: str = "tcp://127.0.0.1:0"
+    ) -> RunningSimulator:
+        """Start a simulator that is not a device (a portal a class talks to): ``settings`` are
+        ``key=value`` pairs for its ``--set``; recorded under ``name`` in simulators.json."""
+        extra = [arg for setting in settings for arg in ("--set", setting)]
+        sim = await self.start(SimulatedDevice(name, "", listen=listen), simulator, extra)
+        self._record()
+        return sim
+
+    async def start(
+        self, spec: SimulatedDevice, simulator: str, extra: list[str] | None = None
+    ) -> RunningSimulator:
         """Start one simulator in its own process group and read the URL it prints."""
         control = f"unix://{self.state_dir / f'sim-{spec.device_id}.ctl'}"
-        extra: list[str] = []
+        extra = list(extra or [])
         if spec.output:
             out = self.state_dir / "printouts" / spec.device_id
             out.mkdir(parents=True, exist_ok=True)
-            extra = ["--set", f"out_dir={out}"]
+            extra += ["--set", f"out_dir={out}"]
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", "from simulators.cli import main; main()",
-            simulator, "--listen", spec.listen, "--control", control, *extra,
+            sys.executable,
+            "-c",
+            "from simulators.cli import main; main()",
+            simulator,
+            "--listen",
+            spec.listen,
+            "--control",
+            control,
+            *extra,
             stdout=asyncio.subprocess.PIPE,
             env=_child_env(),
             start_new_session=True,
@@ -101,13 +120,20 @@ class SimulatorFleet:
         if missing_source:
             raise ConfigError(f"drivers without a simulator or stack: {', '.join(missing_source)}")
         sims = await asyncio.gather(*(self.start(d, info.simulator) for d, info in by_sim if info.simulator))
-        self.stacks = [await stacks.start(info.stack, self.state_dir, d) for d, info in by_sim
-                       if info.stack and not info.simulator]
+        self.stacks = [
+            await stacks.start(info.stack, self.state_dir, d)
+            for d, info in by_sim
+            if info.stack and not info.simulator
+        ]
         self._record()
         configs = [
             DeviceConfig(
-                id=s.spec.device_id, driver=s.spec.driver, url=s.url, options=dict(s.spec.options),
-                poll_interval=s.spec.poll_interval, default=s.spec.default,
+                id=s.spec.device_id,
+                driver=s.spec.driver,
+                url=s.url,
+                options=dict(s.spec.options),
+                poll_interval=s.spec.poll_interval,
+                default=s.spec.default,
             )
             for s in sims
         ]
@@ -119,7 +145,9 @@ class SimulatorFleet:
         """Write ``simulators.json`` so demos and technicians can find the control sockets."""
         data = {
             s.spec.device_id: {
-                "simulator": s.simulator, "url": s.url, "control": s.control,
+                "simulator": s.simulator,
+                "url": s.url,
+                "control": s.control,
                 "pid": s.process.pid,
                 **({"output": str(self.state_dir / "printouts" / s.spec.device_id)} if s.spec.output else {}),
             }
