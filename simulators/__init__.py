@@ -23,6 +23,8 @@ SIMULATORS: dict[str, str] = {
     "escp_printer": "simulators.escp_printer:EscpPrinterSim",
     "escp_printer_24": "simulators.escp_printer:Escp24PinSim",
     "escpos_printer": "simulators.escpos_printer:EscposPrinterSim",
+    "rdservice": "simulators.rdservice:RdServiceSim",
+    "vpcd_card": "simulators.vpcd_card:VpcdCardSim",
 }
 
 
