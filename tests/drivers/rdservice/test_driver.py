@@ -58,7 +58,8 @@ async def serve_404(srv: socket.socket) -> None:
     while True:
         conn, _ = await loop.sock_accept(srv)
         await loop.sock_recv(conn, 4096)
-        await loop.sock_sendall(conn, b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        reply = b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        await loop.sock_sendall(conn, reply)
         conn.close()
 
 

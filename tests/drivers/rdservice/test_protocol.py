@@ -112,7 +112,7 @@ def test_bad_rdservice_replies(data: bytes) -> None:
 CERT_DER = bytes.fromhex(
     "3039" "3037"
     "a003020102" "020101" "300b06092a864886f70d01010b" "3000"
-    "301e" "170d" + "250101000000Z".encode().hex() + "170d" + "300630120000Z".encode().hex()
+    "301e" "170d" + b"250101000000Z".hex() + "170d" + b"300630120000Z".hex()
 )
 
 
@@ -121,7 +121,7 @@ def test_certificate_expiry_from_hand_written_der() -> None:
     # The same with notAfter as GeneralizedTime (15 bytes): validity 0x20, tbs 0x39, certificate 0x3b.
     general = bytes.fromhex(
         "303b" "3039" "a003020102" "020101" "300b06092a864886f70d01010b" "3000"
-        "3020" "170d" + "250101000000Z".encode().hex() + "180f" + "20510101000000Z".encode().hex()
+        "3020" "170d" + b"250101000000Z".hex() + "180f" + b"20510101000000Z".hex()
     )
     assert der_not_after(general) == datetime(2051, 1, 1, tzinfo=UTC)
     assert not_after("not base64!") is None
@@ -152,7 +152,8 @@ def test_device_info_reply() -> None:
 def test_pid_resp_is_read_and_nothing_else() -> None:
     data = (b'<PidData><Resp errCode="0" errInfo="Success" fCount="2" fType="2" iCount="0" iType="" '
             b'pCount="0" pType="" nmPoints="41,37" qScore="72"/><DeviceInfo dpId="X"/>'
-            b'<Skey ci="20250101">c2tleQ==</Skey><Hmac>aG1hYw==</Hmac><Data type="X">ZGF0YQ==</Data></PidData>')
+            b'<Skey ci="20250101">c2tleQ==</Skey><Hmac>aG1hYw==</Hmac>'
+            b'<Data type="X">ZGF0YQ==</Data></PidData>')
     resp = protocol.parse_pid_resp(data)
     assert resp.ok and (resp.f_count, resp.q_score, resp.nm_points) == (2, 72, (41, 37))
     failed = protocol.parse_pid_resp(b'<PidData><Resp errCode="720" errInfo="Device not ready"/></PidData>')
