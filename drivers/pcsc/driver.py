@@ -33,6 +33,8 @@ from hubd.driver_api import DeviceNotReady, DeviceUnavailable, HubError, Invalid
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 SOCKET_ENV = "PCSCLITE_CSOCK_NAME"
+REMOVAL_WAIT_MS = 2000
+"""How long a failed exchange waits to learn whether the card was pulled (pcscd polls ~0.4 s)."""
 _socket_lock = threading.Lock()
 _socket_in_use: str | None = None
 
@@ -158,14 +160,26 @@ class PcscDevice(SmartCardDevice):
         hr, reply = scard.SCardTransmit(handle, proto, list(command))
         if hr == protocol.SCARD_S_SUCCESS:
             return bytes(reply)
-        status_hr, _, state, _, _ = scard.SCardStatus(handle)
-        removed = hr in (protocol.SCARD_W_REMOVED_CARD, protocol.SCARD_E_NO_SMARTCARD) or status_hr in (
-            protocol.SCARD_W_REMOVED_CARD, protocol.SCARD_E_NO_SMARTCARD)
-        if removed or (status_hr == protocol.SCARD_S_SUCCESS and not state & 0x4):  # SCARD_PRESENT
+        if hr in protocol.CARD_GONE or (hr in protocol.LINK_FAILED and self._card_gone(reader)):
             raise DeviceNotReady(f"the card was removed from {reader!r} during the transaction",
                                  reason="CARD_REMOVED", metadata={"reader": reader})
         self._check(hr, "sending an APDU", reader)
         raise AssertionError("unreachable")
+
+    def _card_gone(self, reader: str) -> bool:
+        """After a failed exchange: is the card out? pcscd notices a removal on its next presence
+        check, so wait (bounded, event-driven) for the reader's state to change from present."""
+        scard = scard_module()
+        hr, states = scard.SCardGetStatusChange(self._context(), 0, [(reader, scard.SCARD_STATE_UNAWARE)])
+        if hr != protocol.SCARD_S_SUCCESS:
+            return False
+        state = states[0][1] & ~protocol.STATE_CHANGED
+        if state & protocol.STATE_PRESENT:
+            hr, states = scard.SCardGetStatusChange(self._context(), REMOVAL_WAIT_MS, [(reader, state)])
+            if hr != protocol.SCARD_S_SUCCESS:
+                return False
+            state = states[0][1]
+        return not state & protocol.STATE_PRESENT
 
     # ------------------------------------------------------------------ contract
     async def read_readers(self) -> SmartCardReading:
