@@ -28,7 +28,14 @@ from hubd.classes.smartcard.contract import (
     SmartCardDevice,
     SmartCardReading,
 )
-from hubd.driver_api import DeviceNotReady, DeviceUnavailable, HubError, InvalidArgument, ParsedUrl
+from hubd.driver_api import (
+    DeviceNotReady,
+    DeviceUnavailable,
+    HubError,
+    InvalidArgument,
+    ParsedUrl,
+    ProtocolError,
+)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -158,13 +165,15 @@ class PcscDevice(SmartCardDevice):
         """One SCardTransmit (worker thread); a card gone meanwhile is DeviceNotReady(CARD_REMOVED)."""
         scard = scard_module()
         hr, reply = scard.SCardTransmit(handle, proto, list(command))
-        if hr == protocol.SCARD_S_SUCCESS:
+        if hr == protocol.SCARD_S_SUCCESS and len(reply) >= 2:
             return bytes(reply)
-        if hr in protocol.CARD_GONE or (hr in protocol.LINK_FAILED and self._card_gone(reader)):
+        # vpcd (and some readers) report success with no bytes when the card vanished mid-exchange.
+        broken = hr in protocol.LINK_FAILED or hr == protocol.SCARD_S_SUCCESS
+        if hr in protocol.CARD_GONE or (broken and self._card_gone(reader)):
             raise DeviceNotReady(f"the card was removed from {reader!r} during the transaction",
                                  reason="CARD_REMOVED", metadata={"reader": reader})
         self._check(hr, "sending an APDU", reader)
-        raise AssertionError("unreachable")
+        raise ProtocolError(f"the card in {reader!r} answered {len(reply)} byte(s), not a response APDU")
 
     def _card_gone(self, reader: str) -> bool:
         """After a failed exchange: is the card out? pcscd notices a removal on its next presence
