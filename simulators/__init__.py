@@ -24,6 +24,8 @@ SIMULATORS: dict[str, str] = {
     "escp_printer_24": "simulators.escp_printer:Escp24PinSim",
     "escpos_printer": "simulators.escpos_printer:EscposPrinterSim",
     "portal": "simulators.portal:PortalSim",
+    "rdservice": "simulators.rdservice:RdServiceSim",
+    "vpcd_card": "simulators.vpcd_card:VpcdCardSim",
 }
 
 
