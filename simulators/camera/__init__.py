@@ -11,7 +11,8 @@ State (``get`` / ``set KEY VALUE``): ``scene`` (see ``scene NAME`` / ``scenes``)
 same frame, byte for byte, again and again). ``unplug`` (alias ``disconnect``) resets every open
 stream and every new connection until ``replug``; ``fault garbage on`` breaks the multipart
 framing; ``fault delay S`` delays each response. ``truth`` answers what the scene shows (faces,
-lighting, the page's corners and words) as JSON.
+lighting, the page's corners and words) as JSON. Each JPEG names its scene in a comment segment
+(``kioskhub-sim scene=NAME``, ``scene=black``), as cameras label frames; decoders ignore it.
 
     sim = CameraSim(); url = await sim.start("tcp://127.0.0.1:0")   # http://127.0.0.1:PORT/stream.mjpg
     sim.set_scene("two_faces"); sim.state.frozen = True; sim.unplug()
@@ -127,7 +128,7 @@ class CameraSim(Simulator):
                 image = np.zeros((s.height, s.width, 3), np.uint8)
             else:
                 image = variant(s.scene, s.width, s.height, k)
-            data = encode_jpeg(image, s.quality)
+            data = encode_jpeg(image, s.quality, f"kioskhub-sim scene={key[0]}")
             if len(self._cache) >= 4 * VARIANTS:
                 self._cache.clear()
             self._cache[key] = data

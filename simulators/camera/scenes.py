@@ -45,7 +45,7 @@ class Truth:
     def as_dict(self) -> dict[str, Any]:
         """JSON-able form (the control socket's ``truth`` reply)."""
         return {"faces": self.faces, "lighting": self.lighting, "blurred": self.blurred,
-                "page_corners": [list(p) for p in self.page_corners], "words": list(self.words)}
+                "page_corners": [[round(x, 2), round(y, 2)] for x, y in self.page_corners], "words": list(self.words)}
 
 
 @functools.cache
@@ -175,8 +175,13 @@ def variant(scene: str, width: int, height: int, k: int) -> Image:
         cv2.subtract(image, np.full_like(image, -offset))
 
 
-def encode_jpeg(image: Image, quality: int) -> bytes:
-    """JPEG bytes of a BGR image."""
+def encode_jpeg(image: Image, quality: int, comment: str = "") -> bytes:
+    """JPEG bytes of a BGR image, with ``comment`` in a COM segment after SOI (as cameras label
+    frames; decoders ignore it): the simulator names each frame's scene there for tests."""
     ok, buf = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])
     assert ok
-    return bytes(buf.tobytes())
+    data = bytes(buf.tobytes())
+    if not comment:
+        return data
+    text = comment.encode()[:65000]
+    return data[:2] + b"\xff\xfe" + (len(text) + 2).to_bytes(2, "big") + text + data[2:]
