@@ -29,6 +29,8 @@ from hubd.driver_api import (
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+TAIL = 0.3
+"""Seconds recorded after playing ends (the output's latency)."""
 DEFAULT = "@DEFAULT@"
 """PulseAudio's name for the server's default sink or source."""
 
@@ -149,7 +151,7 @@ class Audio(AudioDevice):
             sd = portaudio.session()
             index = self._index(sd, device, "output")
             try:
-                sd.play(data, samplerate, device=index, blocking=True)
+                sd.play(data, samplerate, device=index, blocking=True, latency="high")
             except sd.PortAudioError as err:
                 raise self._failed(err, "output", device) from err
 
@@ -160,41 +162,58 @@ class Audio(AudioDevice):
         """Record mono float32 samples."""
         seconds = check_seconds(seconds)
         device = self._device(input, "input")
+        count = round(seconds * samplerate)
 
         def job() -> Samples:
             sd = portaudio.session()
-            index = self._index(sd, device, "input")
-            try:
-                data: Samples = sd.rec(round(seconds * samplerate), samplerate, channels=1, dtype="float32",
-                                       device=index, blocking=True)
-            except sd.PortAudioError as err:
-                raise self._failed(err, "input", device) from err
-            return data[:, 0]
+            capture = self._capture(sd, device, samplerate)
+            with capture.stream:
+                if not capture.wait_frames(count, seconds + self.timeout):
+                    raise self._stalled(device, capture.frames)
+            samples: Samples = capture.samples()[:count]
+            return samples
 
         return await self._run(job, seconds)
 
     async def play_and_record(self, samples: Samples, samplerate: int, *, output: str | None = None,
                               input: str | None = None) -> Samples:
-        """Play and record at once; a side that cannot be opened is named in the error."""
+        """Record from before the first sample is played until after the last (two streams, the
+        microphone's running first: a loopback never misses the start)."""
         import numpy as np
 
         data = np.ascontiguousarray(samples, np.float32)
         out_device, in_device = self._device(output, "output"), self._device(input, "input")
+        tail = round(TAIL * samplerate)
 
         def job() -> Samples:
             sd = portaudio.session()
             out_index = self._open_side(sd, out_device, "output", samplerate)
-            in_index = self._open_side(sd, in_device, "input", samplerate)
-            try:
-                got: Samples = sd.playrec(data, samplerate, channels=1, dtype="float32",
-                                          device=(in_index, out_index), blocking=True)
-            except sd.PortAudioError as err:
-                portaudio.mark_stale()
-                raise DeviceUnavailable(f"playing while recording failed: {err}",
-                                        reason="AUDIO_DEVICE_FAILED") from err
-            return got[:, 0]
+            capture = self._capture(sd, in_device, samplerate)
+            with capture.stream:
+                if not capture.wait_frames(1, self.timeout):
+                    raise self._stalled(in_device, 0)
+                try:
+                    sd.play(data, samplerate, device=out_index, blocking=True, latency="high")
+                except sd.PortAudioError as err:
+                    raise self._failed(err, "output", out_device) from err
+                if not capture.wait_frames(capture.frames + tail, TAIL + self.timeout):
+                    raise self._stalled(in_device, capture.frames)
+            recorded: Samples = capture.samples()
+            return recorded
 
-        return await self._run(job, len(data) / samplerate)
+        return await self._run(job, len(data) / samplerate + TAIL)
+
+    def _capture(self, sd: Any, device: tuple[str, str], samplerate: int) -> portaudio.Capture:
+        index = self._index(sd, device, "input")
+        try:
+            return portaudio.Capture(sd, index, samplerate)
+        except sd.PortAudioError as err:
+            raise self._failed(err, "input", device) from err
+
+    def _stalled(self, device: tuple[str, str], frames: int) -> DeviceUnavailable:
+        portaudio.mark_stale()
+        return DeviceUnavailable(f"the microphone ({device[1]}) stopped after {frames} frames",
+                                 reason="AUDIO_DEVICE_FAILED", metadata={SIDE: "input"})
 
     async def read_status(self) -> AudioReading:
         """Open (and close) the speaker and the microphone: both observed working, or why not."""

@@ -113,3 +113,33 @@ def cleanup() -> None:
             shutil.rmtree(_state.dir, ignore_errors=True)
             _state.dir = _state.path = None
             _state.written = {}
+
+
+class Capture:
+    """An input stream whose callback collects mono frames, so nothing waits on the device
+    without a deadline: ``wait_frames`` gives up after its timeout."""
+
+    def __init__(self, sd: Any, index: int, samplerate: int) -> None:
+        self._chunks: list[Any] = []
+        self.frames = 0
+        self._cond = threading.Condition()
+        self.stream = sd.InputStream(device=index, samplerate=samplerate, channels=1, dtype="float32",
+                                     latency="high", callback=self._collect)
+
+    def _collect(self, indata: Any, frames: int, time: Any, status: Any) -> None:
+        with self._cond:
+            self._chunks.append(indata[:, 0].copy())
+            self.frames += frames
+            self._cond.notify_all()
+
+    def wait_frames(self, count: int, timeout: float) -> bool:
+        """True once ``count`` frames have arrived; False after ``timeout`` seconds."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self.frames >= count, timeout)
+
+    def samples(self) -> Any:
+        """Every frame collected so far, as one float32 array."""
+        import numpy as np
+
+        with self._cond:
+            return np.concatenate(self._chunks) if self._chunks else np.zeros(0, np.float32)

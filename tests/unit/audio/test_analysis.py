@@ -75,3 +75,12 @@ def test_every_reason_is_bilingual() -> None:
     for reason, (en, hi) in analysis.MESSAGES.items():
         assert en and any("\u0900" <= ch <= "\u097f" for ch in hi), reason
         assert reason in analysis.FAULTS
+
+
+def test_a_dropout_inside_the_tone_is_bridged() -> None:
+    heard = delayed(analysis.tone_signal(1000.0, 0.5, RATE), 0.2)
+    start = int((analysis.LEAD + 0.2 + 0.15) * RATE)
+    heard[start : start + int(0.08 * RATE)] = 0  # 80 ms lost to an underrun
+    heard[start + int(0.2 * RATE) : start + int(0.28 * RATE)] = 0
+    result = analysis.verdict(heard, RATE, 1000.0, 0.5)
+    assert result.passed and result.level_dbfs == pytest.approx(-9.03, abs=1.0)  # edge blocks count half
