@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import os
 import subprocess
+import threading
 import wave
 from collections.abc import Generator, Iterator
 from pathlib import Path
@@ -33,6 +34,43 @@ def tone(frequency: float, amplitude: float, seconds: float, rate: int = 48000) 
     """A sine wave."""
     t = np.arange(int(seconds * rate)) / rate
     return amplitude * np.sin(2 * math.pi * frequency * t)
+
+
+class Recorder:
+    """``parec -d SOURCE`` as raw s16le mono 48 kHz, its output read by a thread as it comes (a
+    full pipe would make PulseAudio drop what the source hears)."""
+
+    RATE_BYTES = 96000
+
+    def __init__(self, env: dict[str, str], source: str) -> None:
+        self.proc = subprocess.Popen(
+            ["parec", "-d", source, "--raw", "--format=s16le", "--rate=48000", "--channels=1",
+             "--latency-msec=50"], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.data = bytearray()
+        self._grew = threading.Condition()
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        while chunk := self.proc.stdout.read1(8192):
+            with self._grew:
+                self.data += chunk
+                self._grew.notify_all()
+
+    def wait_for(self, seconds: float, timeout: float = 20.0) -> None:
+        """Until ``seconds`` more of sound have arrived (parec takes a moment to connect)."""
+        with self._grew:
+            target = len(self.data) + int(seconds * self.RATE_BYTES)
+            assert self._grew.wait_for(lambda: len(self.data) >= target, timeout), "parec delivers nothing"
+
+    def stop(self) -> np.ndarray:
+        """Stop parec; everything it heard, as float samples."""
+        self.proc.kill()
+        self.proc.wait()
+        self._thread.join(10)
+        raw = bytes(self.data[: len(self.data) // 2 * 2])
+        return np.frombuffer(raw, "<i2").astype(np.float64) / 32768
 
 
 class PulseStack:
@@ -81,11 +119,9 @@ class PulseStack:
         self._players.append(player)
         return player
 
-    def record_from(self, source: str) -> subprocess.Popen[bytes]:
-        """``parec`` of ``source`` as raw s16le mono 48 kHz on stdout (stop it, then read)."""
-        return subprocess.Popen(
-            ["parec", "-d", source, "--raw", "--format=s16le", "--rate=48000", "--channels=1"],
-            env=self.env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    def record_from(self, source: str) -> Recorder:
+        """``parec`` of ``source``, read continuously (see ``Recorder``)."""
+        return Recorder(self.env, source)
 
     def pactl(self, *args: str) -> str:
         """Run ``pactl`` against this server; its output."""

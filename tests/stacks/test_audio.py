@@ -120,15 +120,12 @@ async def test_missing_sink_is_the_speakers_fault(shared_pulse_stack: PulseStack
 async def test_prompt_reaches_the_speaker(shared_pulse_stack: PulseStack) -> None:
     stack = shared_pulse_stack
     recorder = stack.record_from("speaker.monitor")
-    assert recorder.stdout is not None
-    try:  # parec delivers from the moment it is connected: wait for its first 0.1 s, then speak
-        first = await asyncio.wait_for(asyncio.to_thread(recorder.stdout.read, 9600), 20)
+    try:
+        recorder.wait_for(0.1)  # parec is connected: everything from here on is heard
         seconds = await device(stack).play_prompt("look_at_camera", "hi")
+        recorder.wait_for(0.3)  # and what was still on its way
     finally:
-        recorder.terminate()
-        rest, _ = recorder.communicate(timeout=20)
-    raw = first + rest
-    heard = np.frombuffer(raw[: len(raw) // 2 * 2], "<i2").astype(np.float64) / 32768
+        heard = recorder.stop()
     blocks = heard[: len(heard) // 4800 * 4800].reshape(-1, 4800)  # 0.1 s blocks
     voiced = np.sqrt(np.mean(blocks**2, axis=1)) > 10 ** (-40 / 20)
     assert 1.0 < seconds < 6.0

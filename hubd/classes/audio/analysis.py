@@ -176,9 +176,10 @@ def verdict(recording: Samples, samplerate: int, frequency: float, amplitude: fl
             return result("TONE_TOO_QUIET", frequency, buried, dbfs(noise))
         return result("NO_TONE", noise=dbfs(noise))
     trim = 2 if end - start > 8 else 0  # leave out the fades
-    run = blocks[start + trim : end - trim]
-    tone = run[rms[start + trim : end - trim] >= threshold].reshape(-1)  # not the bridged gaps
-    level = dbfs(float(np.sqrt(np.mean(tone**2))))
+    run = slice(start + trim, end - trim)
+    loud = rms[run] >= threshold  # not the bridged gaps
+    tone = blocks[run][loud].reshape(-1)
+    level = dbfs(float(np.median(rms[run][loud])))  # the median: blocks a dropout cut into count not
     measured = dominant_frequency(tone, samplerate)
     if abs(measured - frequency) > FREQ_TOLERANCE * frequency:
         return result("WRONG_FREQUENCY", measured, level, dbfs(noise))

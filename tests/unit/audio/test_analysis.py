@@ -83,4 +83,4 @@ def test_a_dropout_inside_the_tone_is_bridged() -> None:
     heard[start : start + int(0.08 * RATE)] = 0  # 80 ms lost to an underrun
     heard[start + int(0.2 * RATE) : start + int(0.28 * RATE)] = 0
     result = analysis.verdict(heard, RATE, 1000.0, 0.5)
-    assert result.passed and result.level_dbfs == pytest.approx(-9.03, abs=1.0)  # edge blocks count half
+    assert result.passed and result.level_dbfs == pytest.approx(-9.03, abs=0.2)
