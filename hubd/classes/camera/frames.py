@@ -83,12 +83,18 @@ def jpeg_size(data: bytes) -> tuple[int, int]:
     raise ProtocolError("JPEG image without a frame header (SOF)", reason="BAD_FRAME")
 
 
-def decode_jpeg(data: bytes) -> Pixels:
-    """BGR pixels of a JPEG; ProtocolError BAD_FRAME when it does not decode."""
+REDUCED = {1: "IMREAD_COLOR", 2: "IMREAD_REDUCED_COLOR_2", 4: "IMREAD_REDUCED_COLOR_4",
+           8: "IMREAD_REDUCED_COLOR_8"}
+"""Scale-down factors the JPEG decoder does itself (skipping DCT work), and OpenCV's flags."""
+
+
+def decode_jpeg(data: bytes, reduce: int = 1) -> Pixels:
+    """BGR pixels of a JPEG, decoded at 1/``reduce`` size; ProtocolError BAD_FRAME when it does
+    not decode."""
     import cv2
     import numpy as np
 
-    pixels = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    pixels = cv2.imdecode(np.frombuffer(data, np.uint8), getattr(cv2, REDUCED[reduce]))
     if pixels is None:
         raise ProtocolError("the camera sent a frame that does not decode as JPEG", reason="BAD_FRAME")
     result: Pixels = pixels
@@ -145,6 +151,7 @@ class Frame:
             self.width, self.height = jpeg_size(jpeg)
         self._pixels = pixels
         self._encoded: dict[tuple[FrameSize | None, ImageFormat, int], bytes] = {}
+        self._reduced: dict[int, Pixels] = {}
         self._lock = threading.Lock()
 
     @property
@@ -160,6 +167,21 @@ class Frame:
                 self._pixels = decode_jpeg(self.jpeg)
             return self._pixels
 
+    def _at_least(self, size: FrameSize) -> Pixels:
+        """The pixels at the smallest size the JPEG decoder can give that still covers ``size``
+        (a quarter-size preview decodes a quarter of the pixels), else the full frame."""
+        if self.jpeg is None or self._pixels is not None:
+            return self.bgr()
+        fits = [r for r in REDUCED if self.width // r >= size.width and self.height // r >= size.height]
+        reduce = max(fits, default=1)
+        if reduce == 1:
+            return self.bgr()
+        with self._lock:
+            pixels = self._reduced.get(reduce)
+            if pixels is None:
+                pixels = self._reduced[reduce] = decode_jpeg(self.jpeg, reduce)
+            return pixels
+
     def encoded(self, size: FrameSize | None = None, fmt: ImageFormat = ImageFormat.JPEG,
                 quality: int = DEFAULT_QUALITY) -> bytes:
         """The frame at ``size`` (cover-cropped; None = as sent) in ``fmt``, made once per
@@ -172,7 +194,7 @@ class Frame:
         cached = self._encoded.get(key)
         if cached is not None:
             return cached
-        pixels = self.bgr()
+        pixels = self.bgr() if size is None else self._at_least(size)
         with self._lock:
             cached = self._encoded.get(key)
             if cached is None:
