@@ -98,8 +98,8 @@ class Audio(AudioDevice):
             if not self._server_answers():
                 raise DeviceUnavailable(f"no PulseAudio server answers at {where}",
                                         reason="AUDIO_SERVER_UNAVAILABLE")
-            raise DeviceUnavailable(f"PulseAudio at {where} cannot be reached through ALSA's pulse plugin",
-                                    reason="AUDIO_SERVER_UNAVAILABLE")
+            raise DeviceUnavailable(f"PulseAudio at {where} cannot be reached through ALSA's pulse plugin "
+                                    "(is libasound2-plugins installed?)", reason="AUDIO_SERVER_UNAVAILABLE")
         known = ", ".join(portaudio.device_names(sd))[:300] or "none"
         raise DeviceUnavailable(f"no audio {side} device {device[1]!r} (devices: {known})",
                                 reason="AUDIO_DEVICE_NOT_FOUND", metadata={SIDE: side})
@@ -118,16 +118,14 @@ class Audio(AudioDevice):
                 return fn()
 
         future = asyncio.ensure_future(asyncio.to_thread(locked))
+        limit = seconds + 2 * self.timeout  # after the job's own deadlines, which say more
         try:
-            return await asyncio.wait_for(asyncio.shield(future), seconds + self.timeout)
+            return await asyncio.wait_for(asyncio.shield(future), limit)
         except TimeoutError:
-            sd = portaudio._state.sd
-            if sd is not None:
-                sd.stop()  # ends a blocking play/rec, so the thread returns
+            portaudio.stop_playback()  # ends a blocking play, so the thread returns
             await asyncio.gather(future, return_exceptions=True)
             portaudio.mark_stale()
-            raise TransportTimeout(f"audio did not finish within {seconds + self.timeout:.0f} s",
-                                   reason="TIMEOUT") from None
+            raise TransportTimeout(f"audio did not finish within {limit:.0f} s", reason="TIMEOUT") from None
 
     def _open_side(self, sd: Any, device: tuple[str, str], side: str, samplerate: int) -> int:
         """Find and open (then close) one side: proves it works, names it when it does not."""

@@ -87,6 +87,12 @@ def session() -> Any:
     return _state.sd
 
 
+def stop_playback() -> None:
+    """Stop sounddevice's current ``play`` (from any thread, without the lock)."""
+    if _state.sd is not None:
+        _state.sd.stop()
+
+
 def device_names(sd: Any) -> list[str]:
     """PortAudio's device names, by index."""
     return [str(d["name"]) for d in sd.query_devices()]

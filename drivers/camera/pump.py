@@ -140,7 +140,10 @@ class FramePump:
         finally:
             run.ended = True
             self._wake()
-            await source.close()
+            try:
+                await source.close()
+            except Exception as err:  # closing a broken link may fail too; the run is over anyway
+                log.debug("camera: closing the source failed: %s", err)
 
     def _publish(self, raw: Raw) -> None:
         jpeg, pixels = raw

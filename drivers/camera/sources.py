@@ -155,13 +155,19 @@ class MjpegSource(FrameSource):
                 raise TransportError(f"camera at {url} closed its stream", reason="DISCONNECTED")
 
     async def close(self) -> None:
-        """Close the response and the client."""
+        """Close the response and the client (a link that already broke closes quietly)."""
+        import httpx
+
         response, client = self._response, self._client
         self._response = self._client = self._chunks = None
-        if response is not None:
-            await response.aclose()
-        if client is not None:
-            await client.aclose()
+        try:
+            if response is not None:
+                await response.aclose()
+        except httpx.HTTPError as err:
+            log.debug("closing the camera stream: %s", err)
+        finally:
+            if client is not None:
+                await client.aclose()
 
 
 def _converted(err: Exception, url: str) -> DeviceUnavailable:
@@ -174,7 +180,7 @@ def _converted(err: Exception, url: str) -> DeviceUnavailable:
         return TransportError(f"cannot connect to the camera at {url}: {err}", reason="CONNECTION_REFUSED")
     if isinstance(err, httpx.RemoteProtocolError | httpx.DecodingError):
         return ProtocolError(f"camera at {url} broke HTTP: {err}", reason="PROTOCOL_ERROR")
-    return TransportError(f"camera at {url}: {err or type(err).__name__}", reason="DISCONNECTED")
+    return TransportError(f"camera at {url}: {str(err) or type(err).__name__}", reason="DISCONNECTED")
 
 
 class OpenCvSource(FrameSource):

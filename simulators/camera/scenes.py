@@ -44,8 +44,9 @@ class Truth:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-able form (the control socket's ``truth`` reply)."""
+        corners = [[round(x, 2), round(y, 2)] for x, y in self.page_corners]
         return {"faces": self.faces, "lighting": self.lighting, "blurred": self.blurred,
-                "page_corners": [[round(x, 2), round(y, 2)] for x, y in self.page_corners], "words": list(self.words)}
+                "page_corners": corners, "words": list(self.words)}
 
 
 @functools.cache

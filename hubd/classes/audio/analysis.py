@@ -64,7 +64,7 @@ def mono(samples: Samples) -> Samples:
     return out
 
 
-def levels(samples: Samples) -> AudioLevels:
+def levels(samples: Samples, samplerate: int) -> AudioLevels:
     """RMS and peak level of a recording; clipped at full scale; silent when every sample is 0."""
     import numpy as np
 
@@ -72,7 +72,7 @@ def levels(samples: Samples) -> AudioLevels:
     peak = float(np.abs(x).max()) if x.size else 0.0
     rms = float(np.sqrt(np.mean(np.square(x, dtype=np.float64)))) if x.size else 0.0
     return AudioLevels(round(dbfs(rms), 2), round(dbfs(peak), 2), clipped=peak >= 0.999, silent=peak == 0.0,
-                       seconds=0.0)
+                       seconds=len(x) / samplerate)
 
 
 def tone_signal(frequency: float, amplitude: float, samplerate: int) -> Samples:

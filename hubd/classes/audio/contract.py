@@ -150,20 +150,16 @@ class AudioDevice(Device):
         """Record from the microphone into a 16-bit mono WAV file, with its levels."""
         from hubd.classes.audio import analysis
 
-        seconds = check_seconds(seconds)
-        samples = await self.record(seconds, samplerate, input=input)
+        samples = await self.record(check_seconds(seconds), samplerate, input=input)
         wav = await asyncio.to_thread(encode_wav, samples, samplerate)
-        meter = analysis.levels(samples)
-        meter = AudioLevels(meter.rms_dbfs, meter.peak_dbfs, meter.clipped, meter.silent, seconds)
-        return Recording(wav, samplerate, 1, len(samples) / samplerate, meter)
+        return Recording(wav, samplerate, 1, len(samples) / samplerate, analysis.levels(samples, samplerate))
 
     async def levels(self, seconds: float = 0.5, *, input: str | None = None) -> AudioLevels:
         """The level meter: RMS and peak of ``seconds`` from the microphone."""
         from hubd.classes.audio import analysis
 
-        seconds = check_seconds(seconds, high=10.0)
-        meter = analysis.levels(await self.record(seconds, DEFAULT_RATE, input=input))
-        return AudioLevels(meter.rms_dbfs, meter.peak_dbfs, meter.clipped, meter.silent, seconds)
+        samples = await self.record(check_seconds(seconds, high=10.0), DEFAULT_RATE, input=input)
+        return analysis.levels(samples, DEFAULT_RATE)
 
     async def self_test(self, frequency: float = 1000.0, amplitude: float = 0.5, *,
                         output: str | None = None, input: str | None = None) -> SelfTestResult:

@@ -21,6 +21,7 @@ else:
     Samples = Any
 
 MAX_SECONDS = 600
+MAX_SAMPLES = 32_000_000
 RATES = (8000, 192000)
 
 
@@ -35,8 +36,8 @@ def decode_wav(data: bytes, field: str = "wav") -> tuple[Samples, int]:
             if not 1 <= channels <= 8 or width not in (1, 2, 3, 4) or not RATES[0] <= rate <= RATES[1]:
                 detail = f"{channels} channels, {8 * width} bit, {rate} Hz"
                 raise InvalidArgument(field, f"unsupported WAV: {detail}")
-            if frames > MAX_SECONDS * rate:
-                raise InvalidArgument(field, f"longer than {MAX_SECONDS} s")
+            if frames > MAX_SECONDS * rate or frames * channels > MAX_SAMPLES:
+                raise InvalidArgument(field, f"longer than {MAX_SECONDS} s or {MAX_SAMPLES} samples")
             raw = w.readframes(frames)
     except (wave.Error, EOFError) as err:
         raise InvalidArgument(field, f"not a PCM WAV file ({err})") from err

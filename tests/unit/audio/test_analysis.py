@@ -64,11 +64,12 @@ def test_wrong_frequency_is_undecided() -> None:
 
 
 def test_levels() -> None:
-    meter = analysis.levels(np.full(100, 0.5, np.float32))
+    meter = analysis.levels(np.full(100, 0.5, np.float32), 1000)
     assert meter.rms_dbfs == pytest.approx(-6.02, abs=0.01) and not meter.clipped and not meter.silent
-    assert analysis.levels(np.ones(10, np.float32)).clipped
-    assert analysis.levels(np.zeros(10, np.float32)).silent
-    assert analysis.levels(np.zeros((10, 2), np.float32)).peak_dbfs == analysis.FLOOR_DBFS
+    assert meter.seconds == 0.1
+    assert analysis.levels(np.ones(10, np.float32), RATE).clipped
+    assert analysis.levels(np.zeros(10, np.float32), RATE).silent
+    assert analysis.levels(np.zeros((10, 2), np.float32), RATE).peak_dbfs == analysis.FLOOR_DBFS
 
 
 def test_every_reason_is_bilingual() -> None:
