@@ -31,8 +31,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 TAIL = 0.3
 """Seconds recorded after playing ends (the output's latency)."""
-DEFAULT = "@DEFAULT@"
-"""PulseAudio's name for the server's default sink or source."""
+DEFAULTS = {"output": ("@DEFAULT_SINK@", "default"), "input": ("@DEFAULT_SOURCE@", "default")}
+"""The configured device when none is named: PulseAudio's names for its default sink and
+source, PortAudio's default device."""
 
 atexit.register(portaudio.cleanup)
 
@@ -56,13 +57,13 @@ class Audio(AudioDevice):
         self.pulse = parsed.scheme == "pulse"
         self.socket = parsed.path if self.pulse and parsed.path not in ("", "/") else None
         self.server = protocol.check_server(self.socket) if self.socket else None
-        self.output_name = self._checked(self.options["output"], "options.output")
-        self.input_name = self._checked(self.options["input"], "options.input")
+        self.output_name = self._checked(self.options["output"], "output", "options.output")
+        self.input_name = self._checked(self.options["input"], "input", "options.input")
         self.prompt_dir = self.options["prompt_dir"]
 
-    def _checked(self, name: str | None, field: str) -> str:
+    def _checked(self, name: str | None, side: str, field: str) -> str:
         if name is None:
-            return DEFAULT if self.pulse else "default"
+            return DEFAULTS[side][0 if self.pulse else 1]
         return protocol.check_device(name, field) if self.pulse else name
 
     # ------------------------------------------------------------------ device names
@@ -70,7 +71,7 @@ class Audio(AudioDevice):
         """(PortAudio device name, the name as configured) for a sink/source or ALSA device; None
         is the configured one."""
         configured = self.output_name if side == "output" else self.input_name
-        chosen = self._checked(name, side) if name is not None else configured
+        chosen = self._checked(name, side, side) if name is not None else configured
         if not self.pulse:
             return chosen, chosen
         pcm = protocol.pcm_name(self.server, chosen)

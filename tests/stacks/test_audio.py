@@ -63,6 +63,14 @@ async def test_status_observes_both_sides(shared_pulse_stack: PulseStack) -> Non
     assert (reading.output, reading.input) == ("speaker", "mic")
 
 
+async def test_the_servers_default_sink(shared_pulse_stack: PulseStack) -> None:
+    audio = DRIVER.factory("audio", shared_pulse_stack.url, {}, timeout=20.0)  # no names: the defaults
+    assert isinstance(audio, Audio)
+    assert (await audio.read_status()).output == "@DEFAULT_SINK@"
+    result = await audio.self_test(input="speaker.monitor")  # the stack's default sink is "speaker"
+    assert result.passed, result
+
+
 async def test_virtual_mic_records_the_tone_fed_to_it(shared_pulse_stack: PulseStack, tmp_path: Path) -> None:
     stack = shared_pulse_stack
     player = stack.play_into("micfeed", write_wav(tmp_path / "feed.wav", tone(660.0, 0.3, 20.0)))

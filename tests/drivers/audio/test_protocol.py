@@ -58,3 +58,4 @@ def test_good_configuration() -> None:
     audio = Audio("audio", "pulse:///run/kiosk/pulse/native", {"output": "speaker", "input": "mic"})
     assert audio.server == "unix:/run/kiosk/pulse/native" and audio.describe().startswith("PulseAudio")
     assert Audio("audio", "pulse://").server is None and Audio("audio", "alsa://").output_name == "default"
+    assert Audio("audio", "pulse://").input_name == "@DEFAULT_SOURCE@"
