@@ -19,7 +19,7 @@ from PIL import Image
 from drivers.camera import DRIVER, Camera
 from hubd.classes.camera.contract import BLACK_FRAMES, FROZEN_FRAMES, Frame, FrameSize, ImageFormat
 from hubd.device import DeviceState
-from hubd.errors import DeviceUnavailable, ProtocolError, TransportError
+from hubd.errors import DeviceUnavailable, InvalidArgument, ProtocolError, TransportError
 from hubd.stacks.process import free_port
 from simulators.camera import CameraSim
 from tests.conftest import hw_url
@@ -224,3 +224,16 @@ async def test_document_capture_through_the_driver(rig: Rig) -> None:
     assert (frame.width, frame.height) == (1280, 960) and page.width == 1240
     diagonal = math.dist(truth[0], truth[2])
     assert all(math.dist(a, b) <= 0.02 * diagonal for a, b in zip(page.corners, truth, strict=True))
+
+
+async def test_bad_arguments_change_nothing(rig: Rig) -> None:
+    for fps, field in ((0, "fps"), (31, "fps"), (float("nan"), "fps")):
+        with pytest.raises(InvalidArgument) as info:
+            async for _ in rig.cam.preview(fps=fps):
+                pass
+        assert info.value.field == field
+    with pytest.raises(InvalidArgument) as info:
+        await rig.cam.capture_still(quality=0)
+    assert info.value.field == "quality"
+    if rig.sim is not None:
+        assert rig.sim.streams_opened == 0  # refused before the camera was opened
