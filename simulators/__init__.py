@@ -26,6 +26,7 @@ SIMULATORS: dict[str, str] = {
     "portal": "simulators.portal:PortalSim",
     "rdservice": "simulators.rdservice:RdServiceSim",
     "vpcd_card": "simulators.vpcd_card:VpcdCardSim",
+    "camera": "simulators.camera:CameraSim",
 }
 
 

@@ -1,0 +1,72 @@
+"""A camera read through ``sources`` (MJPEG over HTTP, or OpenCV for V4L2 and files), one reader shared."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncGenerator, Mapping
+from typing import Any
+
+from drivers.camera.pump import FramePump
+from drivers.camera.sources import open_source, parse_url
+from hubd.classes.camera.contract import CameraDevice, CameraReading, Frame
+from hubd.driver_api import Option, StatusSource
+
+
+def mean_luma(frame: Frame) -> float:
+    """Mean brightness (0..255) of a frame, from an 1/8-scale grey decode of its JPEG when it has
+    one (≈ 1 ms), else from every 8th pixel."""
+    import cv2
+    import numpy as np
+
+    if frame.jpeg is not None:
+        grey = cv2.imdecode(np.frombuffer(frame.jpeg, np.uint8), cv2.IMREAD_REDUCED_GRAYSCALE_8)
+        if grey is not None:
+            return float(grey.mean())
+    return float(frame.bgr()[::8, ::8].mean())
+
+
+class Camera(CameraDevice):
+    """A webcam (``v4l2:///dev/video0``), an IP camera's MJPEG stream (``http://…``) or a video
+    file (``file:///…``). Frames are read once, in one task, for every watcher."""
+
+    status_source = StatusSource.DEVICE
+    OPTIONS = {
+        "keep_open": Option(float, 3.0, "seconds the camera stays open after its last use", 0.0, 600.0),
+        "frozen_after": Option(float, 5.0, "seconds of an unchanging picture that make it FROZEN_FRAMES",
+                               0.5, 3600.0),
+    }
+
+    def __init__(self, device_id: str, url: str, options: Mapping[str, Any] | None = None,
+                 *, timeout: float | None = None) -> None:
+        super().__init__(device_id, url, options, timeout=timeout)
+        self.spec = parse_url(url)
+        self.frozen_after = float(self.options["frozen_after"])
+        self.pump = FramePump(lambda: open_source(self.spec, self.timeout), timeout=self.timeout,
+                              keep_open=float(self.options["keep_open"]))
+
+    async def grab(self) -> Frame:
+        """A frame read after this call began."""
+        return await self.pump.grab()
+
+    def frames(self) -> AsyncGenerator[Frame]:
+        """The newest frames, shared with every other watcher."""
+        return self.pump.frames()
+
+    async def read_status(self) -> CameraReading:
+        """Read a fresh frame and describe the picture (size, rate, frozen, brightness)."""
+        frame = await self.grab()
+        luma = await asyncio.to_thread(mean_luma, frame)
+        return CameraReading(
+            width=frame.width, height=frame.height, fps=round(self.pump.fps, 2),
+            frame_age=max(0.0, time.monotonic() - frame.timestamp), frozen_for=self.pump.frozen_for,
+            mean_luma=luma, source=self.spec.description,
+        )
+
+    async def close(self) -> None:
+        """Stop reading; the next use reopens the camera."""
+        await self.pump.close()
+
+    def describe(self) -> str:
+        """Where the frames come from."""
+        return self.spec.description
