@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from hubd import __version__
+from hubd.classes import resolve, specs
 from hubd.config import HubConfig, load_config
 from hubd.daemon import Daemon, Options
 from hubd.errors import ConfigError
@@ -53,8 +54,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    filters = [resolve(path)() for spec in specs() for path in spec.log_filters]
     for handler in logging.getLogger().handlers:
         handler.addFilter(_name_root_records)
+        for log_filter in filters:
+            handler.addFilter(log_filter)
     try:
         if args.config is not None:
             config = load_config(args.config, DriverRegistry())
