@@ -27,6 +27,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from drivers.ipp import protocol as ipp
 from drivers.ipp.codes import JOB_GROUP, OPERATION_GROUP, UNSUPPORTED_GROUP, Op, Tag, status_name
@@ -49,8 +50,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-Document = Path | AsyncIterable[bytes]
-"""A document to send: a file (streamed in chunks) or an async iterator of chunks."""
+Document = Path | bytes | AsyncIterable[bytes]
+"""A document to send: a file (streamed in chunks), bytes, or an async iterator of chunks."""
 
 DEFAULT_CUPS_SOCKET = "/run/cups/cups.sock"
 CHUNK = 256 * 1024
@@ -90,7 +91,7 @@ def endpoint(url: str) -> Endpoint:
         spooler = (parsed.path or "").startswith("/printers/")
         return Endpoint(f"{web}://{where}", f"{parsed.scheme}://{where}", spooler=spooler)
     if parsed.scheme == "cups":
-        queue = parsed.host or parsed.path.strip("/")
+        queue = urlsplit(url).netloc or parsed.path.strip("/")  # as written: hostname is lowercased
         if not _QUEUE.fullmatch(queue or ""):
             raise InvalidArgument("url", f"{url!r}: needs a CUPS queue name, like cups://Laser")
         server = parsed.query.get("server", DEFAULT_CUPS_SOCKET)
@@ -140,7 +141,7 @@ class IppClient:
         socket failures as TransportError/TransportTimeout; a body that does not decode as
         ProtocolError.
         """
-        replayable = document is None or isinstance(document, Path)
+        replayable = document is None or isinstance(document, Path | bytes)
         auth: str | None = None
         for attempt in range(3):
             head = self._encode(op, attributes, job)
@@ -190,6 +191,9 @@ class IppClient:
             size = await asyncio.to_thread(_file_size, document)
             headers["Content-Length"] = str(len(head) + size)
             content = _stream(head, _file_chunks(document))
+        elif isinstance(document, bytes):
+            headers["Content-Length"] = str(len(head) + len(document))
+            content = _stream(head, _single(document))
         elif document is not None:
             content = _stream(head, document)
         http = self._client()
@@ -246,6 +250,10 @@ async def _file_chunks(path: Path) -> AsyncIterator[bytes]:
             yield chunk
     finally:
         handle.close()
+
+
+async def _single(data: bytes) -> AsyncIterator[bytes]:
+    yield data
 
 
 async def _stream(head: bytes, chunks: AsyncIterable[bytes]) -> AsyncIterator[bytes]:

@@ -151,8 +151,10 @@ def start(dir: Path, port: int, *, name: str = NAME, render: bool = False,
                            env=e, log_path=p.root / "dbus.log", die_with_parent=die_with_parent)]
     try:
         wait_until(p.bus_socket.exists, timeout, what="dbus-daemon", alive=procs)
-        argv: list[str | Path] = [ippeve, "-v", "-r", "off", "-n", "localhost", "-p", str(port), "-P", p.root / "printer.ppd",
-                "-d", p.root / "spool", "-K", p.root / "keys", "-c", p.root / "print-command", name]
+        argv: list[str | Path] = [
+            ippeve, "-v", "-r", "off", "-n", "localhost", "-p", str(port), "-P", p.root / "printer.ppd",
+            "-d", p.root / "spool", "-K", p.root / "keys", "-c", p.root / "print-command", name,
+        ]
         procs.append(start_process(argv, env=e, cwd=p.root, log_path=p.log_file,
                                    die_with_parent=die_with_parent))
         wait_until(lambda: _http_get(p, "/") == 200, timeout, what="ippeveprinter", alive=procs)
