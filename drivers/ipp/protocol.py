@@ -337,6 +337,8 @@ def _collection(r: _Reader, name: str, depth: int) -> Collection:
     members: list[Attribute] = []
     while True:
         tag = r.take(1, f"collection {name}")[0]
+        if tag <= 0x0F:
+            raise ProtocolError(f"IPP collection {name} is not closed")
         if r.short("name length") != 0:
             raise ProtocolError(f"IPP collection {name}: a member value carries a name")
         if tag == Tag.END_COLLECTION:
@@ -348,7 +350,7 @@ def _collection(r: _Reader, name: str, depth: int) -> Collection:
             member = r.take(r.short("value length"), f"member name in {name}").decode("utf-8", "replace")
             members.append(Attribute(member, 0, ()))
             continue
-        if not members or tag <= 0x0F:
+        if not members:
             raise ProtocolError(f"IPP collection {name}: value 0x{tag:02x} without a member name")
         last = members[-1]
         value = _value(r, tag, last.name, depth)

@@ -1,8 +1,9 @@
 """IPP attributes as document-printer values: printer status, capabilities, job state.
 
 ``printer-state-reasons`` keywords (RFC 8011 §5.4.12, PWG 5100.9) carry an optional severity
-suffix: ``-report``, ``-warning`` or ``-error``; a keyword without one is an error. ``none``
-means no condition. Keywords become UPPER_SNAKE reasons; those the hub already names for every
+suffix: ``-report``, ``-warning`` or ``-error``; a keyword without one is an error, except the
+progress words CUPS's ipp backend sets on a queue while it delivers a job (connecting-to-device,
+cups-waiting-for-job-completed, cups-remote-*), which report. ``none`` means no condition. Keywords become UPPER_SNAKE reasons; those the hub already names for every
 printer get that name (media-empty → PAPER_OUT, offline → PRINTER_OFFLINE, door/cover open →
 COVER_OPEN); the rest keep IPP's word (toner-low → TONER_LOW).
 """
@@ -38,6 +39,7 @@ JOB_ATTRIBUTES = (
 )
 
 _SUFFIXES = {"-report": Severity.REPORT, "-warning": Severity.WARNING, "-error": Severity.ERROR}
+_PROGRESS = ("connecting-to-device", "cups-waiting-for-job-completed", "cups-remote-")
 _HUB_REASONS = {
     "media-empty": "PAPER_OUT", "media-low": "PAPER_LOW", "media-needed": "PAPER_NEEDED",
     "media-jam": "PAPER_JAM", "offline": "PRINTER_OFFLINE", "door-open": "COVER_OPEN",
@@ -61,7 +63,7 @@ def upper_snake(keyword: str) -> str:
 
 def condition(keyword: str) -> Condition | None:
     """One printer-state-reasons keyword as a Condition; None for ``none``."""
-    base, severity = keyword, Severity.ERROR
+    base, severity = keyword, Severity.REPORT if keyword.startswith(_PROGRESS) else Severity.ERROR
     for suffix, level in _SUFFIXES.items():
         if keyword.endswith(suffix):
             base, severity = keyword[: -len(suffix)], level
