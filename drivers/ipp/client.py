@@ -222,7 +222,11 @@ class IppClient:
         if self._http is None:
             verify: ssl.SSLContext | bool = bool(self.verify)
             if isinstance(self.verify, str):
-                verify = ssl.create_default_context(cafile=self.verify)
+                try:
+                    verify = ssl.create_default_context(cafile=self.verify)
+                except (OSError, ssl.SSLError) as err:
+                    message = f"cannot load the CA file {self.verify}: {err}"
+                    raise TransportError(message, reason="TLS_ERROR") from err
             transport = httpx.AsyncHTTPTransport(uds=self.endpoint.uds, verify=verify, trust_env=False)
             self._http = httpx.AsyncClient(transport=transport, trust_env=False)
         return self._http

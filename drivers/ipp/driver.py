@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from drivers.ipp import status
@@ -62,6 +63,8 @@ class IppPrinter(DocumentPrinterDevice):
         self.endpoint = endpoint(url)
         self.status_source = StatusSource.SPOOLER if self.endpoint.spooler else StatusSource.DEVICE
         verify: bool | str = self.options["ca_file"] or bool(self.options["tls_verify"])
+        if isinstance(verify, str) and not Path(verify).is_file():
+            raise InvalidArgument("options.ca_file", f"no such file: {verify}")
         self._client = IppClient(
             self.endpoint, timeout=self.timeout, user=self.options["user"], verify=verify
         )

@@ -3,9 +3,10 @@
 ``printer-state-reasons`` keywords (RFC 8011 §5.4.12, PWG 5100.9) carry an optional severity
 suffix: ``-report``, ``-warning`` or ``-error``; a keyword without one is an error, except the
 progress words CUPS's ipp backend sets on a queue while it delivers a job (connecting-to-device,
-cups-waiting-for-job-completed, cups-remote-*), which report. ``none`` means no condition. Keywords become UPPER_SNAKE reasons; those the hub already names for every
-printer get that name (media-empty → PAPER_OUT, offline → PRINTER_OFFLINE, door/cover open →
-COVER_OPEN); the rest keep IPP's word (toner-low → TONER_LOW).
+cups-waiting-for-job-completed, cups-remote-*), which report. ``none`` means no condition.
+Keywords become UPPER_SNAKE reasons; those the hub already names for every printer get that
+name (media-empty → PAPER_OUT, offline → PRINTER_OFFLINE, door/cover open → COVER_OPEN); the
+rest keep IPP's word (toner-low → TONER_LOW).
 """
 
 from __future__ import annotations
@@ -40,6 +41,14 @@ JOB_ATTRIBUTES = (
 
 _SUFFIXES = {"-report": Severity.REPORT, "-warning": Severity.WARNING, "-error": Severity.ERROR}
 _PROGRESS = ("connecting-to-device", "cups-waiting-for-job-completed", "cups-remote-")
+UNREACHABLE_MESSAGES = frozenset({
+    "The printer may not exist or is unavailable at this time.",
+    "The printer is unreachable at this time.",
+    "The printer is not responding.",
+    "Waiting for printer to become available.",
+})
+"""What CUPS's backends (ipp.c, network.c, usb) put in printer-state-message, and nowhere else,
+while they cannot reach the printer: the ipp backend sets no state reason for it."""
 _HUB_REASONS = {
     "media-empty": "PAPER_OUT", "media-low": "PAPER_LOW", "media-needed": "PAPER_NEEDED",
     "media-jam": "PAPER_JAM", "offline": "PRINTER_OFFLINE", "door-open": "COVER_OPEN",
@@ -118,11 +127,17 @@ def printer_status(message: ipp.Message, source: StatusSource) -> DocumentPrinte
     if state not in _PRINTER_STATES:
         raise ProtocolError(f"Get-Printer-Attributes gave no usable printer-state ({state!r})")
     accepting = _bool(message, "printer-is-accepting-jobs")
+    words = text(message, "printer-state-message")
+    found = conditions(ipp.strings(ipp.values_of(message, "printer-state-reasons")))
+    if source is StatusSource.SPOOLER and words in UNREACHABLE_MESSAGES and not any(
+        c.reason == "PRINTER_OFFLINE" for c in found
+    ):
+        found += (Condition("PRINTER_OFFLINE", Severity.WARNING, "offline"),)
     return DocumentPrinterStatus(
         state=_PRINTER_STATES[PrinterState(state)],
         accepting=accepting is not False,
-        conditions=conditions(ipp.strings(ipp.values_of(message, "printer-state-reasons"))),
-        message=text(message, "printer-state-message"),
+        conditions=found,
+        message=words,
         queued_jobs=_int(message, "queued-job-count"),
         source=source,
     )

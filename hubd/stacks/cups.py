@@ -273,6 +273,20 @@ def add_everywhere_queue(p: CupsPaths, name: str, printer_uri: str, media: str =
     result = client(p, "lpadmin", "-p", name, "-v", printer_uri, "-m", "everywhere", "-E",
                     "-o", f"media-default={media}")
     _check(result, f"lpadmin -p {name} -m everywhere")
+    # cupsd writes the PPD in a thread that then sets the queue idle and accepting: wait for it,
+    # or a cupsdisable meanwhile would be undone.
+    done, failed = f'Printer "{name}" is now available.', f"{name}: PPD creation failed"
+
+    def ready() -> bool:
+        text = p.error_log.read_text(encoding="utf-8", errors="replace") if p.error_log.exists() else ""
+        if failed in text:
+            raise DeviceUnavailable(f"cupsd could not make a PPD from {printer_uri}", reason="SPOOLER_ERROR")
+        return done in text
+
+    try:
+        wait_until(ready, CLIENT_TIMEOUT, what=f"the {name} queue's PPD")
+    except TimeoutError as err:
+        raise DeviceUnavailable(f"cupsd made no PPD for {name} in time", reason="SPOOLER_TIMEOUT") from err
 
 
 def submit_raw(p: CupsPaths, queue: str, data: bytes, title: str = "kioskhub") -> int:

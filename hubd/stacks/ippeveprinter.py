@@ -19,9 +19,12 @@ would), ``stop`` turns it off; a new ``start`` on the same dir and port turns it
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import logging
 import os
+import socket
+import ssl
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -158,6 +161,7 @@ def start(dir: Path, port: int, *, name: str = NAME, render: bool = False,
         procs.append(start_process(argv, env=e, cwd=p.root, log_path=p.log_file,
                                    die_with_parent=die_with_parent))
         wait_until(lambda: _http_get(p, "/") == 200, timeout, what="ippeveprinter", alive=procs)
+        _make_certificate(p)
     except (TimeoutError, ChildProcessError) as err:
         stop_all(procs)
         cause = "exited" if isinstance(err, ChildProcessError) else "timeout"
@@ -168,6 +172,15 @@ def start(dir: Path, port: int, *, name: str = NAME, render: bool = False,
         ) from err
     log.info("private ippeveprinter %s at %s (pid %d)", p.root, p.url, procs[-1].pid)
     return procs
+
+
+def _make_certificate(p: IppEvePaths) -> None:
+    """ippeveprinter makes its self-signed certificate at the first TLS handshake: shake hands."""
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", p.port), timeout=5.0) as raw, \
+            context.wrap_socket(raw, server_hostname="localhost"):
+        pass
 
 
 def stop(procs: list[subprocess.Popen[bytes]]) -> None:
@@ -240,6 +253,7 @@ DBUS_CONF = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configu
 
 PRINTER_PPD = """*PPD-Adobe: "4.3"
 *% An A4 monochrome duplex laser, 600 dpi, 30 ppm: ippeveprinter derives its IPP attributes from it.
+*% Sizes in exact points: A4 must come out as 21000 x 29700 (1/100 mm) or CUPS's media-col is refused.
 *FormatVersion: "4.3"
 *FileVersion: "1.0"
 *LanguageVersion: English
@@ -263,27 +277,27 @@ PRINTER_PPD = """*PPD-Adobe: "4.3"
 *OpenUI *PageSize/Media Size: PickOne
 *OrderDependency: 10 AnySetup *PageSize
 *DefaultPageSize: A4
-*PageSize A4/A4: "<</PageSize[595 842]/ImagingBBox null>>setpagedevice"
-*PageSize A5/A5: "<</PageSize[420 595]/ImagingBBox null>>setpagedevice"
+*PageSize A4/A4: "<</PageSize[595.28 841.89]/ImagingBBox null>>setpagedevice"
+*PageSize A5/A5: "<</PageSize[419.53 595.28]/ImagingBBox null>>setpagedevice"
 *PageSize Letter/US Letter: "<</PageSize[612 792]/ImagingBBox null>>setpagedevice"
 *PageSize Legal/US Legal: "<</PageSize[612 1008]/ImagingBBox null>>setpagedevice"
 *CloseUI: *PageSize
 *OpenUI *PageRegion: PickOne
 *OrderDependency: 10 AnySetup *PageRegion
 *DefaultPageRegion: A4
-*PageRegion A4/A4: "<</PageSize[595 842]/ImagingBBox null>>setpagedevice"
-*PageRegion A5/A5: "<</PageSize[420 595]/ImagingBBox null>>setpagedevice"
+*PageRegion A4/A4: "<</PageSize[595.28 841.89]/ImagingBBox null>>setpagedevice"
+*PageRegion A5/A5: "<</PageSize[419.53 595.28]/ImagingBBox null>>setpagedevice"
 *PageRegion Letter/US Letter: "<</PageSize[612 792]/ImagingBBox null>>setpagedevice"
 *PageRegion Legal/US Legal: "<</PageSize[612 1008]/ImagingBBox null>>setpagedevice"
 *CloseUI: *PageRegion
 *DefaultImageableArea: A4
-*ImageableArea A4/A4: "12 12 583 830"
-*ImageableArea A5/A5: "12 12 408 583"
+*ImageableArea A4/A4: "12 12 583.28 829.89"
+*ImageableArea A5/A5: "12 12 407.53 583.28"
 *ImageableArea Letter/US Letter: "12 12 600 780"
 *ImageableArea Legal/US Legal: "12 12 600 996"
 *DefaultPaperDimension: A4
-*PaperDimension A4/A4: "595 842"
-*PaperDimension A5/A5: "420 595"
+*PaperDimension A4/A4: "595.28 841.89"
+*PaperDimension A5/A5: "419.53 595.28"
 *PaperDimension Letter/US Letter: "612 792"
 *PaperDimension Legal/US Legal: "612 1008"
 *OpenUI *InputSlot/Paper Source: PickOne
