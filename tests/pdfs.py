@@ -42,15 +42,17 @@ def encrypted_pdf(path: Path, source: Path, *, user: str = "secret", printable: 
     return path
 
 
-def flate_bomb(path: Path, decoded_mb: int) -> Path:
-    """A one-page PDF whose content stream inflates to ``decoded_mb`` MB of zeros (~1000:1)."""
+def flate_bomb(path: Path, decoded_mb: int, *, hex_wrapped: bool = False) -> Path:
+    """A one-page PDF whose content stream inflates to ``decoded_mb`` MB of zeros (~1000:1);
+    ``hex_wrapped`` adds an ASCIIHexDecode layer in front of the Flate data."""
     pdf = pikepdf.new()
     page = pdf.add_blank_page(page_size=A4_PT)
-    inflater = zlib.compressobj(9)
+    deflater = zlib.compressobj(9)
     block = bytes(1024 * 1024)
-    raw = b"".join(inflater.compress(block) for _ in range(decoded_mb)) + inflater.flush()
-    stream = pikepdf.Stream(pdf, raw)
-    stream.Filter = pikepdf.Name.FlateDecode
+    raw = b"".join(deflater.compress(block) for _ in range(decoded_mb)) + deflater.flush()
+    stream = pikepdf.Stream(pdf, raw.hex().encode() + b">" if hex_wrapped else raw)
+    stream.Filter = (pikepdf.Array([pikepdf.Name.ASCIIHexDecode, pikepdf.Name.FlateDecode]) if hex_wrapped
+                     else pikepdf.Name.FlateDecode)
     page.Contents = pdf.make_indirect(stream)
     pdf.save(path, compress_streams=False)
     return path

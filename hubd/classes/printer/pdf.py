@@ -56,7 +56,8 @@ class PdfLimits:
     max_decoded_bytes: int = 1024 * MB
     """Decoded size of all streams together."""
     max_image_pixels: int = 200_000_000
-    checker_memory_bytes: int = 1536 * MB
+    checker_memory_bytes: int = 1024 * MB
+    """Address space of the checker process (it needs ~50 MB to start)."""
     checker_cpu_seconds: int = 60
 
 
@@ -238,23 +239,38 @@ def _check_pdf(path: Path, limits: PdfLimits) -> dict[str, Any]:
     except pikepdf.PasswordError as err:
         raise _Refusal("PDF_ENCRYPTED", "the PDF needs a password to open") from err
     except pikepdf.PdfError as err:
-        raise _Refusal("PDF_DAMAGED", f"the PDF is damaged: {str(err).split(': ', 1)[-1]}"[:200]) from err
+        raise _Refusal("PDF_DAMAGED", f"the PDF is damaged: {_qpdf_words(err)}") from err
     with pdf:
-        if pdf.is_encrypted and not (pdf.allow.print_lowres or pdf.allow.print_highres):
-            raise _Refusal("PDF_ENCRYPTED", "the PDF is encrypted and does not allow printing")
-        pages = len(pdf.pages)
-        if pages == 0 or pages > limits.max_pages:
-            raise _Refusal("PDF_TOO_MANY_PAGES" if pages else "PDF_EMPTY",
-                           f"the PDF has {pages} pages (1..{limits.max_pages} allowed)")
-        for number, page in enumerate(pdf.pages, 1):
-            box = [float(v) for v in page.mediabox]
-            unit = float(page.obj.get("/UserUnit", 1))
-            sides = (abs(box[2] - box[0]) * unit, abs(box[3] - box[1]) * unit)
-            if not all(0 < side <= limits.max_page_side_pt for side in sides):
-                raise _Refusal("PDF_PAGE_TOO_LARGE", f"page {number} is {sides[0]:.0f} x {sides[1]:.0f} pt "
-                               f"(each side up to {limits.max_page_side_pt:.0f} pt)")
-        _check_streams(pdf, limits)
-        return {"pages": pages, "encrypted": pdf.is_encrypted}
+        try:
+            return _check_open_pdf(pdf, limits)
+        except pikepdf.PdfError as err:  # a stream that will not decode; bad_alloc at the memory limit
+            if "bad_alloc" in str(err):
+                raise _Refusal("PDF_TOO_COMPLEX", "reading it needs more memory than allowed") from err
+            raise _Refusal("PDF_DAMAGED", f"the PDF is damaged: {_qpdf_words(err)}") from err
+
+
+def _qpdf_words(err: Exception) -> str:
+    """qpdf's message without the file path it starts with."""
+    return str(err).split(": ", 1)[-1][:160]
+
+
+def _check_open_pdf(pdf: Any, limits: PdfLimits) -> dict[str, Any]:
+    """Permissions, page count and sizes, streams."""
+    if pdf.is_encrypted and not (pdf.allow.print_lowres or pdf.allow.print_highres):
+        raise _Refusal("PDF_ENCRYPTED", "the PDF is encrypted and does not allow printing")
+    pages = len(pdf.pages)
+    if pages == 0 or pages > limits.max_pages:
+        raise _Refusal("PDF_TOO_MANY_PAGES" if pages else "PDF_EMPTY",
+                       f"the PDF has {pages} pages (1..{limits.max_pages} allowed)")
+    for number, page in enumerate(pdf.pages, 1):
+        box = [float(v) for v in page.mediabox]
+        unit = float(page.obj.get("/UserUnit", 1))
+        sides = (abs(box[2] - box[0]) * unit, abs(box[3] - box[1]) * unit)
+        if not all(0 < side <= limits.max_page_side_pt for side in sides):
+            raise _Refusal("PDF_PAGE_TOO_LARGE", f"page {number} is {sides[0]:.0f} x {sides[1]:.0f} pt "
+                           f"(each side up to {limits.max_page_side_pt:.0f} pt)")
+    _check_streams(pdf, limits)
+    return {"pages": pages, "encrypted": pdf.is_encrypted}
 
 
 def _check_streams(pdf: Any, limits: PdfLimits) -> None:
