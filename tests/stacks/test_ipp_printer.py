@@ -14,6 +14,7 @@ from typing import TypeVar
 import pytest
 
 from drivers.ipp import IppPrinter
+from hubd.classes.printer import pdf
 from hubd.classes.printer.document_printer import (
     PrinterState,
     PrintOptions,
@@ -23,9 +24,9 @@ from hubd.classes.printer.document_printer import (
     Sides,
 )
 from hubd.device import DeviceState, StatusSource
-from hubd.errors import FailedPrecondition, NotFound, TransportError
+from hubd.errors import FailedPrecondition, InvalidArgument, NotFound, TransportError
 from hubd.stacks import ippeveprinter
-from tests.pdfs import page_text, pdf_pages, pdf_text, text_pdf
+from tests.pdfs import encrypted_pdf, flate_bomb, page_text, pdf_pages, pdf_text, text_pdf
 from tests.stacks.cups import CupsStack
 from tests.stacks.ippeveprinter import IppEveStack
 
@@ -256,3 +257,31 @@ async def test_cancel_a_waiting_job(laser_queue: IppPrinter, cups_stack: CupsSta
     await finished(printer, last)
     assert [p.attributes["IPP_JOB_NAME"] for p in await ippeve_stack.wait_printouts(1)] == [
         "kioskhub \\[after-cancel]"]
+
+
+async def test_refused_documents_never_reach_the_printer(ippeve_stack: IppEveStack, tmp_path: Path) -> None:
+    good = text_pdf(tmp_path / "good.pdf", 3)
+    bad = {
+        "PDF_ENCRYPTED": encrypted_pdf(tmp_path / "locked.pdf", good).read_bytes(),
+        "NOT_A_PDF": b"MZ\x90\x00 not a document at all",
+        "PDF_TOO_COMPLEX": flate_bomb(tmp_path / "bomb.pdf", 300).read_bytes(),
+    }
+    store = tmp_path / "documents"
+    printer = IppPrinter("laser", ippeve_stack.url)
+    try:
+        for reason, data in bad.items():
+            with pytest.raises(InvalidArgument) as err:
+                await pdf.accept(one_chunk(data), store)
+            assert (err.value.field, err.value.reason) == ("document", reason)
+        doc = await pdf.accept(one_chunk(good.read_bytes()), store)
+        assert list(store.iterdir()) == [doc.path]
+        job = await finished(printer, await printer.submit(doc.path, PrintOptions()))
+        assert job.state is RemoteJobState.COMPLETED
+    finally:
+        await printer.close()
+    (printout,) = await ippeve_stack.wait_printouts(1)
+    check_printout(printout, doc.pages)
+
+
+async def one_chunk(data: bytes) -> AsyncIterator[bytes]:
+    yield data
