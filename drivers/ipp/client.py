@@ -18,9 +18,10 @@ CUPS's SystemGroup).
 from __future__ import annotations
 
 import asyncio
-import getpass
 import itertools
 import logging
+import os
+import pwd
 import re
 import ssl
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
@@ -73,10 +74,13 @@ class Endpoint:
     spooler: bool = False
     """True for a CUPS queue (its jobs wait in the scheduler, not in the printer)."""
 
-    @property
-    def tls(self) -> bool:
-        """True for ipps://."""
-        return self.post_url.startswith("https:")
+
+def local_user() -> str:
+    """The name of the user this process runs as (by uid, as libcups's cupsUser does)."""
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:
+        return str(os.geteuid())
 
 
 def endpoint(url: str) -> Endpoint:
@@ -148,7 +152,9 @@ class IppClient:
             status, headers, body = await self._post(head, document, auth, read_timeout)
             if status == 401 and auth is None and self.endpoint.uds and replayable and attempt < 2:
                 if "peercred" in headers.get("www-authenticate", "").lower():
-                    auth = f"PeerCred {getpass.getuser()}"
+                    auth = f"PeerCred {local_user()}"
+                    log.debug("%s: %s needs authentication; as %s by the socket peer", self.endpoint.uds,
+                              op.name, local_user())
                     continue
             if status != 200:
                 raise _http_error(self.endpoint, op, status)
@@ -157,11 +163,12 @@ class IppClient:
             except ProtocolError as err:
                 raise ProtocolError(f"{self.endpoint.post_url}: {op.name}: {err.message}") from None
             if message.code == _VERSION_NOT_SUPPORTED and self._version != _FALLBACK_VERSION and replayable:
+                log.info("%s speaks IPP/1.1 only", self.endpoint.printer_uri)
                 self._version = _FALLBACK_VERSION
                 continue
             check(message, op, self.endpoint)
             return message
-        raise _http_error(self.endpoint, op, 401)
+        raise ProtocolError(f"{self.endpoint.post_url}: {op.name}: no usable answer after retrying")
 
     def _encode(self, op: Op, attributes: Sequence[ipp.Attribute], job: Sequence[ipp.Attribute]) -> bytes:
         operation = [

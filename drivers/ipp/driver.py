@@ -10,6 +10,7 @@ its jobs from 1 again does not pass off another job as ours.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Mapping
@@ -31,6 +32,7 @@ from hubd.classes.printer.document_printer import (
     Sides,
 )
 from hubd.driver_api import (
+    DeviceUnavailable,
     FailedPrecondition,
     InvalidArgument,
     NotFound,
@@ -111,8 +113,9 @@ class IppPrinter(DocumentPrinterDevice):
         )
         job_id = status.job_id(message)
         uuid = status.job_uuid(message)
-        if not uuid:
-            uuid = status.job_uuid(await self._job_attributes(job_id, ("job-uuid",)))
+        if not uuid:  # the job exists now: a failure to learn its uuid must not hide it
+            with contextlib.suppress(DeviceUnavailable):
+                uuid = status.job_uuid(await self._job_attributes(job_id, ("job-uuid",)))
         remote_id = f"{job_id};{uuid}" if uuid else str(job_id)
         log.info("%s: job %s sent (%s)", self.id, remote_id, options.title or "untitled")
         return remote_id
@@ -176,21 +179,19 @@ class IppPrinter(DocumentPrinterDevice):
     async def resume(self) -> DocumentPrinterStatus:
         """Resume-Printer if stopped, CUPS-Accept-Jobs if rejecting; the status afterwards."""
         now = await self.read_status()
-        caps = await self._fresh_capabilities()
-        needed = []
-        if now.state is PrinterState.STOPPED:
-            needed.append(Op.RESUME_PRINTER)
-        if not now.accepting:
-            needed.append(Op.CUPS_ACCEPT_JOBS)
+        needed = [op for op, wanted in ((Op.RESUME_PRINTER, now.state is PrinterState.STOPPED),
+                                        (Op.CUPS_ACCEPT_JOBS, not now.accepting)) if wanted]
+        if not needed:
+            return now
+        if not (await self._fresh_capabilities()).can_resume:
+            raise FailedPrecondition(
+                f"{self.endpoint.printer_uri} is {now.describe()} and cannot be resumed over IPP",
+                reason="RESUME_NOT_SUPPORTED",
+            )
         for op in needed:
-            if not caps.can_resume:
-                raise FailedPrecondition(
-                    f"{self.endpoint.printer_uri} is {now.describe()} and cannot be resumed over IPP",
-                    reason="RESUME_NOT_SUPPORTED",
-                )
             await self._client.call(op)
             log.warning("%s: %s sent (was: %s)", self.id, op.name, now.describe())
-        return await self.read_status() if needed else now
+        return await self.read_status()
 
     async def close(self) -> None:
         """Close the HTTP connection; the next operation reconnects."""

@@ -12,7 +12,6 @@ cannot reach it stays queued in CUPS.
 
 from __future__ import annotations
 
-import getpass
 import logging
 from dataclasses import dataclass
 
@@ -51,11 +50,11 @@ class CupsTransport(Transport):
 
     def __init__(self, url: str) -> None:
         super().__init__(url)
-        from drivers.ipp.client import IppClient, endpoint
+        from drivers.ipp.client import IppClient, endpoint, local_user
 
         where = endpoint(url)
         self.queue = where.printer_uri.rsplit("/", 1)[1]
-        self._client = IppClient(where, timeout=max(self.timeout, IPP_TIMEOUT), user=_user())
+        self._client = IppClient(where, timeout=max(self.timeout, IPP_TIMEOUT), user=local_user())
         self._job = bytearray()
         self._open = False
 
@@ -134,14 +133,6 @@ class CupsTransport(Transport):
             reasons=tuple(r for r in reasons if r != "none"),
             accepting=accepting[0] if accepting and isinstance(accepting[0], bool) else None,
         )
-
-
-def _user() -> str:
-    """The requesting-user-name: the user running the hub (as ``lp`` would send)."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "kioskhub"
 
 
 def _as_transport_error(url: str, err: HubError) -> TransportError:
