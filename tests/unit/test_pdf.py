@@ -4,15 +4,18 @@ Results are read back with poppler (pdfinfo, pdfimages), not with our own code."
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import struct
 import subprocess
+import time
 import zlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pikepdf
+import psutil
 import pytest
 from PIL import Image
 
@@ -152,3 +155,17 @@ async def test_an_image_bomb_is_refused(store: Path) -> None:
     chunk = struct.pack(">I", len(ihdr)) + b"IHDR" + ihdr + struct.pack(">I", zlib.crc32(b"IHDR" + ihdr))
     err = await refused(header + chunk + b"\0\0\0\0IEND\xaeB`\x82", store)
     assert err.reason == "IMAGE_TOO_LARGE"
+
+
+async def test_a_caller_giving_up_leaves_no_checker_and_no_file(tmp_path: Path, store: Path) -> None:
+    bomb = flate_bomb(tmp_path / "slow.pdf", 200, hex_wrapped=True).read_bytes()  # decoded whole: slow
+    task = asyncio.create_task(pdf.accept(chunks_of(bomb), store))
+    me = psutil.Process()
+    deadline = time.monotonic() + 10
+    while not me.children() and time.monotonic() < deadline:  # the checker has started
+        await asyncio.sleep(0.01)
+    assert me.children()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert me.children() == [] and list(store.iterdir()) == []

@@ -163,13 +163,15 @@ async def _run_checker(path: Path, target: Path, kind: str, limits: PdfLimits) -
         *argv, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, preexec_fn=limit,
         env={**os.environ, "PYTHONPATH": pythonpath},
     )
+    seconds = limits.checker_cpu_seconds * 2
     try:
-        out, err = await asyncio.wait_for(proc.communicate(), limits.checker_cpu_seconds * 2)
+        out, err = await asyncio.wait_for(proc.communicate(), seconds)
     except TimeoutError:
-        proc.kill()
-        await proc.wait()
-        seconds = limits.checker_cpu_seconds * 2
         raise _refused("PDF_TOO_COMPLEX", f"checking it took over {seconds} s") from None
+    finally:
+        if proc.returncode is None:  # timed out, or the caller gave up: the child goes too
+            proc.kill()
+            await proc.wait()
     try:
         verdict: dict[str, Any] = json.loads(out.decode() or "{}")
     except ValueError:
