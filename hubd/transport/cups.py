@@ -6,8 +6,8 @@ CUPS job id (``QUEUE-12``). ``queue_state`` reads the queue's printer-state,
 printer-state-reasons, printer-state-message and printer-is-accepting-jobs with
 Get-Printer-Attributes. ``server`` is the scheduler's unix socket path or ``host:port`` on
 loopback (default ``/run/cups/cups.sock``). The IPP client is the IPP driver's
-(``drivers.ipp.client``). The spooler, not this transport, talks to the printer: a job that
-cannot reach it stays queued in CUPS.
+(``drivers.ipp``: one IPP codec in the tree, so this transport reaches up to it). The spooler,
+not this transport, talks to the printer: a job that cannot reach it stays queued in CUPS.
 """
 
 from __future__ import annotations
@@ -15,6 +15,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from drivers.ipp import protocol as ipp
+from drivers.ipp.client import IppClient, endpoint, local_user
+from drivers.ipp.codes import Op, Tag
+from drivers.ipp.status import job_id
 from hubd.errors import HubError, TransportError
 from hubd.transport import register_scheme
 from hubd.transport.base import Caps, Transport
@@ -50,8 +54,6 @@ class CupsTransport(Transport):
 
     def __init__(self, url: str) -> None:
         super().__init__(url)
-        from drivers.ipp.client import IppClient, endpoint, local_user
-
         where = endpoint(url)
         self.queue = where.printer_uri.rsplit("/", 1)[1]
         self._client = IppClient(where, timeout=max(self.timeout, IPP_TIMEOUT), user=local_user())
@@ -93,15 +95,12 @@ class CupsTransport(Transport):
     async def submit(self, title: str) -> str:
         """Spool the collected bytes as one raw job titled ``title``; return the CUPS job id
         (``""`` when nothing was collected)."""
-        from drivers.ipp.codes import Op, Tag
-        from drivers.ipp.protocol import attr
-        from drivers.ipp.status import job_id
-
         await self.open()
         if not self._job:
             return ""
         safe_title = "".join(ch for ch in title if ch.isprintable())[:200] or "kioskhub"
-        operation = [attr("job-name", Tag.NAME, safe_title), attr("document-format", Tag.MIME_TYPE, RAW)]
+        operation = [ipp.attr("job-name", Tag.NAME, safe_title),
+                     ipp.attr("document-format", Tag.MIME_TYPE, RAW)]
         data = bytes(self._job)
         try:
             number = job_id(await self._client.call(Op.PRINT_JOB, operation, document=data))
@@ -113,9 +112,6 @@ class CupsTransport(Transport):
 
     async def queue_state(self) -> QueueState:
         """The queue's state; ``TransportError`` when the scheduler or the queue is gone."""
-        from drivers.ipp import protocol as ipp
-        from drivers.ipp.codes import Op, Tag
-
         requested = ipp.attr("requested-attributes", Tag.KEYWORD, *_STATE_ATTRIBUTES)
         try:
             message = await self._client.call(Op.GET_PRINTER_ATTRIBUTES, [requested])
