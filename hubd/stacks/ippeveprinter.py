@@ -72,7 +72,7 @@ class IppEvePaths:
 
     @property
     def certificate(self) -> Path:
-        """Its self-signed TLS certificate (made at start; for ipps://localhost:PORT)."""
+        """Where its self-signed TLS certificate is (``certificate()`` makes it)."""
         return self.root / "keys" / "localhost.crt"
 
     @property
@@ -161,7 +161,6 @@ def start(dir: Path, port: int, *, name: str = NAME, render: bool = False,
         procs.append(start_process(argv, env=e, cwd=p.root, log_path=p.log_file,
                                    die_with_parent=die_with_parent))
         wait_until(lambda: _http_get(p, "/") == 200, timeout, what="ippeveprinter", alive=procs)
-        _make_certificate(p)
     except (TimeoutError, ChildProcessError) as err:
         stop_all(procs)
         cause = "exited" if isinstance(err, ChildProcessError) else "timeout"
@@ -174,13 +173,18 @@ def start(dir: Path, port: int, *, name: str = NAME, render: bool = False,
     return procs
 
 
-def _make_certificate(p: IppEvePaths) -> None:
-    """ippeveprinter makes its self-signed certificate at the first TLS handshake: shake hands."""
-    context = ssl.create_default_context()
-    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
-    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", p.port), timeout=5.0) as raw, \
-            context.wrap_socket(raw, server_hostname="localhost"):
-        pass
+def certificate(p: IppEvePaths) -> Path:
+    """The printer's self-signed TLS certificate (for ipps://localhost:PORT), made if need be:
+    ippeveprinter makes it at the first TLS handshake, so shake hands once."""
+    if not p.certificate.exists():
+        context = ssl.create_default_context()
+        context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", p.port), 5.0) as raw, \
+                context.wrap_socket(raw, server_hostname="localhost"):
+            pass
+    if not p.certificate.exists():
+        raise DeviceUnavailable(f"ippeveprinter at {p.url} made no TLS certificate", reason="STACK_ERROR")
+    return p.certificate
 
 
 def stop(procs: list[subprocess.Popen[bytes]]) -> None:

@@ -164,7 +164,7 @@ async def test_printer_off_then_back_prints_once(ippeve_stack: IppEveStack, thre
 
 async def test_ipps_with_the_printers_certificate(ippeve_stack: IppEveStack) -> None:
     url = f"ipps://localhost:{ippeve_stack.port}/ipp/print"
-    trusted = IppPrinter("laser", url, {"ca_file": str(ippeve_stack.p.certificate)})
+    trusted = IppPrinter("laser", url, {"ca_file": str(ippeveprinter.certificate(ippeve_stack.p))})
     strict = IppPrinter("laser", url)
     try:
         assert (await trusted.read_status()).state is PrinterState.IDLE
