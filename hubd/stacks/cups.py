@@ -43,6 +43,12 @@ BINARIES = ("cupsd", "lpadmin", "lpstat", "lp")
 _QUEUE_NAME = re.compile(r"[A-Za-z0-9_.-]{1,127}")
 _REQUEST_ID = re.compile(r"request id is (\S+)-(\d+)")
 _BIND_FAILED = "Unable to open listen socket"
+ADMIN_OPERATIONS = (
+    "Pause-Printer", "Resume-Printer", "CUPS-Accept-Jobs", "CUPS-Reject-Jobs", "CUPS-Add-Modify-Printer",
+    "CUPS-Delete-Printer", "Set-Printer-Attributes",
+)
+"""Operations that need an admin (SystemGroup), as in a stock cupsd.conf: over the unix socket
+clients authenticate with the socket peer's uid (``PeerCred``)."""
 
 
 @dataclass(frozen=True)
@@ -153,11 +159,13 @@ def write_config(dir: Path, port: int) -> CupsPaths:
         f"Listen 127.0.0.1:{port}\n"
         f"Listen {p.socket}\n"
         "Browsing No\nBrowseLocalProtocols none\nWebInterface No\nDefaultShared No\n"
-        "DefaultAuthType None\nDirtyCleanInterval 0\nPreserveJobHistory Yes\n"
+        "DefaultAuthType Basic\nDirtyCleanInterval 0\nPreserveJobHistory Yes\n"
         "<Location />\n  Order allow,deny\n  Allow localhost\n</Location>\n"
         "<Policy default>\n"
         "  JobPrivateAccess all\n  JobPrivateValues none\n"
         "  SubscriptionPrivateAccess all\n  SubscriptionPrivateValues none\n"
+        f"  <Limit {' '.join(ADMIN_OPERATIONS)}>\n"
+        "    AuthType Default\n    Require user @SYSTEM\n    Order deny,allow\n  </Limit>\n"
         "  <Limit All>\n    Order deny,allow\n  </Limit>\n"
         "</Policy>\n"
     )
@@ -252,6 +260,33 @@ def add_raw_queue(p: CupsPaths, name: str, device_uri: str) -> None:
     if not _QUEUE_NAME.fullmatch(name):
         raise InvalidArgument("name", f"not a usable CUPS queue name: {name!r}")
     _check(client(p, "lpadmin", "-p", name, "-v", device_uri, "-E"), f"lpadmin -p {name}")
+
+
+def add_everywhere_queue(p: CupsPaths, name: str, printer_uri: str, media: str = "iso_a4_210x297mm") -> None:
+    """Create and enable a driverless queue for an IPP Everywhere printer: ``lpadmin -p NAME -v
+    ipp://… -m everywhere -E`` (lpadmin asks the printer for its attributes and writes the PPD),
+    its default media ``media``. Never discovers (no ``lpinfo -v``): the URI is given."""
+    if not _QUEUE_NAME.fullmatch(name):
+        raise InvalidArgument("name", f"not a usable CUPS queue name: {name!r}")
+    if not printer_uri.startswith(("ipp://", "ipps://")):
+        raise InvalidArgument("printer_uri", f"needs ipp:// or ipps://, got {printer_uri!r}")
+    result = client(p, "lpadmin", "-p", name, "-v", printer_uri, "-m", "everywhere", "-E",
+                    "-o", f"media-default={media}")
+    _check(result, f"lpadmin -p {name} -m everywhere")
+    # cupsd writes the PPD in a thread that then sets the queue idle and accepting: wait for it,
+    # or a cupsdisable meanwhile would be undone.
+    done, failed = f'Printer "{name}" is now available.', f"{name}: PPD creation failed"
+
+    def ready() -> bool:
+        text = p.error_log.read_text(encoding="utf-8", errors="replace") if p.error_log.exists() else ""
+        if failed in text:
+            raise DeviceUnavailable(f"cupsd could not make a PPD from {printer_uri}", reason="SPOOLER_ERROR")
+        return done in text
+
+    try:
+        wait_until(ready, CLIENT_TIMEOUT, what=f"the {name} queue's PPD")
+    except TimeoutError as err:
+        raise DeviceUnavailable(f"cupsd made no PPD for {name} in time", reason="SPOOLER_TIMEOUT") from err
 
 
 def submit_raw(p: CupsPaths, queue: str, data: bytes, title: str = "kioskhub") -> int:

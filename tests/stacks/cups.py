@@ -67,6 +67,16 @@ class CupsStack:
         """``lpadmin -p NAME -v URI -E`` (raw: no PPD, no filters)."""
         cups.add_raw_queue(self.p, name, device_uri)
 
+    def add_everywhere_queue(self, name: str, printer_uri: str) -> None:
+        """``lpadmin -p NAME -v ipp://… -m everywhere -E`` (driverless queue, A4 default)."""
+        cups.add_everywhere_queue(self.p, name, printer_uri)
+
+    def admin(self, *argv: str) -> str:
+        """Run an admin command (cupsdisable, cupsreject, lp…) against this instance; its stdout."""
+        result = cups.client(self.p, *argv)
+        assert result.returncode == 0, f"{argv[0]} failed: {result.stderr or result.stdout}"
+        return result.stdout
+
     def lp_raw(self, queue: str, data: bytes) -> int:
         """Submit ``data`` with ``lp -d QUEUE -o raw``; the CUPS job id."""
         return cups.submit_raw(self.p, queue, data)
