@@ -80,6 +80,14 @@ def test_simulators_import_neither_drivers_nor_hubd() -> None:
     assert not bad, bad
 
 
+def test_the_hub_never_imports_drivers() -> None:
+    """Dependencies point down: drivers use the hub's transports, never the other way round (a
+    transport that needs a protocol client owns it; drivers reach it through the driver API)."""
+    bad = [f"{p.relative_to(ROOT)}: {m}" for p in sources("hubd") for m in imports(p)
+           if m.split(".")[0] == "drivers"]
+    assert not bad, bad
+
+
 def test_the_core_never_names_a_class() -> None:
     bad = []
     for path in sources("hubd"):
