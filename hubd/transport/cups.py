@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from hubd.errors import InvalidArgument, TransportError, TransportTimeout
-from hubd.transport import register_scheme
-from hubd.transport.base import Transport, os_error
+from hubd.transport.base import Caps, Transport, os_error
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +83,8 @@ def _cli_message(stderr: bytes, stdout: bytes) -> str:
 
 class CupsTransport(Transport):
     """A raw CUPS queue: job bytes collected here, submitted with ``lp -o raw``."""
+
+    caps = Caps.SPOOLED
 
     def __init__(self, url: str) -> None:
         super().__init__(url)
@@ -210,5 +211,3 @@ class CupsTransport(Transport):
         except TransportError as exc:
             raise TransportError(f"{self.url}: {exc.message}", reason=exc.reason) from None
 
-
-register_scheme("cups", CupsTransport)

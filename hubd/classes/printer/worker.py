@@ -3,9 +3,13 @@
 The job is claimed (committed ``printing``) before the first byte leaves. If the printer stops
 taking bytes (paper out, offline) the job stays ``printing`` with the reason shown and the rest of
 its bytes stay queued on the open link, so loading paper finishes it without sending anything
-twice. If the link drops mid-job the job goes back to the queue marked duplicate (part of it may
-be on paper already) and is reprinted with the banner when the printer is back. A job that cannot
-start because the printer said it cannot print waits queued with that reason.
+twice. After the last byte the job stays ``printing`` until the driver confirms it
+(``PrinterDevice.confirm_job``: every byte acknowledged and, where the printer can tell, finished
+with them), showing UNCONFIRMED or the printer's reason meanwhile; it is ``done`` with how it was
+confirmed, and only then does the next job start. If the link drops or the printer loses the job
+it goes back to the queue marked duplicate (part of it may be on paper already) and is reprinted
+with the banner when the printer is back. A job that cannot start because the printer said it
+cannot print waits queued with that reason.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import contextlib
 import logging
 from typing import TYPE_CHECKING
 
-from hubd.classes.printer.contract import PrinterDevice, PrinterStatus
+from hubd.classes.printer.contract import UNCONFIRMED, Confirmation, Delivery, PrinterDevice, PrinterStatus
 from hubd.classes.printer.documents import build_program
 from hubd.classes.printer.records import Job
 from hubd.clock import Clock
@@ -34,6 +38,10 @@ log = logging.getLogger(__name__)
 FIRST_CHUNK, CHUNK = 512, 8192
 STALL_TIMEOUT = 2.0
 RETRY_MIN, RETRY_MAX = 0.5, 10.0
+CONFIRM_FIRST, CONFIRM_MAX = 0.002, 0.5
+"""Seconds between looks at an unconfirmed job: quick at first (most confirm at once), then calmer."""
+CONFIRM_LIMIT = 10.0
+"""A backstop on one ``confirm_job`` look (drivers bound their own reads well below it)."""
 # Failures that mean no byte of the job can have reached the printer (no banner needed on retry).
 NEVER_CONNECTED = frozenset(
     {"CONNECTION_REFUSED", "NO_SUCH_DEVICE", "PERMISSION_DENIED", "HOST_UNREACHABLE", "DEVICE_BUSY",
@@ -66,6 +74,7 @@ class PrintWorker:
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
+            await self.device.abort_job()
 
     async def run(self) -> None:
         """Forever: print the next job, or wait for one (or for the printer to come back)."""
@@ -114,17 +123,19 @@ class PrintWorker:
         except HubError as err:
             await self._q(self.queue.mark_failed, job.job_id, err.reason, err.message)
             return True
+        self._accepted = 0
         try:
+            await self.device.start_job()
             await self._send(job, data)
             await self.device.end_job()
-        except DeviceUnavailable as err:  # the link dropped or refused; TransportError included
-            await self.device.close()
+            confirmation = await self._until_confirmed(job)
+        except DeviceUnavailable as err:  # the link dropped or refused, the printer lost the job
+            await self.device.abort_job()
             partial = self._accepted > 0 or err.reason not in NEVER_CONNECTED
             await self._q(self.queue.mark_waiting, job.job_id, err.reason, str(err), partial=partial)
             return False
-        await self._until_printable(job)
         crash_point("after_send_before_done")
-        await self._q(self.queue.mark_done, job.job_id)
+        await self._q(self.queue.mark_done, job.job_id, confirmation.value)
         return True
 
     def _encode(self, job: Job) -> bytes:
@@ -132,7 +143,6 @@ class PrintWorker:
 
     async def _send(self, job: Job, data: bytes) -> None:
         """Send in chunks; ride out stalls while the job's deadline allows."""
-        self._accepted = 0
         for offset in (0, *range(FIRST_CHUNK, len(data), CHUNK)):
             if offset == FIRST_CHUNK:
                 crash_point("mid_send")
@@ -163,23 +173,31 @@ class PrintWorker:
             await self._q(self.queue.mark_stalled, job.job_id, "")
             return
 
-    async def _until_printable(self, job: Job) -> None:
-        """After the last byte: a printer that says it cannot print still holds part of the job
-        in its buffer, so the job stays ``printing`` with that reason until the printer recovers."""
-        stalled = False
+    async def _until_confirmed(self, job: Job) -> Confirmation:
+        """After the last byte: ask the driver until it confirms the job; meanwhile the job stays
+        ``printing`` showing why (UNCONFIRMED, PAPER_OUT...). Past the job's deadline it fails."""
+        shown = ("", "")
+        delay = CONFIRM_FIRST
         while True:
             try:
-                status = await self._read_status()
-            except (HubError, TimeoutError):
-                status = None
-            if status is None or not status.blocks_printing:
-                break
-            stalled = True
-            detail = status.detail or "printer holds the rest"
-            await self._q(self.queue.mark_stalled, job.job_id, status.why_blocked, detail)
-            await self._idle(1.0)
-        if stalled:
-            await self._q(self.queue.mark_stalled, job.job_id, "")
+                delivery = await asyncio.wait_for(self.device.confirm_job(), CONFIRM_LIMIT)
+            except TimeoutError:
+                delivery = Delivery.waiting(UNCONFIRMED, f"the printer gave no answer in {CONFIRM_LIMIT:g} s")
+            if delivery.status is not None:
+                self.sup.observe(delivery.status)
+            if delivery.confirmation is not None:
+                if shown[0]:
+                    await self._q(self.queue.mark_stalled, job.job_id, "")
+                return delivery.confirmation
+            why = (delivery.reason or UNCONFIRMED, delivery.detail)
+            if why != shown:
+                await self._q(self.queue.mark_stalled, job.job_id, *why)
+                shown = why
+            if job.deadline is not None and self.clock.now() >= job.deadline:
+                raise TransportError(f"sent in full but never confirmed by the printer ({why[0]}: "
+                                     f"{why[1]}); it may have printed", reason="DEADLINE_EXCEEDED")
+            await self._idle(delay)
+            delay = min(CONFIRM_MAX, delay * 2)
 
     async def _read_status(self) -> PrinterStatus:
         """Ask the printer now; what it says is also the device's latest observed status."""

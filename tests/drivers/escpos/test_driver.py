@@ -14,11 +14,12 @@ from PIL import Image
 
 from drivers.escpos import DRIVER, EscposPrinter
 from drivers.escpos.encode import EscposProfile, encode_program, load_profile
-from hubd.classes.printer.contract import Paper
+from hubd.classes.printer.contract import JOB_LOST, PAPER_OUT, UNCONFIRMED, Confirmation, Paper
 from hubd.device import DeviceState, StatusSource
 from hubd.errors import InvalidArgument, TransportError, TransportTimeout
 from hubd.render.program import Cut, Feed, ImageBand, Placed, TextLine
 from simulators.escpos_printer import EscposPrinterSim
+from tests.delivery import confirmed, deliver
 
 INIT = b"\x1b\x40\x1b\x74\x00"  # ESC @, ESC t 0 (PC437)
 CUT = b"\x1b\x64\x04\x1d\x56\x01"  # ESC d 4, GS V 1 (partial cut)
@@ -136,13 +137,14 @@ def test_geometry_keeps_a_10_cpi_grid_of_font_a_cells() -> None:
     printer = EscposPrinter("p", "tcp://127.0.0.1:9100")
     g = printer.geometry()
     assert (g.columns, g.width_dots, g.hdpi, g.vdpi) == (48, 576, 120, 120)
-    assert DRIVER.name == "escpos" and DRIVER.schemes == frozenset({"tcp", "serial", "usb", "file"})
+    assert DRIVER.name == "escpos" and DRIVER.schemes == frozenset({"tcp", "serial", "usb", "usblp"})
 
 
 @pytest.mark.parametrize(
     "url",
-    ["tcp://", "tcp://host:99999", "serial://relative", "serial:///dev/x?parity=X",
-     "serial:///dev/x?baudrate=fast", "usb://zz:01", "usb://04b8", "ftp://x", "file://relative"],
+    ["tcp://", "tcp://host", "tcp://host:99999", "serial://relative", "serial:///dev/x?parity=X",
+     "serial:///dev/x?baudrate=fast", "usb://zz:01", "usb://04b8", "ftp://x", "usblp://relative",
+     "file:///dev/usb/lp0"],
 )
 def test_bad_urls(url: str) -> None:
     with pytest.raises(InvalidArgument):
@@ -150,10 +152,13 @@ def test_bad_urls(url: str) -> None:
 
 
 def test_bad_options() -> None:
-    with pytest.raises(InvalidArgument):
-        EscposPrinter("p", "tcp://127.0.0.1", {"status_timeout": "soon"})
-    with pytest.raises(InvalidArgument):
-        EscposPrinter("p", "tcp://127.0.0.1", {"profile": "nope"})
+    for options, field in [({"status_timeout": "soon"}, "options.status_timeout"),
+                           ({"profile": "nope"}, "options.profile"),
+                           ({"confirm": "maybe"}, "options.confirm"),
+                           ({"connect_timeout": 1}, "options.connect_timeout")]:
+        with pytest.raises(InvalidArgument) as err:
+            EscposPrinter("p", "tcp://127.0.0.1:9100", options)
+        assert err.value.field == field
 
 
 # -- against the simulator ----------------------------------------------------------------------
@@ -191,9 +196,9 @@ async def test_print_text_and_image(printer: EscposPrinter, sim: EscposPrinterSi
     program = [TextLine("HELLO", bold=True), ImageBand(square, left=288),
                TextLine("kioskhub-job: J-1"), Cut()]
     data = printer.encode(program)
-    await printer.send(data, 2.0)
-    await printer.end_job()
-    await until(lambda: (tmp_path / "index.json").exists())
+    # confirmed by the printer's process ID response, sent once the receipt is printed
+    assert (await deliver(printer, data)).confirmation is Confirmation.PRINTER
+    assert (tmp_path / "index.json").exists()
     index = json.loads((tmp_path / "index.json").read_text())
     files = index["ids"]["J-1"]["files"]
     lines = (tmp_path / files[1]).read_text().splitlines()
@@ -290,22 +295,23 @@ async def test_serial_stall_keeps_the_rest_queued_then_flush(sim: EscposPrinterS
         await dev.close()
 
 
-async def test_file_link_writes_bytes_and_status_is_unknown(tmp_path: Path) -> None:
+async def test_usblp_link_writes_bytes_and_status_is_unknown(tmp_path: Path) -> None:
     target = tmp_path / "lp0"
     target.touch()
-    dev = DRIVER.factory("receipt", f"file://{target}", {})
+    dev = DRIVER.factory("receipt", f"usblp://{target}", {})
+    assert isinstance(dev, EscposPrinter)
     try:
-        status = await dev.read_status()  # type: ignore[attr-defined]
+        status = await dev.read_status()
         assert (status.state, status.reason) == (DeviceState.UNKNOWN, "NO_STATUS_CHANNEL")
         assert status.paper is Paper.UNKNOWN
-        await dev.send(b"\x1b\x40abc\x0a", 1.0)  # type: ignore[attr-defined]
-        await dev.end_job()  # type: ignore[attr-defined]
+        delivery = await deliver(dev, b"\x1b\x40abc\x0a")  # write-only: no process ID asked
+        assert delivery.confirmation is Confirmation.BYTES_ONLY
         assert target.read_bytes() == b"\x1b\x40abc\x0a"
     finally:
         await dev.close()
 
 
-@pytest.mark.parametrize("url", ["serial:///dev/no-such-tty", "file:///no-such-dir/lp0"])
+@pytest.mark.parametrize("url", ["serial:///dev/no-such-tty", "usblp:///no-such-dir/lp0"])
 async def test_missing_device_is_no_such_device(url: str) -> None:
     dev = DRIVER.factory("receipt", url, {})
     for call in (dev.read_status, lambda: dev.send(b"x", 0.5)):  # type: ignore[attr-defined]
@@ -318,7 +324,7 @@ async def test_missing_device_is_no_such_device(url: str) -> None:
 async def test_refused_connection_is_a_transport_error(sim: EscposPrinterSim) -> None:
     url = await sim.start("tcp://127.0.0.1:0")
     await sim.stop()
-    dev = DRIVER.factory("receipt", url, {"connect_timeout": 1})
+    dev = DRIVER.factory("receipt", url, {}, timeout=1)
     with pytest.raises(TransportError) as info:
         await dev.read_status()  # type: ignore[attr-defined]
     assert info.value.reason == "CONNECTION_REFUSED"
@@ -334,7 +340,5 @@ async def test_idle_connection_closed_by_the_printer_is_reopened(
     assert (await printer.read_status()).state is DeviceState.AVAILABLE
     await until(lambda: not sim._ports)
     assert (await printer.read_status()).state is DeviceState.AVAILABLE  # reconnected, no error
-    await printer.send(printer.encode([TextLine("after reconnect"), Cut()]), 2.0)
-    await printer.end_job()
-    await until(lambda: sim.interp.receipts)
+    await deliver(printer, printer.encode([TextLine("after reconnect"), Cut()]))
     assert sim.interp.receipts[-1].lines[0] == "after reconnect"
