@@ -10,6 +10,10 @@ confirmed, and only then does the next job start. If the link drops or the print
 it goes back to the queue marked duplicate (part of it may be on paper already) and is reprinted
 with the banner when the printer is back. A job that cannot start because the printer said it
 cannot print waits queued with that reason.
+
+A job store that cannot write (disk full) does not end the worker or leave a job half-recorded:
+state changes are retried with backoff until they commit (the job stays ``printing`` meanwhile,
+and a crash then reprints it marked DUPLICATE); a reason that cannot be shown is only logged.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from hubd.classes.printer.contract import UNCONFIRMED, Confirmation, Delivery, PrinterDevice, PrinterStatus
 from hubd.classes.printer.documents import build_program
@@ -31,6 +36,7 @@ if TYPE_CHECKING:
     from hubd.classes.printer.spooler import Printing
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # The first chunk is small (it soon shows whether the printer takes bytes at all); later ones are
 # larger, so a receipt is a few writes rather than dozens. A stall is timed per wait for progress,
@@ -82,10 +88,10 @@ class PrintWorker:
             blocked = self._blocked()
             if blocked is not None:
                 why, detail = blocked.why_blocked, blocked.detail
-                await self._q(self.queue.mark_printer_waiting, self.sup.id, why, detail)
+                await self._show(self.queue.mark_printer_waiting, self.sup.id, why, detail)
                 await self._idle(RETRY_MAX)
                 continue
-            job = await self._q(self.queue.claim_next, self.sup.id)
+            job = await self._commit(self.queue.claim_next, self.sup.id)
             if job is None:
                 await self._idle(RETRY_MAX)
                 continue
@@ -121,7 +127,7 @@ class PrintWorker:
         try:
             data = await asyncio.to_thread(self._encode, job)
         except HubError as err:
-            await self._q(self.queue.mark_failed, job.job_id, err.reason, err.message)
+            await self._commit(self.queue.mark_failed, job.job_id, err.reason, err.message)
             return True
         self._accepted = 0
         try:
@@ -132,11 +138,34 @@ class PrintWorker:
         except DeviceUnavailable as err:  # the link dropped or refused, the printer lost the job
             await self.device.abort_job()
             partial = self._accepted > 0 or err.reason not in NEVER_CONNECTED
-            await self._q(self.queue.mark_waiting, job.job_id, err.reason, str(err), partial=partial)
+            await self._commit(self.queue.mark_waiting, job.job_id, err.reason, str(err), partial=partial)
             return False
         crash_point("after_send_before_done")
-        await self._q(self.queue.mark_done, job.job_id, confirmation.value)
+        await self._commit(self.queue.mark_done, job.job_id, confirmation)
         return True
+
+    async def _commit(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """A queue change that must happen: retried with backoff while the job store cannot write."""
+        delay = RETRY_MIN
+        while True:
+            try:
+                return await self._q(fn, *args, **kwargs)
+            except HubError as err:
+                if not err.reason.startswith("STORAGE"):
+                    raise
+                if delay == RETRY_MIN:
+                    log.error("%s: job store: %s; retrying", self.sup.id, err.message)
+            await self.clock.sleep(delay)
+            delay = min(RETRY_MAX, delay * 2)
+
+    async def _show(self, fn: Callable[..., object], *args: Any) -> None:
+        """A reason shown on a job: worth a try, not worth stopping a print for."""
+        try:
+            await self._q(fn, *args)
+        except HubError as err:
+            if not err.reason.startswith("STORAGE"):
+                raise
+            log.warning("%s: job store: %s (reason not recorded)", self.sup.id, err.message)
 
     def _encode(self, job: Job) -> bytes:
         return self.device.encode(build_program(job, self.device.geometry()))
@@ -163,14 +192,14 @@ class PrintWorker:
         """The printer stopped taking bytes: show why, keep the rest queued, resume when it moves."""
         while True:
             reason, detail = await self._why_stalled()
-            await self._q(self.queue.mark_stalled, job.job_id, reason, detail)
+            await self._show(self.queue.mark_stalled, job.job_id, reason, detail)
             if job.deadline is not None and self.clock.now() >= job.deadline:
                 raise TransportError(f"gave up: {detail}", reason="DEADLINE_EXCEEDED")
             try:
                 await self.device.flush(STALL_TIMEOUT)
             except TransportTimeout:
                 continue
-            await self._q(self.queue.mark_stalled, job.job_id, "")
+            await self._show(self.queue.mark_stalled, job.job_id, "")
             return
 
     async def _until_confirmed(self, job: Job) -> Confirmation:
@@ -187,11 +216,11 @@ class PrintWorker:
                 self.sup.observe(delivery.status)
             if delivery.confirmation is not None:
                 if shown[0]:
-                    await self._q(self.queue.mark_stalled, job.job_id, "")
+                    await self._show(self.queue.mark_stalled, job.job_id, "")
                 return delivery.confirmation
             why = (delivery.reason or UNCONFIRMED, delivery.detail)
             if why != shown:
-                await self._q(self.queue.mark_stalled, job.job_id, *why)
+                await self._show(self.queue.mark_stalled, job.job_id, *why)
                 shown = why
             if job.deadline is not None and self.clock.now() >= job.deadline:
                 raise TransportError(f"sent in full but never confirmed by the printer ({why[0]}: "
