@@ -87,7 +87,7 @@ def status_request(n: int) -> bytes:
 def process_id_request(process_id: str) -> bytes:
     """``GS ( H`` <Function 48>: ask for ``37 22 d1 d2 d3 d4 00`` once the data before is printed."""
     raw = process_id.encode("ascii", "replace")
-    if len(raw) != 4 or not all(0x20 <= b <= 0x7E for b in raw):
+    if len(raw) != 4 or not process_id.isascii() or not all(0x20 <= b <= 0x7E for b in raw):
         raise InvalidArgument("process_id", f"{process_id!r} is not 4 printable ASCII characters")
     return GS + b"(H\x06\x00\x30\x30" + raw
 
@@ -102,9 +102,9 @@ class ProcessIdResponse:
 class ReplyReader:
     """Splits what an ESC/POS printer sends into status bytes (``int``) and ``ProcessIdResponse``.
 
-    A block starting with 37h runs to its NUL (a block that is not ``37 22 d1..d4 00``, or longer
-    than ``MAX_BLOCK``, is dropped as junk); any other byte is one status byte, checked by
-    ``parse_status`` when it is used.
+    A block starting with 37h runs to its NUL (a block that is not ``37 22 d1..d4 00`` is dropped;
+    one longer than ``MAX_BLOCK`` is junk, and what follows is read afresh); any other byte is one
+    status byte, checked by ``parse_status`` when it is used.
     """
 
     def __init__(self) -> None:

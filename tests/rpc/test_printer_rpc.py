@@ -266,3 +266,20 @@ async def test_held_job_is_printed_on_release_with_the_duplicate_banner(tmp_path
         assert err.value.code() == grpc.StatusCode.FAILED_PRECONDITION
         assert error_info(err.value).reason == "JOB_STATE"
 
+
+
+async def test_a_job_the_printer_never_confirms_stays_printing_then_fails_at_its_deadline(
+    hub, printer_sim, tmp_path
+):
+    """Status channel down: the job printed, but DONE needs the printer to say so. It stays
+    PRINTING with UNCONFIRMED (never DONE on a failed status read) until its retry deadline."""
+    stub = printer_pb2_grpc.PrinterServiceStub(hub.channel)
+    printer_sim.state.silent = True  # the print server's SNMP agent answers nothing
+    req = text("unconfirmed", "E-MITRA KIOSK\n")
+    req.retry_for.seconds = 3
+    job = (await stub.PrintDocument(req)).job
+    waiting = await wait_job(stub, job.job_id, printer_pb2.PRINT_JOB_STATE_PRINTING, "UNCONFIRMED")
+    assert "status unknown" in waiting.reason_detail
+    await eventually(lambda: _async(any(job.job_id in t for t in transcripts(tmp_path / "paper"))))
+    failed = await wait_job(stub, job.job_id, printer_pb2.PRINT_JOB_STATE_FAILED, "DEADLINE_EXCEEDED", 15)
+    assert "never confirmed" in failed.reason_detail and "may have printed" in failed.reason_detail

@@ -356,3 +356,33 @@ def test_unreadable_database_is_a_storage_error(tmp_path: Path, clock: FakeClock
     with pytest.raises(HubError) as info:
         JobQueue(tmp_path, clock)
     assert info.value.reason == "STORAGE_ERROR" and "jobs.db" in info.value.message
+
+
+def test_done_records_how_the_printer_confirmed_it(q: JobQueue) -> None:
+    job = submit(q, "a")
+    assert job.confirmation == ""
+    q.claim_next(RECEIPT)
+    q.mark_stalled(job.job_id, "UNCONFIRMED", "waiting for the printer to finish")
+    assert q.get(job.job_id).confirmation == ""  # printing, unconfirmed: nothing recorded yet
+    done = q.mark_done(job.job_id, Confirmation.BYTES_ONLY)
+    assert (done.state, done.confirmation, done.reason) == (JobState.DONE, "bytes only", "")
+    assert q.get(job.job_id).confirmation == "bytes only"
+    with pytest.raises(ValueError):
+        q.mark_done(submit(q, "b").job_id, "perhaps")  # type: ignore[arg-type]
+
+
+def test_a_version_1_job_database_gains_the_confirmation_column(tmp_path: Path, clock: FakeClock) -> None:
+    from hubd.classes.printer.records import SCHEMA
+
+    old = SCHEMA.replace(",\n    confirmation    TEXT NOT NULL DEFAULT ''", "")
+    assert "confirmation" not in old
+    db = sqlite3.connect(tmp_path / "jobs.db")
+    db.executescript(old)
+    db.execute("PRAGMA user_version=1")
+    db.execute("INSERT INTO jobs (job_id, printer_id, idempotency_key, kind, payload, payload_sha256,"
+               " state, created_at, updated_at) VALUES ('j-1', 'receipt', 'k', 'text', x'00', '', 'done', 0, 0)")
+    db.commit()
+    db.close()
+    with JobQueue(tmp_path, clock) as q:
+        assert q.get("j-1").confirmation == ""
+        assert q._db.execute("PRAGMA user_version").fetchone()[0] == 2

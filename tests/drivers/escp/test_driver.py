@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from drivers.escp import DRIVER, EscpPrinter
-from drivers.escp.status import NO_STATUS_CHANNEL, printer_status_from_port_byte, printer_status_from_snmp
+from drivers.escp.status import NO_STATUS_CHANNEL, JobCounters, printer_status_from_port_byte, printer_status_from_snmp
 from drivers.snmp import printer_mib as mib
 from drivers.snmp.protocol import Missing
 from hubd.classes.printer.contract import (
@@ -322,3 +322,54 @@ def test_snmp_values_to_status() -> None:
     assert (unknown.state, unknown.paper) == (DeviceState.UNKNOWN, Paper.UNKNOWN)
     nothing = printer_status_from_snmp({dev: Missing.NO_SUCH_OBJECT})
     assert (nothing.state, nothing.reason) == (DeviceState.UNKNOWN, "STATUS_UNKNOWN")
+
+
+# -- job confirmation -----------------------------------------------------------------------------
+
+
+async def test_a_slow_printer_is_confirmed_only_once_it_printed_everything(sim: EscpPrinterSim) -> None:
+    dev = EscpPrinter("receipt", await sim.start("tcp://127.0.0.1:0"), timeout=0.5)
+    sim.state.slow_bps = 1000  # ~0.5 s for this receipt; the kernel takes it all at once
+    data = dev.encode([TextLine(f"line {n:02d}") for n in range(40)] + RECEIPT)
+    await dev.start_job()
+    await dev.send(data, 1.0)
+    await dev.end_job()
+    waiting = await dev.confirm_job()  # every byte ACKed (SIOCOUTQ 0), but still being read
+    assert (waiting.done, waiting.reason) == (False, UNCONFIRMED)
+    assert (await confirmed(dev)).confirmation is Confirmation.PRINTER
+    assert sim.interp.jobs and sim.interp.jobs[-1].ids == ["r-77"]
+
+
+async def test_an_snmp_agent_that_does_not_answer_leaves_the_job_unconfirmed(sim: EscpPrinterSim) -> None:
+    dev = EscpPrinter("receipt", await sim.start("tcp://127.0.0.1:0"), timeout=0.2)
+    execute(sim, "set silent on")
+    await dev.start_job()
+    await dev.send(dev.encode(RECEIPT), 1.0)
+    await dev.end_job()
+    await until(lambda: bool(sim.interp.jobs))  # printed; the printer cannot say so
+    waiting = await dev.confirm_job()
+    assert (waiting.done, waiting.reason) == (False, UNCONFIRMED) and "status unknown" in waiting.detail
+    execute(sim, "set silent off")
+    assert (await confirmed(dev)).confirmation is Confirmation.PRINTER
+
+
+async def test_a_print_server_that_restarted_lost_the_job(sim: EscpPrinterSim) -> None:
+    """sysUpTime went back between the job's start and its end: whatever it held is gone."""
+    dev = EscpPrinter("receipt", await sim.start("tcp://127.0.0.1:0"), timeout=0.5)
+    sim.booted -= 100  # switched on 100 s ago
+    await dev.start_job()  # uptime and page count noted
+    assert execute(sim, "power cycle") == "OK power cycled"
+    await dev.send(dev.encode(RECEIPT), 1.0)
+    await dev.end_job()
+    with pytest.raises(TransportError) as err:
+        await confirmed(dev)
+    assert err.value.reason == JOB_LOST
+
+
+def test_job_counters() -> None:
+    before = JobCounters(uptime=5000, pages=7)
+    assert JobCounters(6000, 8).printed_since(before) and not JobCounters(6000, 7).printed_since(before)
+    assert JobCounters(6000, None).printed_since(before)  # no counter: cannot tell, no objection
+    assert JobCounters(100, 8).restarted_since(before) and not JobCounters(6000, 8).restarted_since(before)
+    values = {mib.SYS_UPTIME: 123, mib.PRT_MARKER_LIFE_COUNT: Missing.NO_SUCH_OBJECT}
+    assert JobCounters.from_snmp(values) == JobCounters(123, None)

@@ -342,3 +342,114 @@ async def test_idle_connection_closed_by_the_printer_is_reopened(
     assert (await printer.read_status()).state is DeviceState.AVAILABLE  # reconnected, no error
     await deliver(printer, printer.encode([TextLine("after reconnect"), Cut()]))
     assert sim.interp.receipts[-1].lines[0] == "after reconnect"
+
+
+# -- job confirmation -----------------------------------------------------------------------------
+
+RECEIPT = [TextLine("E-MITRA RECEIPT", bold=True), ImageBand(np.ones((24, 576), dtype=bool)),
+           TextLine("kioskhub-job: J-9"), Cut()]
+
+
+@pytest.fixture
+def quick_reprobe(monkeypatch: pytest.MonkeyPatch) -> None:
+    import drivers.escpos.driver as driver
+
+    monkeypatch.setattr(driver, "REPROBE_AFTER", 0.05)
+
+
+async def test_confirmed_by_the_process_id_only_once_printed(printer: EscposPrinter, sim: EscposPrinterSim) -> None:
+    sim.state.slow_bps = 5_000  # the receipt takes about 0.4 s to print
+    data = printer.encode(RECEIPT)
+    await printer.start_job()
+    await printer.send(data, 2.0)
+    await printer.end_job()
+    first = await printer.confirm_job()
+    assert not first.done and first.reason == UNCONFIRMED
+    delivery = await confirmed(printer)
+    assert delivery.confirmation is Confirmation.PRINTER
+    assert sim.interp.receipts and sim.interp.receipts[-1].ids == ["J-9"]  # on paper before
+    assert bytes(sim.interp.receipts[-1].raw) == data  # the request is not part of the receipt
+
+
+async def test_paper_out_keeps_the_job_unconfirmed_until_loaded(printer: EscposPrinter,
+                                                                 sim: EscposPrinterSim) -> None:
+    sim.state.paper_out_after_lines = 1
+    await printer.start_job()
+    await printer.send(printer.encode(RECEIPT), 2.0)
+    await printer.end_job()
+    waiting = await printer.confirm_job()
+    assert (waiting.done, waiting.reason) == (False, PAPER_OUT)
+    assert waiting.status is not None and waiting.status.paper is Paper.OUT
+    sim.interp.load_paper()
+    assert (await confirmed(printer)).confirmation is Confirmation.PRINTER
+    assert sim.interp.receipts[-1].ids == ["J-9"]
+
+
+@pytest.mark.usefixtures("quick_reprobe")
+@pytest.mark.parametrize("link", ["pty", "tcp://127.0.0.1:0"])
+async def test_a_power_cycle_while_unconfirmed_loses_the_job(sim: EscposPrinterSim, link: str) -> None:
+    """Paper out, then the printer switched off and on: its buffer, and the job's tail, are gone.
+    On TCP the connection resets; on a serial line the printer answers a new process ID but
+    never the job's own."""
+    dev = DRIVER.factory("receipt", await sim.start(link), {"status_timeout": 0.3})
+    assert isinstance(dev, EscposPrinter)
+    sim.state.paper_out_after_lines = 1
+    try:
+        await dev.start_job()
+        await dev.send(dev.encode(RECEIPT), 2.0)
+        await dev.end_job()
+        assert (await dev.confirm_job()).reason == PAPER_OUT
+        sim.power_cycle()
+        sim.interp.load_paper()
+        with pytest.raises(TransportError) as err:
+            await confirmed(dev)
+        assert err.value.reason == ("JOB_LOST" if link == "pty" else "DISCONNECTED")
+        await dev.abort_job()
+        assert not any("J-9" in r.ids for r in sim.interp.receipts)  # never printed in full
+        await deliver(dev, dev.encode(RECEIPT))  # printed again, from the start
+        assert sim.interp.receipts[-1].ids == ["J-9"]
+    finally:
+        await dev.close()
+
+
+@pytest.mark.usefixtures("quick_reprobe")
+async def test_a_return_channel_that_was_down_ends_in_a_reprint(printer: EscposPrinter,
+                                                                sim: EscposPrinterSim) -> None:
+    """Nothing comes back (DLE EOT, process ID): unconfirmed, never OK. When answers come again the
+    job's own answer was lost with the rest: it cannot be told from a lost job, so it is reprinted."""
+    sim.state.silent = True
+    await printer.start_job()
+    await printer.send(printer.encode(RECEIPT), 2.0)
+    await printer.end_job()
+    waiting = await printer.confirm_job()
+    assert (waiting.done, waiting.reason) == (False, UNCONFIRMED) and "no reply" in waiting.detail
+    sim.state.silent = False
+    with pytest.raises(TransportError) as err:
+        await confirmed(printer)
+    assert err.value.reason == JOB_LOST
+
+
+async def test_status_confirmation_for_printers_without_process_ids(sim: EscposPrinterSim) -> None:
+    dev = DRIVER.factory("receipt", await sim.start("tcp://127.0.0.1:0"), {"confirm": "status"})
+    assert isinstance(dev, EscposPrinter)
+    try:
+        sim.state.paper_out_after_lines = 1
+        await dev.start_job()
+        await dev.send(dev.encode(RECEIPT), 2.0)
+        await dev.end_job()
+        assert (await dev.confirm_job()).reason == PAPER_OUT
+        sim.interp.load_paper()
+        assert (await confirmed(dev)).confirmation is Confirmation.PRINTER
+    finally:
+        await dev.close()
+
+
+async def test_no_status_request_lands_inside_a_job(printer: EscposPrinter, sim: EscposPrinterSim) -> None:
+    assert (await printer.read_status()).state is DeviceState.AVAILABLE
+    replies = sim.replies_sent
+    await printer.start_job()
+    await printer.send(printer.encode(RECEIPT)[:100], 2.0)  # in the middle of a command
+    status = await printer.read_status()
+    assert (status.state, status.reason) == (DeviceState.UNKNOWN, "PRINTER_NOT_ACCEPTING")
+    assert sim.replies_sent == replies  # nothing was asked
+    await printer.abort_job()
