@@ -40,10 +40,10 @@ from drivers.escp.status import (
     from_queue,
     printer_status_from_port_byte,
     printer_status_from_snmp,
+    snmp_target,
     unknown,
 )
 from drivers.snmp import printer_mib as mib
-from drivers.snmp.client import DEFAULT_PORT as SNMP_PORT
 from drivers.snmp.client import SnmpValue, snmp_get
 from hubd.classes.printer.contract import (
     JOB_LOST,
@@ -76,15 +76,6 @@ CLOSE_POLL = 0.05
 """Seconds ``confirm_job`` waits for an AppSocket printer's close per look."""
 
 
-@dataclasses.dataclass(frozen=True)
-class SnmpTarget:
-    """Where a print server's SNMP agent answers."""
-
-    host: str
-    port: int
-    community: str
-
-
 @dataclasses.dataclass
 class _Job:
     """What ``confirm_job`` tracks for the job in flight."""
@@ -93,23 +84,6 @@ class _Job:
     """SNMP uptime and page count before the job (None: not known)."""
     closed: bool = False
     """The AppSocket printer closed the connection (it read every byte)."""
-
-
-def _snmp_target(parsed: ParsedUrl) -> SnmpTarget | None:
-    """The ``status=snmp://HOST[:PORT]`` query option (``community=`` beside it)."""
-    raw = parsed.query.get("status")
-    if raw is None:
-        return None
-    parts = urlsplit(raw)
-    try:
-        port = parts.port
-    except ValueError:
-        port = -1
-    if parts.scheme != "snmp" or not parts.hostname or port == -1 or parts.path not in ("", "/"):
-        raise InvalidArgument("url", f"status={raw!r}: expected snmp://HOST[:PORT]")
-    if parsed.scheme != "tcp":
-        raise InvalidArgument("url", "status=snmp:// applies to tcp:// (AppSocket) printers only")
-    return SnmpTarget(parts.hostname, port or SNMP_PORT, parsed.query.get("community", "public"))
 
 
 class EscpPrinter(PrinterDevice):
@@ -136,7 +110,7 @@ class EscpPrinter(PrinterDevice):
             profile = dataclasses.replace(profile, columns=cast(Literal[80, 136], columns))
         self.profile = profile
         self.cut: CutStyle = self.options["cut"]
-        self.snmp = _snmp_target(ParsedUrl(url))
+        self.snmp = snmp_target(ParsedUrl(url))
         self._transport = open_transport(url, timeout=self.timeout)
         caps = self._transport.caps
         if Caps.SPOOLED in caps:
@@ -222,7 +196,8 @@ class EscpPrinter(PrinterDevice):
             return Delivery.waiting(UNCONFIRMED, f"{unacked} bytes not yet taken by the printer", status)
         if Caps.HALF_CLOSE in caps and not self._job.closed:
             return Delivery.waiting(UNCONFIRMED, "the printer has not closed the job's connection", status)
-        if not self._has_status_channel() or (status is not None and status.reason == NO_STATUS_CHANNEL):
+        no_channel = status is not None and status.reason == NO_STATUS_CHANNEL  # a FIFO, say
+        if not self._has_status_channel() or no_channel:
             return await self._confirmed(Confirmation.BYTES_ONLY, status)
         if status is None:
             return Delivery.waiting(UNCONFIRMED, f"printer status unknown: {why}")
@@ -255,7 +230,8 @@ class EscpPrinter(PrinterDevice):
             return ""
         if now.restarted_since(before):
             self._in_job, self._interrupted = False, True
-            raise TransportError(f"{self.url}: the printer restarted before finishing the job", reason=JOB_LOST)
+            raise TransportError(f"{self.url}: the printer restarted before finishing the job",
+                                 reason=JOB_LOST)
         if not now.printed_since(before):
             return "the printer's page counter has not moved since the job began"
         return ""

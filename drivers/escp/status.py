@@ -12,14 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from drivers.common.status import NO_STATUS_CHANNEL as NO_STATUS_CHANNEL
 from drivers.common.status import unknown as unknown
 from drivers.escp.protocol import decode_port_status
 from drivers.snmp import printer_mib as mib
 from drivers.snmp import protocol as snmp
+from drivers.snmp.client import DEFAULT_PORT as SNMP_PORT
 from hubd.classes.printer.contract import PAPER_OUT, PRINTER_OFFLINE, Paper, PrinterStatus
-from hubd.driver_api import DeviceState, SpoolerState, StatusSource
+from hubd.driver_api import DeviceState, InvalidArgument, ParsedUrl, SpoolerState, StatusSource
 
 PRINTER_ERROR = "PRINTER_ERROR"
 STATUS_UNKNOWN = "STATUS_UNKNOWN"
@@ -167,3 +169,29 @@ def from_queue(queue: str, q: SpoolerState) -> PrinterStatus:
         state=state, reason=reason, detail=detail, paper=paper,
         online=False if offline else None, error=True if jam else None, source=StatusSource.SPOOLER,
     )
+
+
+@dataclass(frozen=True)
+class SnmpTarget:
+    """Where a print server's SNMP agent answers."""
+
+    host: str
+    port: int
+    community: str
+
+
+def snmp_target(parsed: ParsedUrl) -> SnmpTarget | None:
+    """The ``status=snmp://HOST[:PORT]`` query option (``community=`` beside it)."""
+    raw = parsed.query.get("status")
+    if raw is None:
+        return None
+    parts = urlsplit(raw)
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if parts.scheme != "snmp" or not parts.hostname or port == -1 or parts.path not in ("", "/"):
+        raise InvalidArgument("url", f"status={raw!r}: expected snmp://HOST[:PORT]")
+    if parsed.scheme != "tcp":
+        raise InvalidArgument("url", "status=snmp:// applies to tcp:// (AppSocket) printers only")
+    return SnmpTarget(parts.hostname, port or SNMP_PORT, parsed.query.get("community", "public"))

@@ -2,8 +2,9 @@
 
 ``protocol`` is the sans-IO codec (command builders, raster packing, ``DLE EOT`` status,
 process ID responses), ``encode`` turns a ``hubd.render.program.PrintProgram`` into one job (its
-printer profiles come from python-escpos' capability database) and ``driver`` is the device
-class over tcp:// (port 9100), serial://, usb://VID:PID or usblp:///dev/usb/lpN.
+printer profiles come from python-escpos' capability database), ``replies`` reads what the
+printer sends back, and ``driver`` is the device class over tcp:// (port 9100), serial://,
+usb://VID:PID or usblp:///dev/usb/lpN.
 """
 
 from __future__ import annotations

@@ -33,13 +33,13 @@ import logging
 import secrets
 import string
 import time
-from collections import deque
 from collections.abc import Mapping
 from typing import Any
 
 from drivers.common.status import NO_STATUS_CHANNEL, unknown
 from drivers.escpos import protocol
 from drivers.escpos.encode import GRID_DPI, EscposProfile, encode_program, load_profile
+from drivers.escpos.replies import Replies
 from hubd.classes.printer.contract import (
     JOB_LOST,
     UNCONFIRMED,
@@ -54,7 +54,6 @@ from hubd.driver_api import (
     Caps,
     DeviceState,
     Option,
-    ProtocolError,
     TransportError,
     TransportTimeout,
     open_transport,
@@ -102,9 +101,7 @@ class EscposPrinter(PrinterDevice):
         self.two_way = Caps.READ in self._transport.caps
         self.by_process_id = self.two_way and opts["confirm"] == "process_id"
         self._lock = asyncio.Lock()
-        self._replies = protocol.ReplyReader()
-        self._status_bytes: deque[int] = deque()
-        self._answered: set[str] = set()
+        self._replies = Replies(self._transport, self.status_timeout, device_id)
         self._probes: list[str] = []
         """Process IDs asked for since the job's last byte (the first is the job's own)."""
         self._probed_at = 0.0
@@ -137,7 +134,8 @@ class EscposPrinter(PrinterDevice):
         """Reopen a connection the printer closed while idle; forget the last job's probes."""
         async with self._lock:
             await self._revive()
-            self._probes, self._answered = [], set()
+            self._probes = []
+            self._replies.answered.clear()
             self._sending = True
 
     async def send(self, data: bytes, timeout: float) -> None:
@@ -161,7 +159,8 @@ class EscposPrinter(PrinterDevice):
         if self._in_job and not self._transport.is_open:
             self._in_job = self._sending = False
             self._probes = []
-            raise TransportError(f"{self.url}: the link closed in the middle of a job", reason="DISCONNECTED")
+            raise TransportError(f"{self.url}: the link closed in the middle of a job",
+                                 reason="DISCONNECTED")
 
     async def end_job(self) -> None:
         """Ask for the job's process ID response (two-way links); it may stay queued behind a
@@ -187,10 +186,10 @@ class EscposPrinter(PrinterDevice):
                     return Delivery.waiting(UNCONFIRMED, f"{unacked} bytes not yet taken by the printer")
                 return self._done(Confirmation.BYTES_ONLY)
             if self.by_process_id:
-                await self._collect(0.0)
+                await self._replies.drain()
                 if done := self._job_answered():
                     return done
-            status = await self._status()
+            status = await self._replies.status()
             if status.blocks_printing:
                 return Delivery.waiting(status.why_blocked, status.detail, status)
             ready = status.state is DeviceState.AVAILABLE
@@ -202,20 +201,21 @@ class EscposPrinter(PrinterDevice):
                 return done
             if ready and not unacked and time.monotonic() - self._probed_at >= REPROBE_AFTER:
                 await self._probe()  # answered after the job's own, unless the printer lost it
-            why = status.detail if not ready else f"waiting for the printer to finish (process ID {self._probes[0]})"
-            return Delivery.waiting(UNCONFIRMED, why, status)
+            why = f"waiting for the printer to finish (process ID {self._probes[0]})"
+            return Delivery.waiting(UNCONFIRMED, why if ready else status.detail, status)
 
     def _job_answered(self) -> Delivery | None:
         """Confirmed when the job's own process ID came back; JOB_LOST when a later one did alone."""
         if not self._probes:
             return None
-        if self._probes[0] in self._answered:
+        if self._probes[0] in self._replies.answered:
             return self._done(Confirmation.PRINTER)
-        later = [p for p in self._probes[1:] if p in self._answered]
+        later = [p for p in self._probes[1:] if p in self._replies.answered]
         if later:
             self._probes, self._in_job = [], False
-            raise TransportError(f"{self.url}: the printer answered process ID {later[0]} but never the "
-                                 "job's own: it lost the job (restarted or cleared its buffer)", reason=JOB_LOST)
+            raise TransportError(f"{self.url}: the printer answered process ID {later[0]} but never "
+                                 "the job's own: it lost the job (restarted or cleared its buffer)",
+                                 reason=JOB_LOST)
         return None
 
     def _done(self, how: Confirmation, status: PrinterStatus | None = None) -> Delivery:
@@ -249,7 +249,8 @@ class EscposPrinter(PrinterDevice):
         """DLE EOT 1 / 2 / 3 / 4 through a two-way link; UNKNOWN when a reply is missing or bad."""
         if not self.two_way:
             await self._transport.open()  # the device exists; what it does is not visible
-            return unknown(NO_STATUS_CHANNEL, f"{self._transport.parsed.scheme}:// links carry no status back")
+            scheme = self._transport.parsed.scheme
+            return unknown(NO_STATUS_CHANNEL, f"{scheme}:// links carry no status back")
         try:
             await asyncio.wait_for(self._lock.acquire(), self.status_timeout)
         except TimeoutError:
@@ -259,76 +260,15 @@ class EscposPrinter(PrinterDevice):
                 return unknown("PRINTER_NOT_ACCEPTING", "a job's bytes are going out: a status "
                                "request would land inside them")
             await self._revive()
-            return await self._status()
+            return await self._replies.status()
         finally:
             self._lock.release()
-
-    async def _status(self) -> PrinterStatus:
-        """Ask 1 (on line?), 2 when off line (why?), 3 on an error, 4 (paper); combine them."""
-        got: dict[int, protocol.Status] = {}
-        for n in (protocol.STATUS_PRINTER, protocol.STATUS_OFFLINE_CAUSE,
-                  protocol.STATUS_ERROR_CAUSE, protocol.STATUS_PAPER):
-            state, cause = got.get(1), got.get(2)
-            if n == 2 and not (isinstance(state, protocol.PrinterState) and state.offline):
-                continue
-            if n == 3 and not (isinstance(cause, protocol.OfflineCause) and cause.error):
-                continue
-            result = await self._ask(n)
-            if isinstance(result, str):
-                log.info("%s: status unknown: %s", self.id, result)
-                return unknown("NO_STATUS_REPLY", result)
-            got[n] = result
-        return protocol.printer_status(got)
-
-    async def _ask(self, n: int) -> protocol.Status | str:
-        """One DLE EOT n round trip: the parsed status, or why there is none.
-
-        Status bytes already in (late answers to requests that timed out) are dropped first.
-        """
-        await self._transport.open()
-        while await self._collect(0.0):
-            pass
-        self._status_bytes.clear()
-        try:
-            await self._transport.write(protocol.status_request(n), self.status_timeout)
-        except TransportTimeout:
-            return f"the printer took no DLE EOT {n} within {self.status_timeout:g} s"
-        reply = await self._status_byte(self.status_timeout)
-        if reply is None:
-            return f"no reply to DLE EOT {n} within {self.status_timeout:g} s"
-        try:
-            return protocol.parse_status(n, reply)
-        except ProtocolError as err:
-            return f"{err} (reply {reply:02x})"
-
-    async def _status_byte(self, timeout: float) -> int | None:
-        """The next status byte, or None within ``timeout``."""
-        deadline = time.monotonic() + timeout
-        while not self._status_bytes:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not await self._collect(remaining):
-                return None
-        return self._status_bytes.popleft()
-
-    async def _collect(self, timeout: float) -> bool:
-        """Read what the printer sent (waiting up to ``timeout``); False if nothing came."""
-        try:
-            data = await self._transport.read(timeout=timeout)
-        except TransportTimeout:
-            return False
-        for reply in self._replies.feed(data):
-            if isinstance(reply, protocol.ProcessIdResponse):
-                self._answered.add(reply.process_id)
-            else:
-                self._status_bytes.append(reply)
-        return True
 
     async def _revive(self) -> None:
         """Between jobs: take in stray bytes; a connection the printer closed is reopened next use."""
         if self._in_job or not self._transport.is_open:
             return
         try:
-            while await self._collect(0.0):
-                pass
+            await self._replies.drain()
         except TransportError:
             log.info("%s: the printer closed an idle connection; reconnecting", self.id)

@@ -68,14 +68,15 @@ def _is_timeout(err: BaseException) -> bool:
 
 def _parse(url: str, netloc: str, path: str) -> tuple[int, int, str]:
     """(vendor id, product id, serial) from ``VID:PID`` and ``/SERIAL``."""
+    usage = f"{url!r}: use usb://VID:PID[/SERIAL] in hex, like usb://04b8:0202"
     try:
         vid_text, pid_text = netloc.split(":")
         vid, pid = int(vid_text, 16), int(pid_text, 16)
     except ValueError as err:
-        raise InvalidArgument("url", f"{url!r}: use usb://VID:PID[/SERIAL] in hex, like usb://04b8:0202") from err
+        raise InvalidArgument("url", usage) from err
     serial = path.strip("/")
     if not (0 <= vid <= 0xFFFF and 0 <= pid <= 0xFFFF) or "/" in serial:
-        raise InvalidArgument("url", f"{url!r}: use usb://VID:PID[/SERIAL] in hex, like usb://04b8:0202")
+        raise InvalidArgument("url", usage)
     return vid, pid, serial
 
 

@@ -75,7 +75,8 @@ class Paper:
                     piece.append(line)
                     if match := FOOTER.match(line):
                         job_id = match.group(1)
-                        paper.copies.setdefault(job_id, []).append(Copy(job_id, piece, f"{boot.name}/{txt.name}"))
+                        where = f"{boot.name}/{txt.name}"
+                        paper.copies.setdefault(job_id, []).append(Copy(job_id, piece, where))
                         piece = []
         return paper
 

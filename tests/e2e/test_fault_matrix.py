@@ -108,7 +108,8 @@ class Rig:
 
     # -- watching --------------------------------------------------------------------------------
 
-    def watch(self, until: Callable[[list[printer_pb2.PrintJob]], bool], what: str, timeout: float = 30) -> None:
+    def watch(self, until: Callable[[list[printer_pb2.PrintJob]], bool], what: str,
+              timeout: float = 30) -> None:
         """Poll the jobs until ``until`` holds; meanwhile the hub must stay up, and a job DONE
         through a return channel must already have its footer on paper."""
         assert self.hub is not None

@@ -380,7 +380,8 @@ def test_a_version_1_job_database_gains_the_confirmation_column(tmp_path: Path, 
     db.executescript(old)
     db.execute("PRAGMA user_version=1")
     db.execute("INSERT INTO jobs (job_id, printer_id, idempotency_key, kind, payload, payload_sha256,"
-               " state, created_at, updated_at) VALUES ('j-1', 'receipt', 'k', 'text', x'00', '', 'done', 0, 0)")
+               " state, created_at, updated_at)"
+               " VALUES ('j-1', 'receipt', 'k', 'text', x'00', '', 'done', 0, 0)")
     db.commit()
     db.close()
     with JobQueue(tmp_path, clock) as q:

@@ -13,7 +13,12 @@ from pathlib import Path
 import pytest
 
 from drivers.escp import DRIVER, EscpPrinter
-from drivers.escp.status import NO_STATUS_CHANNEL, JobCounters, printer_status_from_port_byte, printer_status_from_snmp
+from drivers.escp.status import (
+    NO_STATUS_CHANNEL,
+    JobCounters,
+    printer_status_from_port_byte,
+    printer_status_from_snmp,
+)
 from drivers.snmp import printer_mib as mib
 from drivers.snmp.protocol import Missing
 from hubd.classes.printer.contract import (

@@ -357,7 +357,8 @@ def quick_reprobe(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(driver, "REPROBE_AFTER", 0.05)
 
 
-async def test_confirmed_by_the_process_id_only_once_printed(printer: EscposPrinter, sim: EscposPrinterSim) -> None:
+async def test_confirmed_by_the_process_id_only_once_printed(printer: EscposPrinter,
+                                                              sim: EscposPrinterSim) -> None:
     sim.state.slow_bps = 5_000  # the receipt takes about 0.4 s to print
     data = printer.encode(RECEIPT)
     await printer.start_job()
