@@ -194,6 +194,8 @@ class EscposPrinterSim(Simulator):
                         continue
                     data = await port.read()
                     if not data:
+                        while self._backlog:  # the host is done: the rest still comes out
+                            await asyncio.sleep(POLL)
                         break
                     if self.unplugged:
                         continue

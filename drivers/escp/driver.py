@@ -124,6 +124,8 @@ class EscpPrinter(PrinterDevice):
         self._in_job = False
         self._interrupted = False
         self._job = _Job()
+        self._counter_moves = False
+        """The print server's page counter has been seen to move (some never do)."""
 
     def geometry(self) -> Geometry:
         """Columns at 10 cpi and the dots of the profile's graphics mode."""
@@ -232,8 +234,10 @@ class EscpPrinter(PrinterDevice):
             self._in_job, self._interrupted = False, True
             raise TransportError(f"{self.url}: the printer restarted before finishing the job",
                                  reason=JOB_LOST)
-        if not now.printed_since(before):
-            return "the printer's page counter has not moved since the job began"
+        if now.pages != before.pages:
+            self._counter_moves = True
+        if self._counter_moves and not now.printed_since(before):  # a counter that never moves
+            return "the printer's page counter has not moved since the job began"  # is none
         return ""
 
     async def _appsocket_closed(self, wait: float) -> bool:
