@@ -147,7 +147,7 @@ class EscpPrinter(PrinterDevice):
             try:
                 self._job.baseline = JobCounters.from_snmp(await self._snmp_values())
             except HubError as err:
-                log.info("%s: no SNMP counters before the job: %s", self.id, err)
+                log.debug("%s: no SNMP counters before the job: %s", self.id, err)
 
     async def send(self, data: bytes, timeout: float) -> None:
         """Write ``data`` (opening the link: one AppSocket connection per job).

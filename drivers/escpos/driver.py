@@ -271,4 +271,4 @@ class EscposPrinter(PrinterDevice):
         try:
             await self._replies.drain()
         except TransportError:
-            log.info("%s: the printer closed an idle connection; reconnecting", self.id)
+            log.debug("%s: the printer closed an idle connection; reconnecting", self.id)

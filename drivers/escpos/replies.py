@@ -66,7 +66,7 @@ class Replies:
                 continue
             result = await self._ask(n)
             if isinstance(result, str):
-                log.info("%s: status unknown: %s", self.name, result)
+                log.debug("%s: status unknown: %s", self.name, result)  # shown as the status
                 return unknown(NO_STATUS_REPLY, result)
             got[n] = result
         return protocol.printer_status(got)
