@@ -30,6 +30,7 @@ from kioskhub.v1 import common_pb2, printer_pb2, printer_pb2_grpc
 from tests.bench.printing_setup import receipt_pb
 from tests.e2e.conftest import HubProcess
 from tests.e2e.printers import Link, Paper, PrinterProcess
+from tests.stacks.base import skip_or_fail
 
 pytestmark = pytest.mark.timeout(90)
 
@@ -208,14 +209,20 @@ class Rig:
 # -- the faults ------------------------------------------------------------------------------------
 
 
-def slow_printer(rig: Rig) -> None:
+def slow_start(rig: Rig) -> None:
     rig.printer.start(slow_bps=rig.link.slow_bps)
     rig.start_hub()
     rig.submit(*range(JOBS))
 
 
+def slow_printer(rig: Rig) -> None:
+    slow_start(rig)
+    if not rig.link.bytes_only:  # sent, not yet printed: the job says so
+        rig.says_why({"UNCONFIRMED"})
+
+
 def printer_killed(rig: Rig) -> None:
-    slow_printer(rig)
+    slow_start(rig)
     rig.mid_job(1)
     rig.kill_printer()
     rig.says_why()
@@ -223,7 +230,7 @@ def printer_killed(rig: Rig) -> None:
 
 
 def power_cut(rig: Rig) -> None:
-    slow_printer(rig)
+    slow_start(rig)
     rig.mid_job(1)
     assert rig.hub is not None and rig.hub.proc is not None
     rig.hub.proc.kill()  # hubd and the printer lose power together
@@ -270,7 +277,7 @@ def status_down(rig: Rig) -> None:
 def disk_full(rig: Rig) -> None:
     """The state disk fills while a job prints, then is freed; a job submitted after prints too."""
     if os.geteuid() != 0:
-        pytest.skip("mounting a small state disk needs root (CI runs as root)")
+        skip_or_fail("mounting a small state disk needs root (CI runs as root)")
     state = rig.tmp / "state"
     state.mkdir()
     subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(state)], check=True)
