@@ -1,6 +1,8 @@
 """The receipt fault matrix: each receipt driver on its link x each fault, with a real ``hubd`` and
 the printer simulator as processes (killed and restarted like real ones), driven through the
-simulator's control socket. What is on paper comes from the simulator's own job files.
+simulator's control socket. What is on paper comes from the simulator's own job files. (The hub
+runs with ``--config`` rather than ``--simulate``: its simulator children die with it and could
+not come back at the same address, and a printer must be killable on its own.)
 
 For every cell: every acknowledged job is on paper once in full, or in full once more marked
 DUPLICATE; none is DONE without its footer on paper; the hub stays up and says why while it
@@ -72,9 +74,6 @@ class Rig:
             f"options = {{ {options} }}\n"
         )
         self.hub = HubProcess(self.tmp, config=config).start()
-
-    def kill_printer(self) -> None:
-        self.printer.kill()
 
     def close(self) -> None:
         if self.hub is not None:
@@ -224,7 +223,7 @@ def slow_printer(rig: Rig) -> None:
 def printer_killed(rig: Rig) -> None:
     slow_start(rig)
     rig.mid_job(1)
-    rig.kill_printer()
+    rig.printer.kill()
     rig.says_why()
     rig.printer.start()
 
@@ -234,7 +233,7 @@ def power_cut(rig: Rig) -> None:
     rig.mid_job(1)
     assert rig.hub is not None and rig.hub.proc is not None
     rig.hub.proc.kill()  # hubd and the printer lose power together
-    rig.kill_printer()
+    rig.printer.kill()
     rig.hub.proc.wait(10)
     rig.printer.start()
     rig.start_hub()
@@ -258,7 +257,7 @@ def paper_out_then_loaded(rig: Rig) -> None:
 
 def paper_out_power_cycle(rig: Rig) -> None:
     def cycle(r: Rig) -> None:
-        r.kill_printer()
+        r.printer.kill()
         r.printer.start()
 
     paper_out(rig, cycle)
