@@ -1,5 +1,9 @@
 """``serial:///dev/ttyUSB0?baudrate=2400`` (and ``pty:///dev/pts/N``) over a non-blocking fd.
 
+Line settings in the query: ``baudrate`` (9600), ``bytesize`` (8), ``parity`` (N, E, O),
+``stopbits`` (1, 2) and ``flow``: ``none`` (default), ``rtscts`` (hardware) or ``xonxoff``
+(software; the kernel holds our output while the device has sent XOFF).
+
 ``unacknowledged()`` counts what we still hold plus the driver's output queue (``TIOCOUTQ``,
 what ``tcdrain`` waits for): 0 means every byte has left the UART. A serial line says nothing
 about what the device did with them. (A pty has no output queue: 0 once the master side could
@@ -21,6 +25,7 @@ from hubd.errors import InvalidArgument, TransportError, TransportTimeout
 from hubd.transport.base import Caps, Transport, os_error, wake_future
 
 _PARITY = {"N": serial.PARITY_NONE, "E": serial.PARITY_EVEN, "O": serial.PARITY_ODD}
+_FLOW = ("none", "rtscts", "xonxoff")
 
 
 class SerialTransport(Transport):
@@ -37,8 +42,11 @@ class SerialTransport(Transport):
         self.bytesize = int(p.number("bytesize", 8))
         self.stopbits = p.number("stopbits", 1)
         parity = p.query.get("parity", "N").upper()
+        self.flow = p.query.get("flow", "none").lower()
         if parity not in _PARITY or self.bytesize not in (5, 6, 7, 8) or self.stopbits not in (1, 2):
             raise InvalidArgument("url", f"{url!r}: bad line settings")
+        if self.flow not in _FLOW:
+            raise InvalidArgument("url", f"{url!r}: flow must be one of {', '.join(_FLOW)}")
         self.parity = _PARITY[parity]
         self._port: serial.Serial | None = None
 
@@ -48,7 +56,7 @@ class SerialTransport(Transport):
         return self._port is not None
 
     async def open(self) -> None:
-        """Open and configure the port (raw mode, no flow control)."""
+        """Open and configure the port (raw mode, the URL's flow control)."""
         if self._port is not None:
             return
         try:
@@ -58,6 +66,8 @@ class SerialTransport(Transport):
                 bytesize=self.bytesize,
                 parity=self.parity,
                 stopbits=self.stopbits,
+                rtscts=self.flow == "rtscts",
+                xonxoff=self.flow == "xonxoff",
                 timeout=0,
                 write_timeout=0,
                 exclusive=True,

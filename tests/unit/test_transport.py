@@ -229,6 +229,7 @@ async def test_serial_port_in_use_is_device_busy():
         "serial:///dev/ttyS0?parity=X",
         "serial:///dev/ttyS0?bytesize=9",
         "serial:///dev/ttyS0?timeout=soon",
+        "serial:///dev/ttyS0?flow=dsrdtr",
     ],
 )
 def test_bad_urls_are_invalid_argument_naming_url(url: str):
@@ -382,6 +383,41 @@ async def test_a_timeout_of_0_polls(peer: Peer) -> None:
             except TransportTimeout:
                 assert asyncio.get_running_loop().time() < deadline
                 await asyncio.sleep(0.01)
+
+
+async def test_serial_flow_control_from_the_url() -> None:
+    """xonxoff: the device's XOFF holds our output in the kernel (unacknowledged) until XON."""
+    master, slave = os.openpty()
+    tty.setraw(master)
+    os.set_blocking(master, False)
+    t = open_transport(f"serial://{os.ttyname(slave)}?flow=xonxoff")
+    sent = b""
+    try:
+        await t.open()
+        os.write(master, b"\x13")  # XOFF (the line discipline acts on it shortly)
+        for n in range(200):  # bytes go out until it does
+            try:
+                await t.write(b"%03d" % n, timeout=0.05)
+            except TransportTimeout:
+                break
+            sent += b"%03d" % n
+        else:
+            pytest.fail("XOFF never held the output")
+        assert t.unacknowledged() > 0
+        os.write(master, b"\x11")  # XON
+        await t.flush(2.0)
+        got = b""
+        deadline = asyncio.get_running_loop().time() + 2
+        while got != sent + b"%03d" % n:
+            with contextlib.suppress(BlockingIOError):
+                got += os.read(master, 1000)
+            assert asyncio.get_running_loop().time() < deadline, got
+            await asyncio.sleep(0.01)
+        assert t.unacknowledged() == 0
+    finally:
+        await t.close()
+        os.close(master)
+        os.close(slave)
 
 
 async def test_serial_unacknowledged_is_what_the_line_has_not_taken() -> None:
