@@ -34,7 +34,15 @@ from hubd.errors import (
     TransportError,
     TransportTimeout,
 )
-from hubd.transport import Caps, ParsedUrl, Transport, open_transport, os_error, register_scheme
+from hubd.transport import (
+    Caps,
+    ParsedUrl,
+    SpoolerState,
+    Transport,
+    open_transport,
+    os_error,
+    register_scheme,
+)
 
 __all__ = [
     "AlreadyExists",
@@ -56,6 +64,7 @@ __all__ = [
     "ParsedUrl",
     "ProtocolError",
     "ResourceExhausted",
+    "SpoolerState",
     "StatusSource",
     "Transport",
     "TransportError",

@@ -6,6 +6,8 @@ from ``hubd`` or ``drivers``. ``await sim.start(listen)`` returns the URL a driv
     tcp://127.0.0.1:0   -> tcp://127.0.0.1:<real port>   (only 127.0.0.1 is accepted)
     unix:///path/sock   -> unix:///path/sock
     pty                 -> serial:///dev/pts/N?<default_query>   (e.g. ?baudrate=2400)
+    pty:///path/ttyX    -> serial:///path/ttyX?<default_query>   (a symlink to the pty, replaced
+                           when a restarted simulator takes the same path, as udev's by-id links)
 
 Fault switches shared by every simulator: ``unplug()`` / ``replug()`` (input is discarded, nothing
 is sent), ``garbage`` (each reply is replaced by junk) and ``delay`` (seconds before each reply).
@@ -155,6 +157,11 @@ class Simulator(abc.ABC):
         if listen in ("pty", "pty://", "pty:"):
             return self._listen_pty()
         scheme = urlsplit(listen).scheme
+        if scheme == "pty":
+            link = urlsplit(listen).path
+            if not link.startswith("/") or urlsplit(listen).netloc:
+                raise SimulatorError(f"{listen!r}: use pty or pty:///absolute/path")
+            return self._listen_pty(link)
         if scheme not in ("tcp", "unix"):
             raise SimulatorError(
                 f"unsupported listen URL {listen!r} (use tcp://127.0.0.1:0, unix:///path or pty)"
@@ -189,14 +196,24 @@ class Simulator(abc.ABC):
             raise SimulatorError(f"{listen!r}: {err.strerror or err}") from err
         raise SimulatorError(f"{listen!r}: use tcp://127.0.0.1:PORT or unix:///absolute/path")
 
-    def _listen_pty(self) -> str:
-        """Open a pty pair; serve the master; return ``serial://<slave>?<default_query>``."""
+    def _listen_pty(self, link: str = "") -> str:
+        """Open a pty pair; serve the master; return ``serial://<slave>?<default_query>`` (the
+        slave as ``link`` when given: a symlink to it, atomically replacing an old one)."""
         master, slave = os.openpty()
         tty.setraw(master)
         tty.setraw(slave)  # keep the slave open so drivers can close and reopen it
         os.set_blocking(master, False)
         self._fds += [master, slave]
         path = os.ttyname(slave)
+        if link:
+            tmp = f"{link}.{os.getpid()}.tmp"
+            try:
+                os.symlink(path, tmp)
+                os.replace(tmp, link)
+            except OSError as err:
+                raise SimulatorError(f"pty link {link}: {err.strerror or err}") from err
+            self._paths.append(link)
+            path = link
         task = asyncio.get_running_loop().create_task(self._serve(PtyPort(master, self.new_session())))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)

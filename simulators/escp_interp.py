@@ -254,6 +254,13 @@ class EscpInterpreter(EscpModes):
         self.out.finish_page(None)
         self.y = 0
 
+    def power_cycle(self) -> None:
+        """Power lost and back: what was printed stays (the job ends there), a command cut short
+        is forgotten, modes are back to power-on values."""
+        self.end_job()
+        self._esc, self._data_need, self._data = None, 0, bytearray()
+        self.reset()
+
     def end_job(self) -> Job | None:
         """Finish the current job (its last page cropped to what was used); return it."""
         raw, self._raw = bytes(self._raw), bytearray()

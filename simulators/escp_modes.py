@@ -27,6 +27,8 @@ class EscpState:
     paper_out_after_lines: int | None = None
     slow_bps: int | None = None
     disconnect_after_bytes: int | None = None
+    silent: bool = False
+    """The print server's SNMP agent answers nothing (a status channel that is down)."""
     snmp_community: str = "public"
     page_length_in: float = 11.0
     autofeed: bool = False

@@ -4,8 +4,14 @@ Written from the ESC/P reference (protocols.md §1), never from our driver. ``Es
 serves the ``EscpInterpreter`` (``escp_interp``: bytes -> pages as PNG, a text transcript and the
 raw bytes per job) on TCP, a pty or a FIFO standing in for /dev/usb/lp0, and models paper-out,
 off line, a slow link and a cable pulled mid-job. On TCP it is a print server: AppSocket for the
-data and an SNMP agent (``snmp_agent``: UDP, HOST-RESOURCES-MIB printer objects from the port
-status byte), so paper-out is visible out of band as on a real network print server.
+data (one connection at a time: a second waits unread, as in the listen backlog, until the first
+has ended) and an SNMP agent (``snmp_agent``: UDP, HOST-RESOURCES-MIB printer objects from the
+port status byte, sysUpTime, the Printer-MIB page counter), so paper-out is visible out of band
+as on a real network print server.
+
+Faults: ``paper out|in``, ``set online off``, ``set slow_bps N``, ``set paper_out_after_lines N``,
+``set disconnect_after_bytes N``, ``set silent on`` (the SNMP agent answers nothing), ``unplug``,
+``power cycle`` (what was printed stays; connections reset, the uptime starts again).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import json
 import logging
 import os
 import stat
+import time
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
@@ -23,7 +30,7 @@ from simulators.base import Simulator, SimulatorError
 from simulators.control import CommandError
 from simulators.escp_interp import EscpInterpreter
 from simulators.escp_modes import EscpState
-from simulators.ports import FifoPort, Port, PtyPort
+from simulators.ports import FifoPort, Port, PtyPort, StreamPort
 from simulators.snmp_agent import PrinterSnmpAgent
 
 log = logging.getLogger(__name__)
@@ -51,6 +58,21 @@ class EscpPrinterSim(Simulator):
         self.snmp: PrinterSnmpAgent | None = None
         self.snmp_port: int | None = None
         self._fifo_waiting: dict[str, asyncio.Future[int]] = {}
+        self._one_at_a_time = asyncio.Lock()
+        self.booted = time.monotonic()
+        """When the printer was (last) switched on: the SNMP agent's sysUpTime counts from it."""
+
+    def power_cycle(self) -> None:
+        """Power off and on: the job ends where printing stopped; connections reset; a pty's
+        unread input is lost; the uptime starts again."""
+        log.info("power cycle")
+        self.interp.power_cycle()
+        self.booted = time.monotonic()
+        for port in list(self._ports):
+            if isinstance(port, StreamPort):
+                port.writer.transport.abort()
+            elif isinstance(port, PtyPort):
+                port.discard_input()
 
     @classmethod
     def default_state(cls) -> EscpState:
@@ -94,11 +116,18 @@ class EscpPrinterSim(Simulator):
             job = self.interp.end_job()
             return f"job {job.number}" if job else "no job"
 
+        def power(args: list[str]) -> str:
+            if args != ["cycle"]:
+                raise CommandError("power cycle")
+            self.power_cycle()
+            return "power cycled"
+
         return {
             "paper": ("paper out|in", paper),
             "port_status": ("port_status", lambda args: f"0x{self.port_status:02x}"),
             "end_job": ("end_job", end_job),
             "jobs": ("jobs", jobs),
+            "power": ("power cycle", power),
         }
 
     async def _listen(self, listen: str) -> str:
@@ -106,12 +135,16 @@ class EscpPrinterSim(Simulator):
 
         On TCP (AppSocket, like a print server's port 9100) the print server's SNMP agent
         starts too, on UDP 127.0.0.1 at the same port number when free (else any free port),
-        and the URL says where: ``tcp://127.0.0.1:P?status=snmp://127.0.0.1:S``.
+        and the URL says where: ``tcp://127.0.0.1:P?status=snmp://127.0.0.1:S``. That URL as
+        the listen URL takes both ports again (a restarted printer at its old address).
         """
         parts = urlsplit(listen)
         if parts.scheme == "tcp":
-            url = await super()._listen(listen)
-            port = await self._start_snmp(int(url.rsplit(":", 1)[1]))
+            url = await super()._listen(listen.split("?", 1)[0])
+            wanted = urlsplit(parts.query.removeprefix("status="))
+            if parts.query and (wanted.scheme != "snmp" or wanted.hostname != "127.0.0.1" or not wanted.port):
+                raise SimulatorError(f"{listen!r}: the query may only be status=snmp://127.0.0.1:PORT")
+            port = await self._start_snmp(wanted.port or int(url.rsplit(":", 1)[1]), strict=bool(parts.query))
             return f"{url}?status=snmp://127.0.0.1:{port}"
         if parts.scheme not in ("fifo", "file"):
             return await super()._listen(listen)
@@ -137,18 +170,18 @@ class EscpPrinterSim(Simulator):
             if not waiter.done():
                 waiter.set_result(os.open(path, os.O_RDONLY | os.O_NONBLOCK))
 
-    async def _start_snmp(self, preferred: int) -> int:
-        """Start the SNMP agent once; return its UDP port."""
+    async def _start_snmp(self, preferred: int, strict: bool = False) -> int:
+        """Start the SNMP agent once (on ``preferred``, else any port unless ``strict``); its port."""
         if self.snmp_port is not None:
             return self.snmp_port
         loop = asyncio.get_running_loop()
-        for port in (preferred, 0):
+        for port in (preferred,) if strict else (preferred, 0):
             try:
                 transport, agent = await loop.create_datagram_endpoint(
                     lambda: PrinterSnmpAgent(self), local_addr=("127.0.0.1", port)
                 )
             except OSError as err:
-                if port == 0:
+                if port == 0 or strict:
                     raise SimulatorError(f"SNMP agent: {err.strerror or err}") from err
                 continue
             self.snmp = agent
@@ -182,6 +215,14 @@ class EscpPrinterSim(Simulator):
                 os.close(port.next_fd)
 
     async def _serve(self, port: Port) -> None:
+        """One AppSocket connection at a time (the next waits unread); a FIFO writer or a pty as is."""
+        if isinstance(port, StreamPort):
+            async with self._one_at_a_time:
+                await self._serve_one(port)
+        else:
+            await self._serve_one(port)
+
+    async def _serve_one(self, port: Port) -> None:
         """Feed bytes as the printer accepts them: none while out of paper or off line."""
         per_job = not isinstance(port, PtyPort)
         if per_job:

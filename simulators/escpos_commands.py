@@ -4,7 +4,10 @@ Written from the ESC/POS reference (protocols.md §2, §2.1, and Epson's ESC/POS
 never from our driver. ``command_length`` tells how many bytes make up the command at a position
 of the receive buffer (fixed-length commands from the tables, variable-length ones from their
 headers), or None until all of it arrived; ``Realtime`` finds ``DLE EOT n`` status requests in
-received bytes as they arrive, before and regardless of printing.
+received bytes as they arrive, before and regardless of printing; ``process_id_response`` is what
+``GS ( H`` <Function 48> makes the printer send once everything before it is printed (Epson
+ESC/POS reference, GS ( H fn 48: ``1D 28 48 06 00 30 30 d1 d2 d3 d4``, answered with the
+"header to NUL" block ``37 22 d1 d2 d3 d4 00``).
 """
 
 from __future__ import annotations
@@ -102,6 +105,18 @@ def known(cmd: bytes) -> bool:
         return True
     table = {0x1B: ESC_FIXED, 0x1D: GS_FIXED, 0x1C: FS_FIXED}[cmd[0]]
     return cmd[1] in table
+
+
+def asks_back(cmd: bytes) -> bool:
+    """True for a request for an answer (``DLE EOT n``, ``GS ( H``): not part of a receipt's data."""
+    return cmd[:2] == b"\x10\x04" or cmd[:3] == b"\x1d(H"
+
+
+def process_id_response(cmd: bytes) -> bytes | None:
+    """The response a processed ``GS ( H`` <Function 48> command sends, or None for any other."""
+    if len(cmd) == 11 and cmd[:7] == b"\x1d(H\x06\x00\x30\x30" and all(0x20 <= b <= 0x7E for b in cmd[7:]):
+        return b"\x37\x22" + cmd[7:] + b"\x00"
+    return None
 
 
 class Realtime:

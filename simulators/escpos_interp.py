@@ -5,7 +5,8 @@ Written from the ESC/POS reference (protocols.md §2, §2.1), never from our dri
 (nothing while out of paper, off line, with the cover open or a cutter error: a real printer
 stops) and every receipt - ended by a cut, by the host closing the connection, or by
 ``end_receipt`` - is rendered (PNG, transcript, raw bytes; see ``escpos_render``).
-``status_byte(n)`` is the reply to ``DLE EOT n`` from the state.
+``status_byte(n)`` is the reply to ``DLE EOT n`` from the state; ``responses`` collects what
+processed commands send back (process ID responses), for the connection to take.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from simulators.escpos_commands import command_length, known
+from simulators.escpos_commands import asks_back, command_length, known, process_id_response
 from simulators.escpos_head import Printhead
 from simulators.escpos_render import Receipt, ReceiptStore
 from simulators.printer_common import find_mono_font, paper_runs_out
@@ -32,11 +33,13 @@ class EscposState:
     cover_open: bool = False
     cutter_error: bool = False
     silent: bool = False
-    """Print, but never answer DLE EOT (a broken return channel)."""
+    """Print, but never send anything back: DLE EOT, process IDs (a broken return channel)."""
     paper_out_after_lines: int | None = None
     disconnect_after_bytes: int | None = None
     buffer_bytes: int = 4096
-    """Receive buffer: a stopped printer stops reading once this much is waiting to print."""
+    """Receive buffer: the printer stops reading once this much is waiting to print."""
+    slow_bps: int | None = None
+    """Print at most this many bytes a second (a slow mechanism: the receive buffer fills)."""
     out_dir: str | None = None
 
 
@@ -57,6 +60,8 @@ class EscposInterpreter:
         self._end_when_drained = False
         self._store: ReceiptStore | None = None
         self._lines_since_load = 0
+        self.responses: list[bytes] = []
+        """What processed commands send back, in order (taken by the connection)."""
 
     @property
     def blocked(self) -> bool:
@@ -107,12 +112,15 @@ class EscposInterpreter:
             self._pos += size
             self.stats["bytes"] += size
             self.stats["commands"] += size > 1
-            self.head.receipt.raw += cmd
+            if not asks_back(cmd):  # a receipt's bytes are what it printed from
+                self.head.receipt.raw += cmd
             if not known(cmd):
                 self.stats["unknown_commands"] += 1
             lines = self.stats["lines"]
             if self.head.execute(cmd):
                 self.end_receipt(cut=True)
+            if (response := process_id_response(cmd)) is not None:
+                self.responses.append(response)
             self._count_lines(self.stats["lines"] - lines)
         if self._pos > 65536 or self._pos == len(buf):
             del buf[: self._pos]
@@ -130,6 +138,16 @@ class EscposInterpreter:
         self._lines_since_load += printed
         if paper_runs_out(self.state, self._lines_since_load):
             self.state.paper = "out"
+
+    def power_cycle(self) -> None:
+        """Power lost and back: what was printed stays (the receipt ends uncut), the unprinted
+        buffer and pending responses are gone, modes are back to power-on values."""
+        self.end_receipt(cut=False)
+        self._buf.clear()
+        self._pos = 0
+        self._end_when_drained = False
+        self.responses.clear()
+        self.head.reset()
 
     def load_paper(self) -> None:
         """A fresh roll: printing resumes."""

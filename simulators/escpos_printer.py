@@ -8,9 +8,17 @@ command - is rendered (PNG, transcript, raw bytes; see ``escpos_render``).
 ``DLE EOT n`` (10 04 n) is answered the moment it arrives, even mid-job and while printing is
 stopped, from the state: n=1 0x12 | 0x08 off line; n=2 0x12 | 0x04 cover open | 0x20 stopped by
 paper end | 0x40 error; n=3 0x12 | 0x08 autocutter error; n=4 0x12, 0x1E near end, 0x72 paper
-out. Like a real printer it also answers a 10 04 n that happens to sit inside image data.
-Faults: ``paper out|near|in``, ``cover open|closed``, ``set online off``, ``set silent on`` (no
-status replies: the host must report unknown), ``set disconnect_after_bytes N``, ``unplug``.
+out. Like a real printer it also answers a 10 04 n that happens to sit inside image data. A
+``GS ( H`` process ID request is answered (``37 22 id 00``) once everything before it is printed.
+
+Like a port-9100 printer it serves one TCP connection at a time: a second waits (unread, as in
+the listen backlog) until the first has ended. The receive buffer is ``buffer_bytes``: the
+printer stops reading while that much waits to print (stopped, or slow).
+
+Faults: ``paper out|near|in``, ``cover open|closed``, ``set online off``, ``set silent on``
+(nothing is sent back: the host must report unknown), ``set slow_bps N`` (prints N bytes a
+second), ``set paper_out_after_lines N``, ``set disconnect_after_bytes N``, ``unplug``, and
+``power cycle`` (what was printed stays on paper; the buffer, modes and connections are lost).
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ from simulators.base import Simulator
 from simulators.control import CommandError
 from simulators.escpos_commands import Realtime
 from simulators.escpos_interp import EscposInterpreter, EscposState
-from simulators.ports import Port, PtyPort
+from simulators.ports import Port, PtyPort, StreamPort
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +56,11 @@ class EscposPrinterSim(Simulator):
             self.state.out_dir = str(out_dir)
         self.interp = EscposInterpreter(self.state, font_path=font_path)
         self._engine: asyncio.Task[None] | None = None
+        self._one_at_a_time = asyncio.Lock()
+        self._active: Port | None = None
+        """The connection being served: where responses go."""
+        self._backlog = bytearray()
+        """Received but not yet handed to the print engine (``slow_bps``)."""
 
     @classmethod
     def default_state(cls) -> EscposState:
@@ -61,9 +74,27 @@ class EscposPrinterSim(Simulator):
     def on_bytes(self, session: Realtime, data: bytes) -> list[bytes]:
         """Queue bytes for printing; return the DLE EOT replies they ask for."""
         asks = session.scan(data)
-        self.interp.receive(data)
-        self.interp.run()
+        if self.state.slow_bps:
+            self._backlog += data  # the engine prints it at slow_bps
+        else:
+            self.interp.receive(data)
+            self.interp.run()
         return [] if self.state.silent else [bytes([self.interp.status_byte(n)]) for n in asks]
+
+    def take_responses(self) -> bytes:
+        """What processed commands send back (nothing while ``silent``: it is lost)."""
+        out = b"".join(self.interp.responses)
+        self.interp.responses.clear()
+        return b"" if self.state.silent else out
+
+    def power_cycle(self) -> None:
+        """Power off and on: the printed part of a receipt stays on paper, the rest is lost."""
+        log.info("power cycle: %d bytes lost", self.interp.pending + len(self._backlog))
+        self.interp.power_cycle()
+        self._backlog.clear()
+        for port in list(self._ports):
+            if isinstance(port, StreamPort):
+                port.writer.transport.abort()  # the host's connection is gone: RST
 
     def snapshot(self) -> dict[str, Any]:
         """The state plus the four status bytes and counters."""
@@ -93,6 +124,12 @@ class EscposPrinterSim(Simulator):
             receipt = self.interp.end_receipt(cut=False)
             return f"job {receipt.number}" if receipt else "no job"
 
+        def power(args: list[str]) -> str:
+            if args != ["cycle"]:
+                raise CommandError("power cycle")
+            self.power_cycle()
+            return "power cycled"
+
         def jobs(args: list[str]) -> str:
             return json.dumps([{"job": r.number, "files": r.files, "ids": r.ids, "cut": r.cut,
                                 "lines": len(r.lines), "rows": r.paper.y} for r in self.interp.receipts])
@@ -103,6 +140,7 @@ class EscposPrinterSim(Simulator):
             "status": ("status", lambda args: json.dumps(self.snapshot()["status"])),
             "end_job": ("end_job", end_job),
             "jobs": ("jobs", jobs),
+            "power": ("power cycle", power),
         }
 
     async def start(self, listen: str) -> str:
@@ -114,34 +152,66 @@ class EscposPrinterSim(Simulator):
         return await super().start(listen)
 
     async def _run_engine(self) -> None:
+        """Print what waits (after paper is loaded; at ``slow_bps``) and send what it answers."""
         while True:
             await asyncio.sleep(POLL)
+            bps = self.state.slow_bps
+            if self._backlog and not self.interp.blocked:
+                take = len(self._backlog) if not bps else max(1, int(bps * POLL))
+                self.interp.receive(bytes(self._backlog[:take]))
+                del self._backlog[:take]
             if self.interp.pending and not self.interp.blocked:
                 self.interp.run()
+            if self._active is not None:
+                await self._send_responses(self._active)
+
+    async def _send_responses(self, port: Port) -> None:
+        if (out := self.take_responses()) and not self.unplugged:
+            await self._reply(port, out)
+
+    def _full(self) -> bool:
+        """The receive buffer is full: the printer reads nothing more for now."""
+        waiting = len(self._backlog) + (self.interp.pending if self.interp.blocked else 0)
+        return waiting >= self.state.buffer_bytes
 
     async def _serve(self, port: Port) -> None:
-        """Answer DLE EOT at once; stop reading while the receive buffer is full."""
+        """One connection at a time; answer DLE EOT at once; stop reading while the buffer is full."""
         per_connection = not isinstance(port, PtyPort)
+        if per_connection:  # the next connection waits, unread, as in a port-9100 listen backlog
+            async with self._one_at_a_time:
+                await self._serve_one(port, per_connection)
+        else:
+            await self._serve_one(port, per_connection)
+
+    async def _serve_one(self, port: Port, per_connection: bool) -> None:
         received = 0
-        async with self._connection(port, self.interp.close_stream if per_connection else None):
-            while True:
-                if self.interp.blocked and self.interp.pending >= self.state.buffer_bytes:
-                    await asyncio.sleep(POLL)  # stopped with a full buffer: the host's writes stall
-                    continue
-                data = await port.read()
-                if not data:
-                    break
-                if self.unplugged:
-                    continue
-                limit = self.state.disconnect_after_bytes
-                if limit is not None:
-                    data = data[: max(0, limit - received)]
-                received += len(data)
-                for reply in self.on_bytes(port.session, data):
-                    await self._reply(port, reply)
-                if limit is not None and received >= limit:
-                    log.info("cable pulled after %d bytes", received)
-                    self.state.disconnect_after_bytes = None
-                    if not per_connection:
-                        self.unplug()
-                    return
+        self._active = port
+        try:
+            async with self._connection(port, self.interp.close_stream if per_connection else None):
+                while True:
+                    if self._full():
+                        await asyncio.sleep(POLL)  # the host's writes stall
+                        continue
+                    data = await port.read()
+                    if not data:
+                        while self._backlog:  # the host is done: the rest still comes out
+                            await asyncio.sleep(POLL)
+                        break
+                    if self.unplugged:
+                        continue
+                    limit = self.state.disconnect_after_bytes
+                    if limit is not None:
+                        data = data[: max(0, limit - received)]
+                    received += len(data)
+                    for reply in self.on_bytes(port.session, data):
+                        await self._reply(port, reply)
+                    await self._send_responses(port)
+                    if limit is not None and received >= limit:
+                        log.info("cable pulled after %d bytes", received)
+                        self.state.disconnect_after_bytes = None
+                        if not per_connection:
+                            self.unplug()
+                        return
+        finally:
+            if self._active is port:
+                self._active = None

@@ -106,6 +106,14 @@ class PtyPort(Port):
                 pass
             await _readable(self.fd)
 
+    def discard_input(self) -> None:
+        """Throw away what the host wrote and nobody read yet (a printer that lost power)."""
+        try:
+            while os.read(self.fd, 65536):
+                pass
+        except (BlockingIOError, OSError):
+            pass
+
     async def write(self, data: bytes) -> None:
         """Write; like a UART nobody reads, bytes that do not fit are lost."""
         view = memoryview(data)

@@ -3,14 +3,17 @@
 It answers GetRequest (v1 and v2c, one community) for the three HOST-RESOURCES-MIB printer objects
 (RFC 2790) - hrDeviceStatus, hrPrinterStatus, hrPrinterDetectedErrorState - filled from the
 printer's port status byte (protocols.md §1.3) as network print servers do from the IEEE 1284
-status lines, so paper-out is visible out of band. Written from the RFCs, never from our driver;
-the BER here is the minimum an agent needs: definite lengths, INTEGER, OCTET STRING, OID, SEQUENCE.
+status lines, so paper-out is visible out of band; sysUpTime.0 (RFC 3418, TimeTicks since the
+printer was switched on) and prtMarkerLifeCount.1.1 (RFC 3805 Printer-MIB, Counter32: pages
+printed). Written from the RFCs, never from our driver; the BER here is the minimum an agent
+needs: definite lengths, INTEGER, OCTET STRING, OID, SEQUENCE, the two application types.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
@@ -21,6 +24,9 @@ log = logging.getLogger(__name__)
 HR_DEVICE_STATUS = (1, 3, 6, 1, 2, 1, 25, 3, 2, 1, 5, 1)
 HR_PRINTER_STATUS = (1, 3, 6, 1, 2, 1, 25, 3, 5, 1, 1, 1)
 HR_PRINTER_ERROR_STATE = (1, 3, 6, 1, 2, 1, 25, 3, 5, 1, 2, 1)
+SYS_UPTIME = (1, 3, 6, 1, 2, 1, 1, 3, 0)
+PRT_MARKER_LIFE_COUNT = (1, 3, 6, 1, 2, 1, 43, 10, 2, 1, 4, 1, 1)
+COUNTER32, TIMETICKS = 0x41, 0x43  # RFC 2578 [APPLICATION 1] and [APPLICATION 3], unsigned
 NO_PAPER, OFFLINE = 0x40, 0x02  # hrPrinterDetectedErrorState bits 1 and 6 (bit 0 = MSB)
 
 
@@ -61,6 +67,15 @@ def _ber_int(n: int) -> bytes:
     while len(body) > 1 and ((body[0] == 0 and body[1] < 0x80) or (body[0] == 0xFF and body[1] >= 0x80)):
         body = body[1:]
     return _ber(0x02, body)
+
+
+def _ber_unsigned(tag: int, n: int) -> bytes:
+    """A Counter32 / TimeTicks: big-endian, a leading 00 when the top bit is set."""
+    n %= 2**32
+    body = n.to_bytes(5, "big").lstrip(b"\x00") or b"\x00"
+    if body[0] & 0x80:
+        body = b"\x00" + body
+    return _ber(tag, body)
 
 
 def _oid_arcs(body: bytes) -> tuple[int, ...]:
@@ -106,10 +121,13 @@ class PrinterSnmpAgent(asyncio.DatagramProtocol):
         bits = (NO_PAPER if status & 0x20 else 0) | (0 if status & 0x10 else OFFLINE)
         down = bool(bits) or not status & 0x08
         printing = 4 if self.sim.interp.job is not None else 3
+        uptime = int((time.monotonic() - self.sim.booted) * 100)
         return {
             HR_DEVICE_STATUS: _ber_int(5 if down else 2),  # down(5) / running(2)
             HR_PRINTER_STATUS: _ber_int(1 if down else printing),  # other(1) / printing / idle
             HR_PRINTER_ERROR_STATE: _ber(0x04, bytes([bits, 0])),
+            SYS_UPTIME: _ber_unsigned(TIMETICKS, uptime),
+            PRT_MARKER_LIFE_COUNT: _ber_unsigned(COUNTER32, self.sim.interp.stats["pages"]),
         }
 
     def answer(self, data: bytes) -> bytes | None:
@@ -141,7 +159,7 @@ class PrinterSnmpAgent(asyncio.DatagramProtocol):
     def datagram_received(self, data: bytes, addr: Any) -> None:
         """Answer one request (honouring unplug, garbage and delay); drop what does not parse."""
         sim = self.sim
-        if sim.unplugged or self.transport is None:
+        if sim.unplugged or sim.state.silent or self.transport is None:
             return
         self.requests += 1
         try:

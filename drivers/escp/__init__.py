@@ -4,7 +4,8 @@
 status), ``profiles`` holds the per-model numbers (pins, columns, units, graphics mode),
 ``encode`` turns a ``hubd.render.program.PrintProgram`` into one ESC/P job, ``status`` reads the
 out-of-band status channels (usblp port status, a print server's SNMP agent, a CUPS queue) and
-``driver`` is the device (``EscpPrinter``) over usblp://, tcp:// (AppSocket), serial:// or cups://.
+``driver`` is the device (``EscpPrinter``) over usblp://, usb://, tcp:// (AppSocket), serial:// or
+cups://.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ DRIVER = DriverInfo(
     name="escp",
     device_class=DeviceClass.RECEIPT_PRINTER,
     factory=EscpPrinter,
-    schemes=frozenset({"usblp", "serial", "tcp", "cups"}),
+    schemes=frozenset({"usblp", "usb", "serial", "tcp", "cups"}),
     default_url="usblp:///dev/usb/lp0",
     description="Epson ESC/P dot-matrix printer (TVS MSP, Epson LX/LQ) on USB, AppSocket, serial or CUPS",
     simulator="escp_printer",

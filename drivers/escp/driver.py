@@ -1,19 +1,27 @@
-"""The ESC/P dot-matrix printer device over usblp, AppSocket (TCP 9100), a serial line or CUPS.
+"""The ESC/P dot-matrix printer device over usblp, AppSocket (TCP 9100), a serial line, USB or CUPS.
 
-Bytes go out on the data channel; status comes out of band, by link (protocols.md §1.3):
+Bytes go out on the data channel; status comes out of band, by what the link can do
+(``Caps``, protocols.md §1.3):
 
-- ``usblp:///dev/usb/lp0``: the ``LPGETSTATUS`` port status byte (a file without that ioctl,
-  like a FIFO standing in for the device, gives ``unknown``).
-- ``tcp://HOST:9100?status=snmp://HOST:161&community=public``: one TCP connection per job
-  (closing it ends the job); paper and on-line state from the print server's SNMP agent
-  (HOST-RESOURCES-MIB). Without ``status=`` AppSocket has no return channel: ``unknown``.
+- ``usblp:///dev/usb/lp0`` / ``usb://VID:PID``: the port status byte (``PORT_STATUS``; a file
+  without that ioctl, like a FIFO standing in for the device, gives ``unknown``).
+- ``tcp://HOST:9100?status=snmp://HOST:161&community=public``: one TCP connection per job,
+  ended by our half-close and the printer's close (``HALF_CLOSE``); paper and on-line state,
+  busy/idle, uptime and page count from the print server's SNMP agent (HOST-RESOURCES-MIB,
+  Printer-MIB). Without ``status=`` AppSocket has no return channel: ``unknown``.
 - ``serial:///dev/ttyS0?baudrate=9600``: no return channel: ``unknown``.
 - ``cups://QUEUE?server=/path/cups.sock``: the job is spooled raw at ``end_job``; status is the
-  queue's, from the spooler.
+  queue's, from the spooler (``SPOOLED``).
+
+A job is confirmed (``confirm_job``) once the link holds none of its bytes (``unacknowledged``
+0: TCP ACKed, UART drained, usblp transfer done), an AppSocket printer has closed the
+connection, and, where a status channel exists, the printer says it is ready and not printing
+(SNMP: idle, page counter advanced, uptime not gone back; CUPS: the queue idle again). A status
+read that fails leaves the job UNCONFIRMED.
 
 Options: ``model`` (a profile of ``drivers.escp.profiles``), ``columns`` (narrower layout than
-the carriage), ``timeout`` (connect and status reads, seconds), ``cut`` (``lines`` feeds to the
-tear-off bar, ``form_feed`` sends FF).
+the carriage), ``cut`` (``lines`` feeds to the tear-off bar, ``form_feed`` sends FF); the
+device timeout bounds connects and status reads.
 """
 
 from __future__ import annotations
@@ -28,70 +36,54 @@ from drivers.escp.encode import CutStyle, encode_program
 from drivers.escp.profiles import DEFAULT_PROFILE, PROFILES, get_profile
 from drivers.escp.status import (
     NO_STATUS_CHANNEL,
+    JobCounters,
+    from_queue,
     printer_status_from_port_byte,
     printer_status_from_snmp,
+    snmp_target,
     unknown,
 )
 from drivers.snmp import printer_mib as mib
-from drivers.snmp.client import DEFAULT_PORT as SNMP_PORT
-from drivers.snmp.client import snmp_get
+from drivers.snmp.client import SnmpValue, snmp_get
 from hubd.classes.printer.contract import (
-    PAPER_OUT,
-    PRINTER_OFFLINE,
+    JOB_LOST,
+    UNCONFIRMED,
+    Confirmation,
+    Delivery,
     Geometry,
-    Paper,
     PrinterDevice,
     PrinterStatus,
     PrintProgram,
 )
 from hubd.driver_api import (
+    Caps,
     DeviceState,
+    HubError,
     InvalidArgument,
     Option,
     ParsedUrl,
     StatusSource,
-    Transport,
     TransportError,
     TransportTimeout,
     open_transport,
 )
-from hubd.transport.cups import CupsTransport, QueueState
-from hubd.transport.stream import StreamTransport
-from hubd.transport.usblp import UsblpTransport
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 2.0
 SNMP_TIMEOUT = 1.0
-END_WAIT = 2.0
-"""Seconds ``end_job`` waits for an AppSocket printer to close after our last byte."""
+CLOSE_POLL = 0.05
+"""Seconds ``confirm_job`` waits for an AppSocket printer's close per look."""
 
 
-@dataclasses.dataclass(frozen=True)
-class SnmpTarget:
-    """Where a print server's SNMP agent answers."""
+@dataclasses.dataclass
+class _Job:
+    """What ``confirm_job`` tracks for the job in flight."""
 
-    host: str
-    port: int
-    community: str
-
-
-
-def _snmp_target(parsed: ParsedUrl) -> SnmpTarget | None:
-    """The ``status=snmp://HOST[:PORT]`` query option (``community=`` beside it)."""
-    raw = parsed.query.get("status")
-    if raw is None:
-        return None
-    parts = urlsplit(raw)
-    try:
-        port = parts.port
-    except ValueError:
-        port = -1
-    if parts.scheme != "snmp" or not parts.hostname or port == -1 or parts.path not in ("", "/"):
-        raise InvalidArgument("url", f"status={raw!r}: expected snmp://HOST[:PORT]")
-    if parsed.scheme != "tcp":
-        raise InvalidArgument("url", "status=snmp:// applies to tcp:// (AppSocket) printers only")
-    return SnmpTarget(parts.hostname, port or SNMP_PORT, parsed.query.get("community", "public"))
+    baseline: JobCounters | None = None
+    """SNMP uptime and page count before the job (None: not known)."""
+    closed: bool = False
+    """The AppSocket printer closed the connection (it read every byte)."""
 
 
 class EscpPrinter(PrinterDevice):
@@ -118,25 +110,22 @@ class EscpPrinter(PrinterDevice):
             profile = dataclasses.replace(profile, columns=cast(Literal[80, 136], columns))
         self.profile = profile
         self.cut: CutStyle = self.options["cut"]
-        parsed = ParsedUrl(url)
-        self.scheme = parsed.scheme
-        self.snmp = _snmp_target(parsed)
-        self._transport: Transport
-        if self.scheme == "usblp":
-            self._transport = UsblpTransport(url)
-        elif self.scheme == "cups":
-            self._transport = CupsTransport(url)
+        self.snmp = snmp_target(ParsedUrl(url))
+        self._transport = open_transport(url, timeout=self.timeout)
+        caps = self._transport.caps
+        if Caps.SPOOLED in caps:
+            self.status_source = StatusSource.SPOOLER
+        elif Caps.PORT_STATUS in caps or self.snmp is not None:
+            self.status_source = StatusSource.DEVICE
         else:
-            self._transport = open_transport(url)
-        if "timeout" not in parsed.query:
-            self._transport.timeout = self.timeout
-        self.status_source = {
-            "usblp": StatusSource.DEVICE, "cups": StatusSource.SPOOLER,
-        }.get(self.scheme, StatusSource.DEVICE if self.snmp else StatusSource.INFERRED)
+            self.status_source = StatusSource.INFERRED
         self.last_spooled = ""
         """The CUPS job id of the last job spooled (cups:// only)."""
         self._in_job = False
         self._interrupted = False
+        self._job = _Job()
+        self._counter_moves = False
+        """The print server's page counter has been seen to move (some never do)."""
 
     def geometry(self) -> Geometry:
         """Columns at 10 cpi and the dots of the profile's graphics mode."""
@@ -146,6 +135,19 @@ class EscpPrinter(PrinterDevice):
     def encode(self, program: PrintProgram) -> bytes:
         """One ESC/P job (starting with ``ESC @``) for the program."""
         return encode_program(program, self.profile, cut=self.cut)
+
+    @property
+    def _caps(self) -> Caps:
+        return self._transport.caps
+
+    async def start_job(self) -> None:
+        """Note the print server's uptime and page count, to tell the job through later."""
+        self._job = _Job()
+        if self.snmp is not None:
+            try:
+                self._job.baseline = JobCounters.from_snmp(await self._snmp_values())
+            except HubError as err:
+                log.debug("%s: no SNMP counters before the job: %s", self.id, err)
 
     async def send(self, data: bytes, timeout: float) -> None:
         """Write ``data`` (opening the link: one AppSocket connection per job).
@@ -174,93 +176,154 @@ class EscpPrinter(PrinterDevice):
         await self._transport.flush(timeout)
 
     async def end_job(self) -> None:
-        """AppSocket: end the connection (the job ends); CUPS: spool the job; else nothing.
-
-        On AppSocket we half-close and wait for the printer to close too (it then has every
-        byte). A printer that resets the connection instead is ``TransportError``: its last
-        bytes may not have been printed. One that keeps the connection open (stopped, or a model
-        that never closes) is closed after ``END_WAIT``: the kernel still delivers the rest,
-        and the worker asks the printer's status next.
-        """
-        in_job, self._in_job = self._in_job, False
-        if isinstance(self._transport, CupsTransport):
+        """CUPS: spool the job. AppSocket: half-close (FIN after the last byte). Else nothing."""
+        if Caps.SPOOLED in self._caps:
+            self._in_job = False
             self.last_spooled = await self._transport.submit(f"kioskhub {self.id}")
-        elif self.scheme == "tcp":
-            if in_job:
-                try:
-                    await self._finish_appsocket()
-                except TransportError:
-                    self._interrupted = True
-                    raise
-            await self._transport.close()
+        elif Caps.HALF_CLOSE in self._caps and self._in_job:
+            await self._appsocket_closed(0.0)
 
-    async def _finish_appsocket(self) -> None:
+    async def confirm_job(self) -> Delivery:
+        """Every byte taken, the AppSocket printer closed, and the status says done (see the module)."""
+        caps = self._caps
+        if Caps.SPOOLED in caps:
+            return await self._confirm_spooled()
+        if Caps.HALF_CLOSE in caps and not self._job.closed and await self._appsocket_closed(CLOSE_POLL):
+            self._job.closed = True
+        unacked = 0 if self._job.closed else self._transport.unacknowledged()
+        status, values, why = await self._status_for_job()
+        if status is not None and status.blocks_printing:
+            return Delivery.waiting(status.why_blocked, status.detail, status)
+        if unacked:
+            return Delivery.waiting(UNCONFIRMED, f"{unacked} bytes not yet taken by the printer", status)
+        if Caps.HALF_CLOSE in caps and not self._job.closed:
+            return Delivery.waiting(UNCONFIRMED, "the printer has not closed the job's connection", status)
+        no_channel = status is not None and status.reason == NO_STATUS_CHANNEL  # a FIFO, say
+        if not self._has_status_channel() or no_channel:
+            return await self._confirmed(Confirmation.BYTES_ONLY, status)
+        if status is None:
+            return Delivery.waiting(UNCONFIRMED, f"printer status unknown: {why}")
+        if status.state is not DeviceState.AVAILABLE:
+            return Delivery.waiting(UNCONFIRMED, f"printer not ready: {status.detail}", status)
+        if values is not None:
+            busy = self._snmp_busy(values)
+            if busy:
+                return Delivery.waiting(UNCONFIRMED, busy, status)
+        return await self._confirmed(Confirmation.PRINTER, status)
+
+    async def _confirmed(self, how: Confirmation, status: PrinterStatus | None) -> Delivery:
+        self._in_job = False
+        if Caps.HALF_CLOSE in self._caps:
+            await self._transport.close()
+        return Delivery(how, status=status)
+
+    def _has_status_channel(self) -> bool:
+        return self.status_source is not StatusSource.INFERRED
+
+    def _snmp_busy(self, values: Mapping[str, SnmpValue]) -> str:
+        """Why the SNMP objects say the job is not through yet ("" when they say it is).
+
+        Raises ``TransportError`` JOB_LOST when the print server restarted since the job began.
+        """
+        if values.get(mib.HR_PRINTER_STATUS) in mib.PRINTER_BUSY:
+            return "the printer is still printing"
+        now, before = JobCounters.from_snmp(values), self._job.baseline
+        if before is None:
+            return ""
+        if now.restarted_since(before):
+            self._in_job, self._interrupted = False, True
+            raise TransportError(f"{self.url}: the printer restarted before finishing the job",
+                                 reason=JOB_LOST)
+        if now.pages != before.pages:
+            self._counter_moves = True
+        if self._counter_moves and not now.printed_since(before):  # a counter that never moves
+            return "the printer's page counter has not moved since the job began"  # is none
+        return ""
+
+    async def _appsocket_closed(self, wait: float) -> bool:
+        """Half-close (once) and wait up to ``wait`` s for the printer's close; a reset is
+        ``TransportError`` DISCONNECTED (its last bytes may not have been printed)."""
         transport = self._transport
-        assert isinstance(transport, StreamTransport)
         if not transport.is_open:
+            self._in_job, self._interrupted = False, True
             raise TransportError(f"{self.url}: the printer closed the connection during the job",
                                  reason="DISCONNECTED")
         try:
-            await transport.finish(END_WAIT)
+            await transport.finish(wait)
         except TransportTimeout:
-            log.debug("%s: printer still connected %.1fs after the job; closing", self.id, END_WAIT)
+            return False
         except TransportError as err:
+            self._in_job, self._interrupted = False, True
+            await transport.close()
             raise TransportError(f"{self.url}: the printer reset the connection during the job",
                                  reason="DISCONNECTED") from err
+        return True
+
+    async def _confirm_spooled(self) -> Delivery:
+        """A spooled job is through once the spooler's queue is idle again."""
+        try:
+            queue = await self._transport.queue_state()
+        except HubError as err:
+            return Delivery.waiting(UNCONFIRMED, f"spooler status unknown: {err.message}")
+        status = from_queue(self._queue_name(), queue)
+        if status.state is not DeviceState.AVAILABLE:
+            return Delivery.waiting(status.reason or UNCONFIRMED, status.detail, status)
+        if queue.state != "idle":
+            return Delivery.waiting(UNCONFIRMED, f"the spooler is still printing: {status.detail}", status)
+        return Delivery(Confirmation.SPOOLER, status=status)
+
+    async def _status_for_job(self) -> tuple[PrinterStatus | None, Mapping[str, SnmpValue] | None, str]:
+        """(status, SNMP values, why there is no status): a failed read is no status, never OK."""
+        try:
+            if self.snmp is not None:
+                values = await self._snmp_values()
+                return printer_status_from_snmp(values), values, ""
+            if self._has_status_channel():
+                return await self.read_status(), None, ""
+        except HubError as err:
+            return None, None, err.message
+        return None, None, "this link carries no status back"
+
+    async def _snmp_values(self) -> Mapping[str, SnmpValue]:
+        assert self.snmp is not None
+        return await snmp_get(
+            self.snmp.host, self.snmp.port, mib.JOB_OIDS, self.snmp.community,
+            timeout=min(self.timeout, SNMP_TIMEOUT), retries=1,
+        )
+
+    def _queue_name(self) -> str:
+        return urlsplit(self.url).netloc or urlsplit(self.url).path.strip("/")
 
     async def read_status(self) -> PrinterStatus:
         """Observe the printer through the link's status channel, or say there is none."""
-        if isinstance(self._transport, UsblpTransport):
+        caps = self._caps
+        if Caps.PORT_STATUS in caps:
             byte = await self._transport.port_status()
             if byte is None:
-                return unknown(
-                    NO_STATUS_CHANNEL,
-                    f"{self._transport.path} gives no port status (not a usblp device)",
-                    StatusSource.DEVICE,
-                )
+                return unknown(NO_STATUS_CHANNEL, f"{self._transport.parsed.path} gives no port status "
+                               "(not a usblp device)", StatusSource.DEVICE)
             return printer_status_from_port_byte(byte)
-        if isinstance(self._transport, CupsTransport):
-            return _from_queue(self._transport.queue, await self._transport.queue_state())
+        if Caps.SPOOLED in caps:
+            return from_queue(self._queue_name(), await self._transport.queue_state())
         if self.snmp is not None:
-            values = await snmp_get(
-                self.snmp.host, self.snmp.port, mib.PRINTER_OIDS, self.snmp.community,
-                timeout=min(self.timeout, SNMP_TIMEOUT), retries=1,
-            )
-            return printer_status_from_snmp(values)
-        if self.scheme == "tcp":
+            return printer_status_from_snmp(await self._snmp_values())
+        if Caps.HALF_CLOSE in caps:
             return unknown(NO_STATUS_CHANNEL, "AppSocket has no return channel (add status=snmp://)")
         await self._transport.open()  # the port exists; what the printer does is not visible
         return unknown(NO_STATUS_CHANNEL, "a serial ESC/P printer sends no status")
 
     async def close(self) -> None:
-        """Close the link (a CUPS job not yet spooled is dropped)."""
+        """Release the link between jobs (a job in flight keeps it: ``abort_job`` gives it up)."""
+        if not self._in_job:
+            await self._transport.close()
+
+    async def abort_job(self) -> None:
+        """Give up the job in flight: close its link (a CUPS job not spooled is dropped); the
+        next job starts with ``resync`` NULs."""
         if self._in_job:
             self._in_job, self._interrupted = False, True
         await self._transport.close()
 
     def describe(self) -> str:
-        """The printer profile's name."""
+        """The profile's name."""
         return self.profile.name
-
-
-def _from_queue(queue: str, q: QueueState) -> PrinterStatus:
-    """A CUPS queue state as a printer status (source SPOOLER)."""
-    detail = f"CUPS queue {queue} {q.state}" + (f": {q.message}" if q.message else "")
-    if q.reasons:
-        detail += f" [{' '.join(q.reasons)}]"
-    paper = Paper.OUT if any(r.startswith("media-empty") for r in q.reasons) else Paper.UNKNOWN
-    offline = any(r.startswith("offline") for r in q.reasons)
-    jam = any(r.startswith("media-jam") for r in q.reasons)
-    if q.state == "stopped":
-        state, reason = DeviceState.UNAVAILABLE, "QUEUE_STOPPED"
-    elif q.accepting is False:
-        state, reason = DeviceState.UNAVAILABLE, "QUEUE_NOT_ACCEPTING"
-    elif paper is Paper.OUT or offline or jam:
-        state = DeviceState.UNAVAILABLE
-        reason = PAPER_OUT if paper is Paper.OUT else PRINTER_OFFLINE if offline else "PRINTER_ERROR"
-    else:
-        state, reason = DeviceState.AVAILABLE, ""
-    return PrinterStatus(
-        state=state, reason=reason, detail=detail, paper=paper,
-        online=False if offline else None, error=True if jam else None, source=StatusSource.SPOOLER,
-    )

@@ -4,20 +4,24 @@ ESC/P itself is one-way (protocols.md §1.3): paper-out and off-line come from t
 byte (USB printer class GET_PORT_STATUS / Linux usblp ``LPGETSTATUS``: bit5 PaperEmpty, bit4
 Select, bit3 NotError), from a print server's SNMP agent (HOST-RESOURCES-MIB, RFC 2790:
 hrDeviceStatus, hrPrinterStatus, hrPrinterDetectedErrorState) or from a spooler's queue state.
-A link with none of these gives ``unknown`` with the reason, never OK.
+A link with none of these gives ``unknown`` with the reason, never OK. ``JobCounters`` holds the
+SNMP uptime and page count that tell whether a job got through.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from drivers.common.status import NO_STATUS_CHANNEL as NO_STATUS_CHANNEL
 from drivers.common.status import unknown as unknown
 from drivers.escp.protocol import decode_port_status
 from drivers.snmp import printer_mib as mib
 from drivers.snmp import protocol as snmp
+from drivers.snmp.client import DEFAULT_PORT as SNMP_PORT
 from hubd.classes.printer.contract import PAPER_OUT, PRINTER_OFFLINE, Paper, PrinterStatus
-from hubd.driver_api import DeviceState, StatusSource
+from hubd.driver_api import DeviceState, InvalidArgument, ParsedUrl, SpoolerState, StatusSource
 
 PRINTER_ERROR = "PRINTER_ERROR"
 STATUS_UNKNOWN = "STATUS_UNKNOWN"
@@ -113,3 +117,81 @@ def printer_status_from_snmp(values: Mapping[str, snmp.SnmpValue]) -> PrinterSta
         error=error if (device is not None or isinstance(bits, bytes)) else None,
         source=StatusSource.DEVICE,
     )
+
+
+@dataclass(frozen=True)
+class JobCounters:
+    """A print server's ``sysUpTime`` and ``prtMarkerLifeCount`` (None where it has none)."""
+
+    uptime: int | None
+    pages: int | None
+
+    @classmethod
+    def from_snmp(cls, values: Mapping[str, snmp.SnmpValue]) -> JobCounters:
+        """The two counters from a GET of ``mib.JOB_OIDS``."""
+
+        def number(oid: str) -> int | None:
+            value = values.get(oid)
+            return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+        return cls(number(mib.SYS_UPTIME), number(mib.PRT_MARKER_LIFE_COUNT))
+
+    def restarted_since(self, before: JobCounters) -> bool:
+        """True when the uptime went back: the print server restarted (its buffer is gone).
+        (TimeTicks wrap after 497 days; such a wrap reads as a restart once.)"""
+        return self.uptime is not None and before.uptime is not None and self.uptime < before.uptime
+
+    def printed_since(self, before: JobCounters) -> bool:
+        """True when the page counter advanced, or when there is no counter to tell."""
+        if self.pages is None or before.pages is None:
+            return True
+        return self.pages > before.pages
+
+
+def from_queue(queue: str, q: SpoolerState) -> PrinterStatus:
+    """A spooler queue's state as a printer status (source SPOOLER)."""
+    detail = f"CUPS queue {queue} {q.state}" + (f": {q.message}" if q.message else "")
+    if q.reasons:
+        detail += f" [{' '.join(q.reasons)}]"
+    paper = Paper.OUT if any(r.startswith("media-empty") for r in q.reasons) else Paper.UNKNOWN
+    offline = any(r.startswith("offline") for r in q.reasons)
+    jam = any(r.startswith("media-jam") for r in q.reasons)
+    if q.state == "stopped":
+        state, reason = DeviceState.UNAVAILABLE, "QUEUE_STOPPED"
+    elif q.accepting is False:
+        state, reason = DeviceState.UNAVAILABLE, "QUEUE_NOT_ACCEPTING"
+    elif paper is Paper.OUT or offline or jam:
+        state = DeviceState.UNAVAILABLE
+        reason = PAPER_OUT if paper is Paper.OUT else PRINTER_OFFLINE if offline else PRINTER_ERROR
+    else:
+        state, reason = DeviceState.AVAILABLE, ""
+    return PrinterStatus(
+        state=state, reason=reason, detail=detail, paper=paper,
+        online=False if offline else None, error=True if jam else None, source=StatusSource.SPOOLER,
+    )
+
+
+@dataclass(frozen=True)
+class SnmpTarget:
+    """Where a print server's SNMP agent answers."""
+
+    host: str
+    port: int
+    community: str
+
+
+def snmp_target(parsed: ParsedUrl) -> SnmpTarget | None:
+    """The ``status=snmp://HOST[:PORT]`` query option (``community=`` beside it)."""
+    raw = parsed.query.get("status")
+    if raw is None:
+        return None
+    parts = urlsplit(raw)
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if parts.scheme != "snmp" or not parts.hostname or port == -1 or parts.path not in ("", "/"):
+        raise InvalidArgument("url", f"status={raw!r}: expected snmp://HOST[:PORT]")
+    if parsed.scheme != "tcp":
+        raise InvalidArgument("url", "status=snmp:// applies to tcp:// (AppSocket) printers only")
+    return SnmpTarget(parts.hostname, port or SNMP_PORT, parsed.query.get("community", "public"))

@@ -1,10 +1,10 @@
-"""ESC/POS thermal receipt printers (Epson TM class and clones) through python-escpos 3.1 links.
+"""ESC/POS thermal receipt printers (Epson TM class and clones) on the hub's transports.
 
-``protocol`` is the sans-IO codec (command builders, raster packing, ``DLE EOT`` status),
-``encode`` turns a ``hubd.render.program.PrintProgram`` into one job, ``link`` wraps the
-python-escpos printer objects (URLs, raw non-blocking I/O, ``DLE EOT`` status reading) and
-``driver`` is the device class over tcp:// (port 9100), serial://, usb://VID:PID or
-file:///dev/usb/lpN.
+``protocol`` is the sans-IO codec (command builders, raster packing, ``DLE EOT`` status,
+process ID responses), ``encode`` turns a ``hubd.render.program.PrintProgram`` into one job (its
+printer profiles come from python-escpos' capability database), ``replies`` reads what the
+printer sends back, and ``driver`` is the device class over tcp:// (port 9100), serial://,
+usb://VID:PID or usblp:///dev/usb/lpN.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ DRIVER = DriverInfo(
     name="escpos",
     device_class=DeviceClass.RECEIPT_PRINTER,
     factory=EscposPrinter,
-    schemes=frozenset({"tcp", "serial", "usb", "file"}),
+    schemes=frozenset({"tcp", "serial", "usb", "usblp"}),
     default_url="tcp://127.0.0.1:9100",
     description="ESC/POS thermal receipt printer (80 mm, 203 dpi; status by DLE EOT)",
     simulator="escpos_printer",

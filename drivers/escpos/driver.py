@@ -1,57 +1,88 @@
-"""An ESC/POS thermal receipt printer reached through python-escpos 3.1 links.
+"""An ESC/POS thermal receipt printer on any ``hubd.transport`` link.
 
-URLs: tcp://HOST[:9100], serial:///dev/ttyUSB0?baudrate=9600, usb://VID:PID or
-file:///dev/usb/lp0 (``drivers.escpos.link``, protocols.md §2).
+URLs (the hub's own grammar): ``tcp://HOST:9100`` (one connection, kept open across jobs),
+``serial:///dev/ttyUSB0?baudrate=38400``, ``usb://VID:PID[/SERIAL]`` (two-way), and
+``usblp:///dev/usb/lp0`` (one-way: status unknown, jobs confirmed by bytes only).
 
-Job bytes are queued and written without blocking (``EscposLink.write_some``), so the driver
-knows exactly how many the printer took: when it stops taking them (paper out, cover open) the
-rest stays queued for ``flush`` - nothing lost, nothing sent twice. Every link call runs in a
-worker thread, one at a time; library and OS exceptions become ``hubd.errors`` once, in
-``convert_error``.
+Job bytes are written through the transport, which knows exactly how many the printer took:
+when it stops taking them (paper out, cover open) the rest stays queued for ``flush`` - nothing
+lost, nothing sent twice.
 
-Status: ``DLE EOT`` through a two-way link (``EscposLink.query_all``); UNKNOWN, never OK, when a
-reply is missing or bad. While a job's bytes are queued the printer is not reading, and a
-request would land inside the job's data, so the status is UNKNOWN then too.
+Status: ``DLE EOT`` 1 and 4 (2 and 3 for the cause when off line), each reply validated; UNKNOWN,
+never OK, when a reply is missing or bad. Status is never asked while a job's bytes are going
+out: the request would land inside a command's bytes.
+
+A job ends with a process ID request (``GS ( H`` <Function 48>, a fresh random ID): the printer
+answers it once everything before it is printed, and that answer is the confirmation. Until it
+comes the job is UNCONFIRMED (PAPER_OUT etc. when DLE EOT says so); when the printer is ready
+again a new ID is asked for, and an answer to a later ID without the job's own means the printer
+lost the job (restarted, buffer cleared) - ``JOB_LOST``, printed again marked DUPLICATE. A TCP
+connection that resets or closes mid-job says the same. ``confirm = "status"`` is for models
+without ``GS ( H`` (TM-T88III, TM-U220): a job is confirmed when every byte is acknowledged and
+DLE EOT says ready, which cannot tell whether its last lines are printed yet.
+
+Options: ``profile`` (a python-escpos capability-database name, default ``default``),
+``status_timeout`` (seconds per DLE EOT reply), ``confirm``, and ``width_dots`` / ``dpi`` /
+``columns`` / ``cut_feed_lines`` to override the profile's paper.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import os
+import secrets
+import string
 import time
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
-from urllib.parse import unquote, urlsplit
+from collections.abc import Mapping
+from typing import Any
 
 from drivers.common.status import NO_STATUS_CHANNEL, unknown
+from drivers.escpos import protocol
 from drivers.escpos.encode import GRID_DPI, EscposProfile, encode_program, load_profile
-from drivers.escpos.link import EscposLink, convert_error
-from hubd.classes.printer.contract import Geometry, PrinterDevice, PrinterStatus, PrintProgram
-from hubd.driver_api import HubError, Option, TransportError, TransportTimeout
+from drivers.escpos.replies import Replies
+from hubd.classes.printer.contract import (
+    JOB_LOST,
+    UNCONFIRMED,
+    Confirmation,
+    Delivery,
+    Geometry,
+    PrinterDevice,
+    PrinterStatus,
+    PrintProgram,
+)
+from hubd.driver_api import (
+    Caps,
+    DeviceState,
+    Option,
+    TransportError,
+    TransportTimeout,
+    open_transport,
+)
 
 log = logging.getLogger(__name__)
 
 DEFAULT_STATUS_TIMEOUT = 1.0
-DEFAULT_CONNECT_TIMEOUT = 5.0
-GRACE = 2.0
-"""Seconds past a call's own timeouts before its worker thread is given up on."""
-_T = TypeVar("_T")
+REPROBE_AFTER = 1.0
+"""Seconds of a ready printer without the job's answer before a new process ID is asked for."""
+FLUSH_WAIT = 0.05
+"""Seconds ``confirm_job`` lets queued bytes go per look."""
+_ID_CHARS = string.ascii_uppercase + string.digits
+
+
+def _new_id() -> str:
+    """A random 4-character process ID (unique enough to never meet an old answer)."""
+    return "".join(secrets.choice(_ID_CHARS) for _ in range(4))
 
 
 class EscposPrinter(PrinterDevice):
-    """An ESC/POS thermal receipt printer (80 mm, 203 dpi, 576 dots unless the profile says so).
-
-    Options: ``profile`` (a python-escpos profile name, default ``default``), ``status_timeout``
-    (seconds per DLE EOT reply, default 1), ``connect_timeout`` (default 5) and ``width_dots`` /
-    ``dpi`` / ``columns`` / ``cut_feed_lines`` to override the profile's paper.
-    """
+    """An ESC/POS thermal receipt printer (80 mm, 203 dpi, 576 dots unless the profile says so)."""
 
     OPTIONS = {
         "profile": Option(str, "default", "python-escpos capability profile name"),
         "status_timeout": Option(float, DEFAULT_STATUS_TIMEOUT, "seconds per DLE EOT reply", 0.01, 30),
-        "connect_timeout": Option(float, DEFAULT_CONNECT_TIMEOUT, "seconds to connect", 0.1, 60),
+        "confirm": Option(str, "process_id", "how a job is confirmed: the printer's process ID "
+                          "response once printed (GS ( H), or only DLE EOT ready after every byte",
+                          choices=("process_id", "status")),
         "width_dots": Option(int, None, "printable width in dots (overrides the profile)", 8, 4096),
         "dpi": Option(int, None, "head resolution (overrides the profile)", 60, 600),
         "columns": Option(int, None, "font A columns (overrides the profile)", 1, 512),
@@ -63,17 +94,21 @@ class EscposPrinter(PrinterDevice):
         super().__init__(device_id, url, options, timeout=timeout)
         opts = self.options
         self.status_timeout = float(opts["status_timeout"])
-        self.connect_timeout = float(opts["connect_timeout"])
         limits = ("width_dots", "dpi", "columns", "cut_feed_lines")
         overrides = {k: int(opts[k]) for k in limits if opts[k] is not None}
         self.profile: EscposProfile = load_profile(str(opts["profile"]), **overrides)
-        self.kind = urlsplit(url).scheme
-        self._link = EscposLink(device_id, url, self.profile.name, self.connect_timeout,
-                                self.status_timeout)
-        self.two_way = self.kind in ("tcp", "serial", "usb")
-        self._queue = bytearray()
+        self._transport = open_transport(url, timeout=self.timeout)
+        self.two_way = Caps.READ in self._transport.caps
+        self.by_process_id = self.two_way and opts["confirm"] == "process_id"
         self._lock = asyncio.Lock()
-        self._running: asyncio.Future[Any] | None = None
+        self._replies = Replies(self._transport, self.status_timeout, device_id)
+        self._probes: list[str] = []
+        """Process IDs asked for since the job's last byte (the first is the job's own)."""
+        self._probed_at = 0.0
+        self._sending = False
+        """A job's bytes are going out: no status request may be put between them."""
+        self._in_job = False
+        """From the job's first byte until it is confirmed or abandoned."""
 
     def geometry(self) -> Geometry:
         """The layout's 10-cpi grid with one grid column = one font A cell (12 dots).
@@ -95,83 +130,145 @@ class EscposPrinter(PrinterDevice):
         p = self.profile
         return f"ESC/POS printer, profile {p.name} ({p.width_dots} dots at {p.dpi} dpi)"
 
-    async def send(self, data: bytes, timeout: float) -> None:
-        """Queue ``data`` and write; TransportTimeout (rest queued) if no byte goes for ``timeout`` s."""
+    async def start_job(self) -> None:
+        """Reopen a connection the printer closed while idle; forget the last job's probes."""
         async with self._lock:
-            self._queue += data
-            await self._thread("write", lambda: self._pump(timeout), None)
+            await self._revive()
+            self._probes = []
+            self._replies.answered.clear()
+            self._sending = True
+
+    async def send(self, data: bytes, timeout: float) -> None:
+        """Write ``data``; TransportTimeout (rest queued) if no byte goes for ``timeout`` s.
+
+        A link that closed since the job's first byte is DISCONNECTED, never silently reopened:
+        the printer dropped the rest of a command cut short, and the job with it.
+        """
+        async with self._lock:
+            self._check_link()
+            self._sending = self._in_job = True
+            await self._transport.write(data, timeout)
 
     async def flush(self, timeout: float) -> None:
         """Carry on writing what a stalled ``send`` left queued."""
         async with self._lock:
-            await self._thread("write", lambda: self._pump(timeout), None)
+            self._check_link()
+            await self._transport.flush(timeout)
+
+    def _check_link(self) -> None:
+        if self._in_job and not self._transport.is_open:
+            self._in_job = self._sending = False
+            self._probes = []
+            raise TransportError(f"{self.url}: the link closed in the middle of a job",
+                                 reason="DISCONNECTED")
 
     async def end_job(self) -> None:
-        """TCP (AppSocket): close the connection, which ends the job. Other links stay open."""
-        if self.kind == "tcp":
-            await self.close()
+        """Ask for the job's process ID response (two-way links); it may stay queued behind a
+        stalled printer, ``confirm_job`` sends it on."""
+        async with self._lock:
+            self._sending = False
+            if self.by_process_id:
+                await self._probe()
+
+    async def confirm_job(self) -> Delivery:
+        """The job's process ID answered (or, by option or link, bytes acknowledged and ready)."""
+        async with self._lock:
+            self._check_link()
+            if self._transport.pending:
+                try:
+                    await self._transport.flush(FLUSH_WAIT)
+                except TransportTimeout:
+                    n = self._transport.pending
+                    return Delivery.waiting(UNCONFIRMED, f"{n} bytes of the job not yet taken by the printer")
+            unacked = self._transport.unacknowledged() if Caps.ACKED in self._transport.caps else 0
+            if not self.two_way:
+                if unacked:
+                    return Delivery.waiting(UNCONFIRMED, f"{unacked} bytes not yet taken by the printer")
+                return self._done(Confirmation.BYTES_ONLY)
+            if self.by_process_id:
+                await self._replies.drain()
+                if done := self._job_answered():
+                    return done
+            status = await self._replies.status()
+            if status.blocks_printing:
+                return Delivery.waiting(status.why_blocked, status.detail, status)
+            ready = status.state is DeviceState.AVAILABLE
+            if not self.by_process_id:
+                if ready and not unacked:
+                    return self._done(Confirmation.PRINTER, status)
+                return Delivery.waiting(UNCONFIRMED, f"printer not confirmed ready: {status.detail}", status)
+            if done := self._job_answered():
+                return done
+            if ready and not unacked and time.monotonic() - self._probed_at >= REPROBE_AFTER:
+                await self._probe()  # answered after the job's own, unless the printer lost it
+            why = f"waiting for the printer to finish (process ID {self._probes[0]})"
+            return Delivery.waiting(UNCONFIRMED, why if ready else status.detail, status)
+
+    def _job_answered(self) -> Delivery | None:
+        """Confirmed when the job's own process ID came back; JOB_LOST when a later one did alone."""
+        if not self._probes:
+            return None
+        if self._probes[0] in self._replies.answered:
+            return self._done(Confirmation.PRINTER)
+        later = [p for p in self._probes[1:] if p in self._replies.answered]
+        if later:
+            self._probes, self._in_job = [], False
+            raise TransportError(f"{self.url}: the printer answered process ID {later[0]} but never "
+                                 "the job's own: it lost the job (restarted or cleared its buffer)",
+                                 reason=JOB_LOST)
+        return None
+
+    def _done(self, how: Confirmation, status: PrinterStatus | None = None) -> Delivery:
+        self._probes, self._in_job = [], False
+        return Delivery(how, status=status)
+
+    async def _probe(self) -> None:
+        """Queue a process ID request (it stays queued if the printer is not taking bytes)."""
+        process_id = _new_id()
+        self._probes.append(process_id)
+        self._probed_at = time.monotonic()
+        try:
+            await self._transport.write(protocol.process_id_request(process_id), FLUSH_WAIT)
+        except TransportTimeout:
+            pass
 
     async def close(self) -> None:
-        """Drop anything queued and close the link (errors while closing are only logged)."""
+        """Release the link between jobs (a job in flight keeps it: ``abort_job`` gives it up)."""
         async with self._lock:
-            self._queue.clear()
-            try:
-                await self._thread("close", self._link.shut, self.connect_timeout + GRACE)
-            except HubError as err:
-                log.debug("%s: close: %s", self.id, err)
+            if not self._in_job:
+                await self._transport.close()
+
+    async def abort_job(self) -> None:
+        """Give up the job in flight: drop what is queued and close the link."""
+        async with self._lock:
+            self._sending = self._in_job = False
+            self._probes = []
+            await self._transport.close()
 
     async def read_status(self) -> PrinterStatus:
         """DLE EOT 1 / 2 / 3 / 4 through a two-way link; UNKNOWN when a reply is missing or bad."""
         if not self.two_way:
-            path = unquote(urlsplit(self.url).path)
-            if not os.path.exists(path):
-                raise TransportError(f"{self.url}: {path} does not exist", reason="NO_SUCH_DEVICE")
-            return unknown(NO_STATUS_CHANNEL, f"{self.kind}:// links cannot carry status back")
-        async with self._lock:
-            if self._queue:
-                return unknown("PRINTER_NOT_ACCEPTING", f"{len(self._queue)} bytes of a job are "
-                               "waiting: the printer is not reading, a request cannot get through")
-            try:
-                return await self._thread("status", self._link.query_all, 4 * self.status_timeout + GRACE)
-            except TransportError:
-                with contextlib.suppress(HubError):
-                    await self._thread("close", self._link.shut, self.connect_timeout + GRACE)
-                raise
-
-    async def _thread(self, action: str, fn: Callable[[], _T], deadline: float | None) -> _T:
-        """Run ``fn`` in a worker thread (the lock held), converting its exceptions once.
-
-        The OS-level timeouts end a call first; ``deadline`` is a backstop (None for writes:
-        they end when the printer stops taking bytes, however long a slow link takes). A call
-        abandoned by the backstop or a cancellation keeps its thread; the next call waits for it.
-        """
-        if self._running is not None:
-            with contextlib.suppress(BaseException):
-                await self._running
-            self._running = None
-        running = asyncio.ensure_future(asyncio.to_thread(fn))
+            await self._transport.open()  # the device exists; what it does is not visible
+            scheme = self._transport.parsed.scheme
+            return unknown(NO_STATUS_CHANNEL, f"{scheme}:// links carry no status back")
         try:
-            return await asyncio.wait_for(asyncio.shield(running), deadline)
-        except (asyncio.CancelledError, TimeoutError) as err:
-            if not running.done():
-                self._running = running
-            if isinstance(err, TimeoutError):
-                raise TransportTimeout(f"{self.url}: {action} took over {deadline:g} s") from err
-            raise
-        except HubError:
-            raise
-        except Exception as err:
-            raise convert_error(self.url, action, err) from err
+            await asyncio.wait_for(self._lock.acquire(), self.status_timeout)
+        except TimeoutError:
+            return unknown("LINK_BUSY", "a job is being sent; the printer cannot be asked now")
+        try:
+            if self._sending or self._transport.pending:
+                return unknown("PRINTER_NOT_ACCEPTING", "a job's bytes are going out: a status "
+                               "request would land inside them")
+            await self._revive()
+            return await self._replies.status()
+        finally:
+            self._lock.release()
 
-    def _pump(self, timeout: float) -> None:
-        """Write the queue until empty; TransportTimeout when no byte goes for ``timeout`` s."""
-        self._link.ensure_open()
-        last = time.monotonic()
-        while self._queue:
-            n = self._link.write_some(self._queue, max(0.0, last + timeout - time.monotonic()))
-            if n:
-                del self._queue[:n]
-                last = time.monotonic()
-            elif time.monotonic() >= last + timeout:
-                raise TransportTimeout(f"{self.url}: the printer took no byte for {timeout:g} s "
-                                       f"({len(self._queue)} queued)")
+    async def _revive(self) -> None:
+        """Between jobs: take in stray bytes; a connection the printer closed is reopened next use."""
+        if self._in_job or not self._transport.is_open:
+            return
+        try:
+            await self._replies.drain()
+        except TransportError:
+            log.debug("%s: the printer closed an idle connection; reconnecting", self.id)

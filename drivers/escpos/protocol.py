@@ -16,12 +16,20 @@ crate). Commands used here, all in standard mode:
                      1D 76 30 ...          k = x * y; each byte is 8 dots, MSB = leftmost dot,
                                            rows top to bottom; m = 0 normal density
     DLE EOT n        10 04 n               real-time status, n = 1..4; the printer answers one byte
+    GS ( H 06 00 30 30 d1 d2 d3 d4         process ID response (d = 20..7E): once the data before
+                     1D 28 48 ...          it is printed, the printer sends 37 22 d1 d2 d3 d4 00
 
 Framing: ESC/POS is a byte stream; printable bytes go to the line buffer, a command starts with
 ESC, GS, FS or DLE and has a parameter count fixed by its command byte (GS v 0 is followed by
-x * y data bytes). Only ``DLE EOT`` (and a few other real-time commands) make the printer send
-anything: one status byte per request, always matching the bit pattern ``0xx1xx10`` (bit 0 = 0,
-bit 1 = 1, bit 4 = 1, bit 7 = 0). Anything else in reply to ``DLE EOT`` is not a status.
+x * y data bytes; GS ( H by pL + 256 pH). Only a few commands make the printer send anything:
+``DLE EOT`` one status byte per request, always matching the bit pattern ``0xx1xx10`` (bit 0 =
+0, bit 1 = 1, bit 4 = 1, bit 7 = 0), answered as the request arrives (real time: it must not be
+inserted inside another command's bytes); ``GS ( H`` <Function 48> a "header to NUL" block,
+header 37h, identifier 22h, the 4-byte process ID, NUL, sent "when the printing is completed"
+for print data before it (Epson ESC/POS reference, GS ( H <Function 48>,
+https://download4.epson.biz/sec_pubs/pos/reference_en/escpos/gs_lparen_ch_fn48.html; TM-T88IV
+and later, TM-T20, TM-m30...; not on TM-T88III/TM-U220). 37h cannot be a status byte (bit 0
+set), so ``ReplyReader`` tells the two apart in one stream.
 
 ``printer_status`` combines the replies into a ``hubd.classes.printer.contract.PrinterStatus``.
 
@@ -59,6 +67,10 @@ STATUS_FIXED_VALUE = 0x12
 """... which must read 0, 1, 1 and 0."""
 MAX_RASTER_ROWS = 960
 """Rows per ``GS v 0`` command the encoder sends (python-escpos' ``fragment_height``)."""
+PROCESS_ID_HEADER = 0x37
+PROCESS_ID_IDENTIFIER = 0x22
+MAX_BLOCK = 80
+"""A "header to NUL" block longer than this is junk."""
 
 
 def _byte(field: str, n: int, lo: int = 0, hi: int = 255) -> int:
@@ -70,6 +82,51 @@ def _byte(field: str, n: int, lo: int = 0, hi: int = 255) -> int:
 def status_request(n: int) -> bytes:
     """``DLE EOT n`` (``10 04 n``): ask for real-time status n (1 printer .. 4 paper sensor)."""
     return DLE + EOT + bytes([_byte("n", n, 1, 4)])
+
+
+def process_id_request(process_id: str) -> bytes:
+    """``GS ( H`` <Function 48>: ask for ``37 22 d1 d2 d3 d4 00`` once the data before is printed."""
+    raw = process_id.encode("ascii", "replace")
+    if len(raw) != 4 or not process_id.isascii() or not all(0x20 <= b <= 0x7E for b in raw):
+        raise InvalidArgument("process_id", f"{process_id!r} is not 4 printable ASCII characters")
+    return GS + b"(H\x06\x00\x30\x30" + raw
+
+
+@dataclass(frozen=True)
+class ProcessIdResponse:
+    """A process ID response: the data before its request has been printed."""
+
+    process_id: str
+
+
+class ReplyReader:
+    """Splits what an ESC/POS printer sends into status bytes (``int``) and ``ProcessIdResponse``.
+
+    A block starting with 37h runs to its NUL (a block that is not ``37 22 d1..d4 00`` is dropped;
+    one longer than ``MAX_BLOCK`` is junk, and what follows is read afresh); any other byte is one
+    status byte, checked by ``parse_status`` when it is used.
+    """
+
+    def __init__(self) -> None:
+        self._block = bytearray()
+
+    def feed(self, data: bytes) -> list[int | ProcessIdResponse]:
+        """The replies completed by ``data``, in order."""
+        out: list[int | ProcessIdResponse] = []
+        for byte in data:
+            if self._block:
+                self._block.append(byte)
+                if byte == 0:
+                    block, self._block = bytes(self._block), bytearray()
+                    if len(block) == 7 and block[1] == PROCESS_ID_IDENTIFIER:
+                        out.append(ProcessIdResponse(block[2:6].decode("ascii", "replace")))
+                elif len(self._block) > MAX_BLOCK:
+                    self._block.clear()
+            elif byte == PROCESS_ID_HEADER:
+                self._block.append(byte)
+            else:
+                out.append(byte)
+        return out
 
 
 def init() -> bytes:

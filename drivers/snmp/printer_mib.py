@@ -10,6 +10,12 @@ builds on), as print servers answer them over SNMP, filled from the IEEE 1284 st
   second byte. RFC 2790 pairs noPaper, noToner, doorOpen, jammed and offline with
   hrDeviceStatus down(5), lowPaper and serviceRequested with warning(3).
 
+Two more objects tell a print job through: ``sysUpTime.0`` 1.3.6.1.2.1.1.3.0 (RFC 3418,
+TimeTicks: hundredths of a second since the agent last started; it going back means the print
+server restarted) and ``prtMarkerLifeCount.1.1`` 1.3.6.1.2.1.43.10.2.1.4.1.1 (RFC 3805
+Printer-MIB, Counter32: what the printer's first marker has marked in its life, in
+prtMarkerCounterUnit; it advancing means something was printed).
+
 Values only: the SNMP codec is ``drivers.snmp.protocol``.
 """
 
@@ -19,6 +25,12 @@ HR_DEVICE_STATUS = "1.3.6.1.2.1.25.3.2.1.5.1"
 HR_PRINTER_STATUS = "1.3.6.1.2.1.25.3.5.1.1.1"
 HR_PRINTER_DETECTED_ERROR_STATE = "1.3.6.1.2.1.25.3.5.1.2.1"
 PRINTER_OIDS = (HR_DEVICE_STATUS, HR_PRINTER_STATUS, HR_PRINTER_DETECTED_ERROR_STATE)
+SYS_UPTIME = "1.3.6.1.2.1.1.3.0"
+PRT_MARKER_LIFE_COUNT = "1.3.6.1.2.1.43.10.2.1.4.1.1"
+JOB_OIDS = (*PRINTER_OIDS, SYS_UPTIME, PRT_MARKER_LIFE_COUNT)
+"""The printer objects plus what tells a job through (uptime, life count)."""
+PRINTER_BUSY = frozenset({4, 5})
+"""hrPrinterStatus printing(4) and warmup(5): the printer is not done yet."""
 
 DEVICE_STATUS = {1: "unknown", 2: "running", 3: "warning", 4: "testing", 5: "down"}
 PRINTER_STATUS = {1: "other", 2: "unknown", 3: "idle", 4: "printing", 5: "warmup"}

@@ -8,6 +8,7 @@ import enum
 import errno
 import logging
 from collections.abc import Mapping
+from typing import Protocol
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from hubd.errors import InvalidArgument, TransportError, TransportTimeout
@@ -83,14 +84,39 @@ class Caps(enum.Flag):
     READ = enum.auto()
     """Replies come back on the same link (DLE EOT, Q1, NUT)."""
     PORT_STATUS = enum.auto()
-    """An out-of-band status byte (usblp ``LPGETSTATUS``): ``port_status()``."""
+    """An out-of-band status byte (usblp ``LPGETSTATUS``, USB ``GET_PORT_STATUS``): ``port_status()``."""
     SPOOLED = enum.auto()
     """A spooler takes whole jobs and owns delivery (``cups://``): ``submit()``, ``queue_state()``."""
     HALF_CLOSE = enum.auto()
     """End of job is our FIN after the last byte, then the peer's close (AppSocket): ``finish()``."""
     ACKED = enum.auto()
-    """Can tell how many written bytes the peer has not yet taken (``SIOCOUTQ``, ``tcdrain``):
-    ``unacknowledged()``."""
+    """Can tell how many written bytes the peer has not yet taken (``SIOCOUTQ``, ``TIOCOUTQ``, a
+    completed USB transfer): ``unacknowledged()``."""
+
+
+class SpoolerState(Protocol):
+    """A spooler queue as ``queue_state()`` reports it (``cups.QueueState`` is one)."""
+
+    @property
+    def state(self) -> str:
+        """``idle``, ``processing`` or ``stopped``."""
+
+    @property
+    def message(self) -> str:
+        """The queue's state message (a backend's or an admin's words)."""
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """printer-state-reasons (``paused``, ``media-empty-error``...)."""
+
+    @property
+    def accepting(self) -> bool | None:
+        """Whether the queue accepts new jobs (None if unknown)."""
+
+
+def not_supported(url: str, what: str) -> TransportError:
+    """The error a transport raises for a capability it does not declare."""
+    return TransportError(f"{url}: this link has no {what}", reason="NOT_SUPPORTED")
 
 
 class Transport(abc.ABC):
@@ -217,6 +243,36 @@ class Transport(abc.ABC):
         except TransportError:
             await self.close()
             raise
+
+    def use_default_timeout(self, timeout: float | None) -> None:
+        """Take ``timeout`` (the device's) unless the URL sets its own ``timeout=``."""
+        if timeout is not None and "timeout" not in self.parsed.query:
+            self.timeout = float(timeout)
+
+    # -- what a capability flag promises (NOT_SUPPORTED without it) -----------------------------
+
+    async def port_status(self) -> int | None:
+        """``PORT_STATUS``: the printer's port status byte now; None when the device file has none."""
+        raise not_supported(self.url, "port status")
+
+    async def finish(self, timeout: float) -> None:
+        """``HALF_CLOSE``: end our side after the last byte and wait up to ``timeout`` for the peer
+        to close (it then has read everything); ``TransportTimeout`` if it stays open,
+        ``TransportError`` if it resets. Safe to call again after a timeout."""
+        raise not_supported(self.url, "half-close")
+
+    def unacknowledged(self) -> int:
+        """``ACKED``: bytes written that the peer has not yet taken (ours still queued included);
+        0 means the device, not a buffer of ours or the kernel's, holds every byte."""
+        raise not_supported(self.url, "acknowledgement count")
+
+    async def submit(self, title: str) -> str:
+        """``SPOOLED``: hand the bytes written since ``open`` to the spooler as one job; its id."""
+        raise not_supported(self.url, "spooler")
+
+    async def queue_state(self) -> SpoolerState:
+        """``SPOOLED``: the spooler queue's state."""
+        raise not_supported(self.url, "spooler")
 
     async def __aenter__(self) -> Transport:
         await self.open()

@@ -20,7 +20,6 @@ from drivers.ipp.client import IppClient, endpoint, local_user
 from drivers.ipp.codes import Op, Tag
 from drivers.ipp.status import job_id
 from hubd.errors import HubError, TransportError
-from hubd.transport import register_scheme
 from hubd.transport.base import Caps, Transport
 
 log = logging.getLogger(__name__)
@@ -140,5 +139,3 @@ def _as_transport_error(url: str, err: HubError) -> TransportError:
     )
     return TransportError(f"{url}: {err.message}", reason=reason)
 
-
-register_scheme("cups", CupsTransport)

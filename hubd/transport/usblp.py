@@ -10,6 +10,11 @@ not a usblp device (a FIFO or pty standing in for one in tests) answers ENOTTY: 
 
 usblp lets one process open the device at a time (EBUSY otherwise), so the fd stays open
 across jobs and status reads until ``close``.
+
+``unacknowledged()``: usblp has one write in flight at a time and polls writable once the
+printer has taken it (its bulk transfer completed), so 0 means the printer holds every byte;
+otherwise 1 stands for "some" (the driver does not say how many). A FIFO standing in for the
+device answers ``FIONREAD``: the bytes its reader has not taken yet.
 """
 
 from __future__ import annotations
@@ -19,11 +24,12 @@ import errno
 import fcntl
 import logging
 import os
+import select
 import struct
+import termios
 
 from hubd.errors import InvalidArgument, TransportError, TransportTimeout
-from hubd.transport import register_scheme
-from hubd.transport.base import Transport, os_error, wake_future
+from hubd.transport.base import Caps, Transport, os_error, wake_future
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +39,8 @@ _NO_IOCTL = frozenset({errno.ENOTTY, errno.EINVAL, errno.EOPNOTSUPP, errno.ENOSY
 
 class UsblpTransport(Transport):
     """A write-only printer device file with out-of-band port status."""
+
+    caps = Caps.PORT_STATUS | Caps.ACKED
 
     def __init__(self, url: str) -> None:
         super().__init__(url)
@@ -113,5 +121,22 @@ class UsblpTransport(Transport):
         status: int = struct.unpack("@i", raw)[0]
         return status & 0xFF
 
-
-register_scheme("usblp", UsblpTransport)
+    def unacknowledged(self) -> int:
+        """Bytes we hold, plus what the device has not taken: a FIFO's unread count, or 1 while a
+        usblp write is still in flight (its fd not yet writable)."""
+        held = len(self._out)
+        if self._fd < 0:
+            return held
+        try:
+            raw = fcntl.ioctl(self._fd, termios.FIONREAD, bytes(4))
+        except OSError as err:
+            if err.errno not in _NO_IOCTL:
+                raise os_error(self.url, "FIONREAD", err) from err
+        else:
+            unread: int = struct.unpack("@i", raw)[0]
+            return held + unread
+        try:
+            _, writable, _ = select.select([], [self._fd], [], 0)
+        except (OSError, ValueError) as err:
+            raise TransportError(f"{self.url}: poll failed: {err}", reason="IO_ERROR") from err
+        return held + (0 if writable else 1)

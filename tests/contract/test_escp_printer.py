@@ -20,12 +20,13 @@ import pytest
 
 from drivers.escp import DRIVER, EscpPrinter
 from drivers.escp.status import NO_STATUS_CHANNEL
-from hubd.classes.printer.contract import PAPER_OUT, PRINTER_OFFLINE, Paper, PrinterStatus
+from hubd.classes.printer.contract import PAPER_OUT, PRINTER_OFFLINE, Confirmation, Paper, PrinterStatus
 from hubd.device import DeviceState, StatusSource
 from hubd.errors import TransportError, TransportTimeout
 from hubd.render.program import Cut, Feed, TextLine
 from simulators.escp_printer import EscpPrinterSim
 from tests.conftest import hw_url
+from tests.delivery import confirmed, deliver
 
 LISTEN = {"tcp": "tcp://127.0.0.1:0", "usblp": "fifo://{dir}/lp0", "serial": "pty"}
 BULK = (b"\x1b(Z\xff\xff" + bytes(65535)) * 4  # ESC ( Z + 65535 skipped bytes: fast filler
@@ -103,13 +104,13 @@ async def test_prints_one_receipt(rig: Rig) -> None:
     program = [TextLine("KIOSKHUB CONTRACT TEST", bold=True), TextLine(f"link: {rig.link}"),
                Feed(1), TextLine(f"kioskhub-job: {job_id}"), Cut()]
     data = rig.printer.encode(program)
-    await rig.printer.send(data, timeout=5.0)
-    await rig.printer.end_job()
+    delivery = await deliver(rig.printer, data, timeout=30.0)
     if rig.sim is None:
         return
     sim = rig.sim
+    assert delivery.confirmation is (Confirmation.PRINTER if rig.link == "tcp" else Confirmation.BYTES_ONLY)
     if rig.link == "usblp":
-        await rig.printer.close()  # the writer closes: the FIFO printer ends the job
+        await rig.printer.close()  # between jobs the writer closes: the FIFO printer ends the job
     await until(lambda: len(sim.interp.jobs) == 1)
     job = sim.interp.jobs[0]
     assert job.raw == data and job.ids == [job_id]
@@ -133,6 +134,7 @@ async def test_paper_out_and_offline_are_never_ok(rig: Rig) -> None:
 async def test_stall_then_resume_without_loss(rig: Rig) -> None:
     sim = rig.need_sim()
     data = rig.printer.encode([TextLine("before the paper ran out")])
+    await rig.printer.start_job()
     await rig.printer.send(data, timeout=1.0)
     await until(lambda: sim.interp.stats["bytes"] == len(data))
     sim.state.paper_empty = True
@@ -146,6 +148,7 @@ async def test_stall_then_resume_without_loss(rig: Rig) -> None:
     tail = rig.printer.encode([TextLine("after")])
     await rig.printer.send(tail, timeout=1.0)
     await rig.printer.end_job()
+    await confirmed(rig.printer)
     if rig.link == "usblp":
         await rig.printer.close()
     # The tail's ESC @ starts a second job; together they are every byte, once, in order.
@@ -159,20 +162,21 @@ async def test_cable_pulled_mid_job(rig: Rig) -> None:
         pytest.skip("a serial line cannot tell a pulled cable (no return channel)")
     sim.state.disconnect_after_bytes = 1000  # inside the first bit-image pass
     first = rig.printer.encode([TextLine("cut off")])
+    await rig.printer.start_job()
     with pytest.raises(TransportError) as err:
         await rig.printer.send(first, timeout=1.0)
         for _ in range(40):
             await rig.printer.send(PASSES, timeout=1.0)
         await rig.printer.end_job()
+        await confirmed(rig.printer)
     assert err.value.reason == "DISCONNECTED" and not isinstance(err.value, TransportTimeout)
     sim.replug()  # plugged back: the next job prints
-    await rig.printer.close()
+    await rig.printer.abort_job()
     await until(lambda: len(sim.interp.jobs) == 1)  # the cut-off job: its first 1000 bytes
     assert sim.interp.jobs[0].raw == (first + PASSES)[:1000]
     assert sim.interp.jobs[0].lines[0] == "cut off"
     data = rig.printer.encode([TextLine("again")])
-    await rig.printer.send(data, timeout=1.0)  # NULs first: they finish the cut-off pass
-    await rig.printer.end_job()
+    await deliver(rig.printer, data)  # NULs first: they finish the cut-off pass
     await rig.printer.close()
     sent = rig.printer.resync + data
     await until(lambda: sum(len(j.raw) for j in sim.interp.jobs[1:]) == len(sent))

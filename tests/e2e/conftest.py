@@ -35,9 +35,11 @@ def wait_for(check, timeout: float = 20.0, what: str = "condition") -> None:
 
 
 class HubProcess:
-    """``hubd --simulate`` on a private socket and state dir."""
+    """``hubd --simulate`` (or ``hubd --config CONFIG``) on a private socket and state dir."""
 
-    def __init__(self, tmp: Path, *extra: str, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, tmp: Path, *extra: str, env: dict[str, str] | None = None, config: Path | None = None
+    ) -> None:
         self.tmp = tmp
         self.sock = tmp / "hubd.sock"
         self.state = tmp / "state"
@@ -46,12 +48,13 @@ class HubProcess:
         self.env = {**os.environ, **(env or {})}
         self.log = tmp / "hubd.log"
         self.proc: subprocess.Popen[bytes] | None = None
+        self.devices = ["--config", str(config)] if config is not None else ["--simulate"]
 
     def start(self) -> HubProcess:
         """Start hubd and wait until its health service says SERVING."""
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "hubd.cli.hubd", "--simulate", "--listen", f"unix:{self.sock}",
+                [sys.executable, "-m", "hubd.cli.hubd", *self.devices, "--listen", f"unix:{self.sock}",
                  "--state-dir", str(self.state), *self.extra],
                 stdout=log, stderr=log, env=self.env,
             )

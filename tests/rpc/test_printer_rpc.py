@@ -166,11 +166,17 @@ async def test_paper_out_mid_job_waits_then_finishes_once(hub, printer_sim, tmp_
 
 async def test_disconnect_mid_job_waits_then_reprints_marked_duplicate(hub, printer_sim, tmp_path):
     stub = printer_pb2_grpc.PrinterServiceStub(hub.channel)
-    printer_sim.state.disconnect_after_bytes = 700
+    printer_sim.state.disconnect_after_bytes = 700  # one-shot: the retry finds the cable back
     body = "".join(f"row {n:02d} ..............................................\n" for n in range(60))
+    events = await watch_from_now(hub.channel, ("receipt",))
     job = (await stub.PrintDocument(text("cut", body))).print_job
-    await wait_job(stub, job.print_job_id, printer_pb2.PrintJob.STATE_QUEUED, "DISCONNECTED")
-    printer_sim.state.disconnect_after_bytes = None
+    seen = []  # the wait may be too short to catch by polling: its event says it happened
+    while not seen or seen[-1][0] != "JOB_SUCCEEDED":
+        ev = (await asyncio.wait_for(events.read(), 15)).event
+        if ev.WhichOneof("payload") == "print_job" and ev.print_job.print_job_id == job.print_job_id:
+            seen.append((hub_pb2.EventType.Name(ev.type).removeprefix("EVENT_TYPE_"), ev.reason))
+    events.cancel()
+    assert ("JOB_WAITING", "DISCONNECTED") in seen
     done = await wait_job(stub, job.print_job_id)
     assert done.duplicate and done.attempts >= 2
     await eventually(lambda: _async(any(job.print_job_id in t for t in transcripts(tmp_path / "paper"))))
@@ -297,10 +303,10 @@ async def test_storage_full_is_resource_exhausted_and_changes_nothing(hub, tmp_p
     assert "while-full" not in {j.request_id for j in listed}
 
 
-async def test_a_failing_print_worker_is_shown_restarted_and_loses_nothing(hub, tmp_path, monkeypatch):
-    """The worker dies on a storage error while marking job A done (the disk filled mid-job): the
-    printer shows STORAGE_FULL, the worker restarts with backoff, A is reprinted marked DUPLICATE
-    (it may be on paper already) and B, submitted meanwhile, prints too."""
+async def test_a_full_disk_mid_job_is_shown_retried_and_loses_nothing(hub, tmp_path, monkeypatch):
+    """The disk fills while job A is being marked done: the worker retries the commit with backoff
+    (A printed once: it must not be reprinted), the printer shows STORAGE_FULL meanwhile, and
+    once there is room A is done and B, submitted meanwhile, prints too."""
     from hubd.classes.printer.queue import JobQueue
     from hubd.errors import StorageFull
 
@@ -327,7 +333,9 @@ async def test_a_failing_print_worker_is_shown_restarted_and_loses_nothing(hub, 
     b = (await stub.PrintDocument(text("job-b", "JOB B\n"))).print_job
     done_a = await wait_job(stub, a.print_job_id, timeout=30)
     await wait_job(stub, b.print_job_id, timeout=30)
-    assert done_a.duplicate  # reprinted with the banner: it may already be on paper
+    assert not done_a.duplicate and done_a.attempts == 1  # retried in place, not reprinted
+    dev = (await hub_stub.GetDevice(hub_pb2.GetDeviceRequest(device_id="receipt"))).device
+    assert dev.reason != "STORAGE_FULL"  # shown while it lasted, cleared after
     events.cancel()
 
 
@@ -363,3 +371,51 @@ async def test_a_receipt_without_issue_time_retried_later_is_the_same_job(hub):
     await asyncio.sleep(1.1)  # a retry a second later: the hub's "now" has moved on
     again = (await stub.PrintDocument(req)).print_job
     assert again.print_job_id == first.print_job_id
+
+
+async def test_a_job_the_printer_never_confirms_stays_printing_then_fails_at_its_deadline(
+    hub, printer_sim, tmp_path
+):
+    """Status channel down: the job printed, but DONE needs the printer to say so. It stays
+    PRINTING with UNCONFIRMED (never DONE on a failed status read) until its retry deadline."""
+    stub = printer_pb2_grpc.PrinterServiceStub(hub.channel)
+    printer_sim.state.silent = True  # the print server's SNMP agent answers nothing
+    req = text("unconfirmed", "E-MITRA KIOSK\n")
+    req.retry_duration.seconds = 3
+    job = (await stub.PrintDocument(req)).print_job
+    waiting = await wait_job(stub, job.print_job_id, printer_pb2.PrintJob.STATE_PRINTING, "UNCONFIRMED")
+    assert "status unknown" in waiting.reason_detail
+    await eventually(lambda: _async(any(job.print_job_id in t for t in transcripts(tmp_path / "paper"))))
+    failed = await wait_job(
+        stub, job.print_job_id, printer_pb2.PrintJob.STATE_FAILED, "DEADLINE_EXCEEDED", 15
+    )
+    assert "never confirmed" in failed.reason_detail and "may have printed" in failed.reason_detail
+
+
+async def test_a_worker_that_dies_is_restarted_shown_and_recovers_its_job(hub, monkeypatch):
+    """An unexpected failure (a bug) kills the print worker mid-job: its supervisor logs it once,
+    shows the reason on the printer, restarts it with backoff, and the job it left printing is
+    reprinted marked DUPLICATE (it may be on paper already) — never stuck, never silent."""
+    from hubd.classes.printer.queue import JobQueue
+
+    real = JobQueue.mark_done
+    calls = {"n": 0}
+
+    def bug_once(self, job_id, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("a bug in the worker")
+        return real(self, job_id, *args, **kwargs)
+
+    monkeypatch.setattr(JobQueue, "mark_done", bug_once)
+    stub = printer_pb2_grpc.PrinterServiceStub(hub.channel)
+    events = await watch_from_now(hub.channel, ("receipt",))
+    a = (await stub.PrintDocument(text("job-a", "JOB A\n"))).print_job
+    while True:
+        ev = (await asyncio.wait_for(events.read(), 10)).event
+        if ev.type == hub_pb2.EVENT_TYPE_DEVICE_UNAVAILABLE and ev.reason == "TASK_FAILED":
+            assert "print worker stopped" in ev.device.reason_detail
+            break
+    done_a = await wait_job(stub, a.print_job_id, timeout=30)
+    assert done_a.duplicate and done_a.attempts == 2
+    events.cancel()

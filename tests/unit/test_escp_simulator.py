@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -375,3 +376,91 @@ async def test_pty_jobs_split_by_reset_and_idle() -> None:
 def test_bad_construction() -> None:
     with pytest.raises(ValueError):
         EscpInterpreter(12, 80)
+
+
+async def test_appsocket_serves_one_connection_at_a_time(tmp_path: Path) -> None:
+    """A second connection waits unread (as in the listen backlog) until the first has ended."""
+    sim = EscpPrinterSim(out_dir=tmp_path)
+    url = await sim.start("tcp://127.0.0.1:0")
+    port = int(url.split("?")[0].rsplit(":", 1)[1])
+    try:
+        _, first = await asyncio.open_connection("127.0.0.1", port)
+        first.write(ESC + b"@first job\r\n")
+        await first.drain()
+        await until(lambda: sim.interp.stats["bytes"] == 13)
+        _, second = await asyncio.open_connection("127.0.0.1", port)  # connects: the backlog
+        second.write(ESC + b"@second job\r\n")
+        await second.drain()
+        first.write(b"still the first\r\n")
+        await first.drain()
+        await until(lambda: sim.interp.stats["bytes"] == 13 + 17)
+        assert len(sim.interp.jobs) == 0  # the second has not been read
+        first.close()
+        await until(lambda: len(sim.interp.jobs) == 1)
+        second.close()
+        await until(lambda: len(sim.interp.jobs) == 2)
+        assert [j.lines for j in sim.interp.jobs] == [["first job", "still the first"], ["second job"]]
+    finally:
+        await sim.stop()
+
+
+def _snmpget(port: int, *oids: str) -> str:
+    """net-snmp's snmpget (not our codec) against the simulator's agent."""
+    import shutil
+    import subprocess
+
+    from tests.stacks.base import skip_or_fail
+
+    if shutil.which("snmpget") is None:
+        skip_or_fail("snmpget is not installed (Debian package snmp)")
+    out = subprocess.run(["snmpget", "-v2c", "-c", "public", "-On", "-t", "1", "-r", "0",
+                          f"127.0.0.1:{port}", *oids], capture_output=True, text=True, timeout=10)
+    return out.stdout + out.stderr
+
+
+UPTIME, LIFE_COUNT = ".1.3.6.1.2.1.1.3.0", ".1.3.6.1.2.1.43.10.2.1.4.1.1"
+
+
+async def test_snmp_uptime_page_count_silence_and_power_cycle(tmp_path: Path) -> None:
+    sim = EscpPrinterSim(out_dir=tmp_path)
+    url = await sim.start("tcp://127.0.0.1:0")
+    port = int(url.split("?")[0].rsplit(":", 1)[1])
+    try:
+        sim.booted -= 5  # on for five seconds
+        before = await asyncio.to_thread(_snmpget, sim.snmp_port, UPTIME, LIFE_COUNT)
+        ticks = int(re.search(rf"{re.escape(UPTIME)} = Timeticks: \((\d+)\)", before).group(1))
+        assert 500 <= ticks < 1000 and f"{LIFE_COUNT} = Counter32: 0" in before
+        _, w = await asyncio.open_connection("127.0.0.1", port)
+        w.write(ESC + b"@page\r\n")
+        w.close()
+        await until(lambda: len(sim.interp.jobs) == 1)
+        after = await asyncio.to_thread(_snmpget, sim.snmp_port, LIFE_COUNT)
+        assert f"{LIFE_COUNT} = Counter32: 1" in after  # one page printed
+        assert execute(sim, "set silent on") == "OK silent=true"
+        assert "Timeout" in await asyncio.to_thread(_snmpget, sim.snmp_port, UPTIME)
+        execute(sim, "set silent off")
+        assert execute(sim, "power cycle") == "OK power cycled"
+        again = await asyncio.to_thread(_snmpget, sim.snmp_port, UPTIME)
+        assert int(re.search(r"Timeticks: \((\d+)\)", again).group(1)) < 400  # switched on again
+    finally:
+        await sim.stop()
+
+
+async def test_restarted_at_the_same_address(tmp_path: Path) -> None:
+    """The URL a printer gave, as its listen URL, takes the same TCP and SNMP ports again; a pty
+    listens behind a link that a restarted printer takes over."""
+    sim = EscpPrinterSim()
+    url = await sim.start("tcp://127.0.0.1:0")
+    await sim.stop()
+    again = EscpPrinterSim()
+    try:
+        assert await again.start(url) == url
+    finally:
+        await again.stop()
+    link = tmp_path / "ttyPRN"
+    for _ in range(2):
+        sim = EscpPrinterSim()
+        assert await sim.start(f"pty://{link}") == f"serial://{link}"
+        assert os.path.realpath(link).startswith("/dev/pts/")
+        await sim.stop()
+        assert not link.exists()  # a stopped printer takes its link along

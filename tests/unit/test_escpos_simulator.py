@@ -223,3 +223,79 @@ def test_a_command_cut_short_by_a_hang_up_is_dropped() -> None:
     interp.receive(ESC + b"@next\n")
     interp.close_stream()
     assert interp.receipts[-1].lines == ["next"]
+
+
+PROCESS_ID = GS + b"(H\x06\x00\x30\x30" + b"JB01"  # GS ( H pL=6 pH=0 fn=48 m=48 "JB01"
+
+
+async def test_process_id_answered_once_printed_and_one_connection_at_a_time(tmp_path: Path) -> None:
+    sim = EscposPrinterSim(out_dir=tmp_path)
+    url = await sim.start("tcp://127.0.0.1:0")
+    host, port = url.removeprefix("tcp://").split(":")
+    try:
+        reader, writer = await asyncio.open_connection(host, int(port))
+        other_reader, other = await asyncio.open_connection(host, int(port))  # waits, unread
+        other.write(b"kioskhub-job: second\n" + GS + b"V\x01" + b"\x10\x04\x01")
+        await other.drain()
+        sim.state.paper = "out"  # nothing prints: the answer waits for the printing
+        writer.write(ESC + b"@kioskhub-job: first\n" + GS + b"V\x01" + PROCESS_ID)
+        await writer.drain()
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(reader.readexactly(1), 0.2)
+        sim.interp.load_paper()
+        # header 37h, identifier 22h, the process ID, NUL: after the receipt was cut
+        assert await asyncio.wait_for(reader.readexactly(7), 2) == b"\x37\x22JB01\x00"
+        assert [r.ids for r in sim.interp.receipts] == [["first"]]
+        assert bytes(sim.interp.receipts[0].raw) == ESC + b"@kioskhub-job: first\n" + GS + b"V\x01"
+        writer.close()
+        assert await asyncio.wait_for(other_reader.readexactly(1), 2) == b"\x12"  # now read
+        await until(lambda: len(sim.interp.receipts) == 2)
+        other.close()
+    finally:
+        await sim.stop()
+
+
+async def test_slow_printer_fills_its_buffer_then_stops_reading(tmp_path: Path) -> None:
+    sim = EscposPrinterSim(EscposState(slow_bps=10_000, buffer_bytes=1024), out_dir=tmp_path)
+    url = await sim.start("tcp://127.0.0.1:0")
+    host, port = url.removeprefix("tcp://").split(":")
+    try:
+        _, writer = await asyncio.open_connection(host, int(port))
+        body = b"".join(b"line %04d of a slow receipt ...................\n" % n for n in range(100))
+        started = time.monotonic()
+        writer.write(ESC + b"@" + body + b"kioskhub-job: slow\n" + GS + b"V\x01")
+        await writer.drain()
+        await until(lambda: sim.interp.stats["bytes"] > 0)
+        assert sim.interp.stats["bytes"] < len(body) / 2  # printing, not there yet
+        await until(lambda: bool(sim.interp.receipts), timeout=10)
+        assert time.monotonic() - started >= 0.4  # 5 KB at 10 KB/s
+        assert sim.interp.receipts[0].lines[-1] == "kioskhub-job: slow"
+        writer.close()
+    finally:
+        await sim.stop()
+
+
+async def test_power_cycle_keeps_what_was_printed_and_loses_the_rest(tmp_path: Path) -> None:
+    sim = EscposPrinterSim(EscposState(paper_out_after_lines=1), out_dir=tmp_path)
+    url = await sim.start("tcp://127.0.0.1:0")
+    host, port = url.removeprefix("tcp://").split(":")
+    try:
+        reader, writer = await asyncio.open_connection(host, int(port))
+        writer.write(ESC + b"@printed\nnot printed\nkioskhub-job: lost\n" + PROCESS_ID)
+        await writer.drain()
+        await until(lambda: sim.interp.pending > 0)
+        ctl = await sim.start_control("tcp://127.0.0.1:0")
+        assert await send_control(ctl, "power cycle") == "OK power cycled"
+        assert await asyncio.wait_for(reader.read(10), 2) == b""  # the connection is gone
+        sim.interp.load_paper()
+        assert [r.lines for r in sim.interp.receipts] == [["printed"]] and sim.interp.pending == 0
+    finally:
+        await sim.stop()
+
+
+def test_a_silent_printer_sends_nothing_back() -> None:
+    sim = EscposPrinterSim(EscposState(silent=True))
+    assert sim.on_bytes(sim.new_session(), b"x\n" + PROCESS_ID + b"\x10\x04\x01") == []
+    assert sim.take_responses() == b""  # the process ID answer is lost, not held
+    sim.state.silent = False
+    assert sim.take_responses() == b""

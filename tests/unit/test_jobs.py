@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from hubd.classes.printer.contract import Confirmation
 from hubd.classes.printer.queue import Job, JobQueue, JobState
 from hubd.clock import FakeClock
 from hubd.errors import AlreadyExists, FailedPrecondition, HubError, InvalidArgument, NotFound
@@ -81,7 +82,7 @@ def test_idempotent_submit(q: JobQueue, changes: list[Job]) -> None:
 def test_idempotent_after_finish(q: JobQueue) -> None:
     job = submit(q, "txn-1")
     assert q.claim_next(RECEIPT) is not None
-    q.mark_done(job.job_id)
+    q.mark_done(job.job_id, Confirmation.PRINTER)
     again = submit(q, "txn-1")
     assert again.job_id == job.job_id and again.state is JobState.DONE
     assert q.claim_next(RECEIPT) is None
@@ -133,12 +134,12 @@ def test_claim_fifo_per_printer(q: JobQueue, changes: list[Job]) -> None:
 def test_done_and_illegal_transitions(q: JobQueue, clock: FakeClock) -> None:
     job = submit(q, "a")
     with pytest.raises(FailedPrecondition):
-        q.mark_done(job.job_id)  # queued, never printed
+        q.mark_done(job.job_id, Confirmation.PRINTER)  # queued, never printed
     q.claim_next(RECEIPT)
-    done = q.mark_done(job.job_id)
+    done = q.mark_done(job.job_id, Confirmation.PRINTER)
     assert done.state is JobState.DONE and done.finished_at == clock.now()
     for illegal in (
-        lambda: q.mark_done(job.job_id),
+        lambda: q.mark_done(job.job_id, Confirmation.PRINTER),
         lambda: q.mark_waiting(job.job_id, "PAPER_OUT"),
         lambda: q.mark_failed(job.job_id, "JAMMED"),
         lambda: q.cancel(job.job_id),
@@ -149,7 +150,7 @@ def test_done_and_illegal_transitions(q: JobQueue, clock: FakeClock) -> None:
         assert info.value.metadata == {"jobId": job.job_id, "state": "done"}
     assert q.get(job.job_id) == done
     with pytest.raises(NotFound):
-        q.mark_done("j-nothere")
+        q.mark_done("j-nothere", Confirmation.PRINTER)
 
 
 def test_waiting_keeps_place_and_shows_reason(q: JobQueue) -> None:
@@ -257,7 +258,7 @@ def test_recover_reprint(tmp_path: Path, clock: FakeClock) -> None:
     with JobQueue(tmp_path, clock) as before:
         a, b, c = submit(before, "a"), submit(before, "b"), submit(before, "c")
         before.claim_next(RECEIPT)
-        before.mark_done(a.job_id)
+        before.mark_done(a.job_id, Confirmation.PRINTER)
         before.claim_next(RECEIPT)  # b is printing when the power goes
     changes: list[Job] = []
     with JobQueue(tmp_path, clock, on_change=changes.append) as after:
@@ -355,3 +356,34 @@ def test_unreadable_database_is_a_storage_error(tmp_path: Path, clock: FakeClock
     with pytest.raises(HubError) as info:
         JobQueue(tmp_path, clock)
     assert info.value.reason == "STORAGE_ERROR" and "jobs.db" in info.value.message
+
+
+def test_done_records_how_the_printer_confirmed_it(q: JobQueue) -> None:
+    job = submit(q, "a")
+    assert job.confirmation == ""
+    q.claim_next(RECEIPT)
+    q.mark_stalled(job.job_id, "UNCONFIRMED", "waiting for the printer to finish")
+    assert q.get(job.job_id).confirmation == ""  # printing, unconfirmed: nothing recorded yet
+    done = q.mark_done(job.job_id, Confirmation.BYTES_ONLY)
+    assert (done.state, done.confirmation, done.reason) == (JobState.DONE, "bytes only", "")
+    assert q.get(job.job_id).confirmation == "bytes only"
+    with pytest.raises(ValueError):
+        q.mark_done(submit(q, "b").job_id, "perhaps")  # type: ignore[arg-type]
+
+
+def test_a_version_1_job_database_gains_the_confirmation_column(tmp_path: Path, clock: FakeClock) -> None:
+    from hubd.classes.printer.records import SCHEMA
+
+    old = SCHEMA.replace(",\n    confirmation    TEXT NOT NULL DEFAULT ''", "")
+    assert "confirmation" not in old
+    db = sqlite3.connect(tmp_path / "jobs.db")
+    db.executescript(old)
+    db.execute("PRAGMA user_version=1")
+    db.execute("INSERT INTO jobs (job_id, printer_id, idempotency_key, kind, payload, payload_sha256,"
+               " state, created_at, updated_at)"
+               " VALUES ('j-1', 'receipt', 'k', 'text', x'00', '', 'done', 0, 0)")
+    db.commit()
+    db.close()
+    with JobQueue(tmp_path, clock) as q:
+        assert q.get("j-1").confirmation == ""
+        assert q._db.execute("PRAGMA user_version").fetchone()[0] == 2

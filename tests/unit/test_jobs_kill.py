@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from hubd.classes.printer.contract import Confirmation
 from hubd.classes.printer.queue import CRASH_POINTS, JobQueue, JobState
 from hubd.clock import SystemClock
 from hubd.crash import crash_point
@@ -56,7 +57,7 @@ def work(q: JobQueue, paper: Path) -> None:
         crash_point("mid_send")
         append(paper, f"{job.job_id} tail\n")
         crash_point("after_send_before_done")
-        q.mark_done(job.job_id)
+        q.mark_done(job.job_id, Confirmation.PRINTER)
 
 
 def child(state_dir: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 import tty
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from hubd.errors import InvalidArgument, TransportError, TransportTimeout
-from hubd.transport import open_transport
+from hubd.transport import Caps, open_transport
 
 Responder = Callable[[bytes], bytes | None]
 
@@ -228,6 +229,7 @@ async def test_serial_port_in_use_is_device_busy():
         "serial:///dev/ttyS0?parity=X",
         "serial:///dev/ttyS0?bytesize=9",
         "serial:///dev/ttyS0?timeout=soon",
+        "serial:///dev/ttyS0?flow=dsrdtr",
     ],
 )
 def test_bad_urls_are_invalid_argument_naming_url(url: str):
@@ -279,3 +281,169 @@ async def test_finish_half_closes_and_waits_for_the_peer(ending: str):
         done.set()
         await t.close()
         server.close()
+
+
+def test_builtin_schemes_registered_in_one_place_and_imported_when_used() -> None:
+    """cups:// (and every built-in scheme) opens whatever was imported before: no import order."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, hubd.transport as t\n"
+        "assert set(t.SCHEMES) >= {'tcp', 'unix', 'serial', 'pty', 'usblp', 'usb', 'cups'}, t.SCHEMES\n"
+        "lazy = ('hubd.transport.cups', 'hubd.transport.usb', 'hubd.transport.serial', 'serial', 'usb')\n"
+        "assert not [m for m in lazy if m in sys.modules], sys.modules.keys()\n"
+        "q = t.open_transport('cups://Receipt')\n"
+        "assert type(q).__name__ == 'CupsTransport' and 'hubd.transport.cups' in sys.modules\n"
+        "assert 'usb' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", probe], check=True, timeout=60)
+
+
+@pytest.mark.parametrize(
+    ("url", "caps"),
+    [
+        ("tcp://127.0.0.1:9100", Caps.READ | Caps.HALF_CLOSE | Caps.ACKED),
+        ("unix:///run/x.sock", Caps.READ | Caps.HALF_CLOSE | Caps.ACKED),
+        ("serial:///dev/ttyS0", Caps.READ | Caps.ACKED),
+        ("usblp:///dev/usb/lp0", Caps.PORT_STATUS | Caps.ACKED),
+        ("usb://04b8:0202", Caps.READ | Caps.PORT_STATUS | Caps.ACKED),
+        ("cups://Receipt", Caps.SPOOLED),
+    ],
+)
+async def test_capabilities_and_what_a_link_without_one_says(url: str, caps: Caps) -> None:
+    t = open_transport(url)
+    assert t.caps == caps
+    calls = {
+        Caps.PORT_STATUS: lambda: t.port_status(),
+        Caps.HALF_CLOSE: lambda: t.finish(0.1),
+        Caps.SPOOLED: lambda: t.queue_state(),
+    }
+    for cap, call in calls.items():
+        if cap not in caps:
+            with pytest.raises(TransportError) as err:
+                await call()
+            assert err.value.reason == "NOT_SUPPORTED"
+    if Caps.ACKED not in caps:
+        with pytest.raises(TransportError):
+            t.unacknowledged()
+
+
+def test_the_device_timeout_applies_unless_the_url_sets_one() -> None:
+    assert open_transport("tcp://127.0.0.1:9100", timeout=0.5).timeout == 0.5
+    assert open_transport("tcp://127.0.0.1:9100?timeout=3", timeout=0.5).timeout == 3.0
+    assert open_transport("tcp://127.0.0.1:9100").timeout == 2.0
+
+
+@pytest.mark.parametrize("scheme", ["tcp", "unix"])
+async def test_unacknowledged_until_the_peer_takes_the_bytes(scheme: str, tmp_path: Path) -> None:
+    """SIOCOUTQ: a peer that reads nothing leaves bytes unacknowledged; once it reads, 0."""
+    release = asyncio.Event()
+    got = bytearray()
+
+    async def slow_reader(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await release.wait()
+        while data := await reader.read(65536):
+            got.extend(data)
+        writer.close()
+
+    if scheme == "tcp":
+        server = await asyncio.start_server(slow_reader, "127.0.0.1", 0)
+        url = f"tcp://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+    else:
+        server = await asyncio.start_unix_server(slow_reader, str(tmp_path / "s"))
+        url = f"unix://{tmp_path / 's'}"
+    t = open_transport(url)
+    data = bytes(range(256)) * 4096 * 16  # 16 MiB: more than the socket buffers hold
+    try:
+        with pytest.raises(TransportTimeout):
+            await t.write(data, timeout=0.2)
+        assert t.unacknowledged() > t.pending > 0  # ours, asyncio's and the kernel's
+        release.set()
+        await t.flush(5.0)
+        await t.finish(5.0)  # the peer read everything and closed
+        assert t.unacknowledged() == 0
+        assert bytes(got) == data
+    finally:
+        await t.close()
+        server.close()
+
+
+async def test_a_timeout_of_0_polls(peer: Peer) -> None:
+    t = open_transport(peer.url)
+    async with t:
+        with pytest.raises(TransportTimeout):
+            await t.read(timeout=0)  # nothing there: at once
+        await t.write(b"PING\r")
+        deadline = asyncio.get_running_loop().time() + 2
+        while True:
+            try:
+                assert await t.read(timeout=0) == b"PONG\r"
+                break
+            except TransportTimeout:
+                assert asyncio.get_running_loop().time() < deadline
+                await asyncio.sleep(0.01)
+
+
+async def test_serial_flow_control_from_the_url() -> None:
+    """xonxoff: the device's XOFF holds our output in the kernel (unacknowledged) until XON."""
+    master, slave = os.openpty()
+    tty.setraw(master)
+    os.set_blocking(master, False)
+    t = open_transport(f"serial://{os.ttyname(slave)}?flow=xonxoff")
+    sent = b""
+    try:
+        await t.open()
+        os.write(master, b"\x13")  # XOFF (the line discipline acts on it shortly)
+        deadline = asyncio.get_running_loop().time() + 10
+        n = 0
+        while True:  # bytes go out until it does
+            try:
+                await t.write(b"%03d" % n, timeout=0.05)
+            except TransportTimeout:
+                break
+            sent += b"%03d" % n
+            n += 1
+            assert asyncio.get_running_loop().time() < deadline, "XOFF never held the output"
+            await asyncio.sleep(0.01)
+        assert t.unacknowledged() > 0
+        os.write(master, b"\x11")  # XON
+        await t.flush(2.0)
+        got = b""
+        deadline = asyncio.get_running_loop().time() + 2
+        while got != sent + b"%03d" % n:
+            with contextlib.suppress(BlockingIOError):
+                got += os.read(master, 1000)
+            assert asyncio.get_running_loop().time() < deadline, got
+            await asyncio.sleep(0.01)
+        assert t.unacknowledged() == 0
+    finally:
+        await t.close()
+        os.close(master)
+        os.close(slave)
+
+
+async def test_serial_unacknowledged_is_what_the_line_has_not_taken() -> None:
+    master, slave = os.openpty()
+    tty.setraw(master)
+    os.set_blocking(master, False)
+    t = open_transport(f"serial://{os.ttyname(slave)}")
+    try:
+        with pytest.raises(TransportTimeout):  # nobody reads the other side: the pty fills up
+            await t.write(bytes(200_000), timeout=0.2)
+        assert t.unacknowledged() == t.pending > 0
+        read = 0
+        deadline = asyncio.get_running_loop().time() + 5
+        while t.pending:
+            try:
+                read += len(os.read(master, 65536))
+            except BlockingIOError:
+                await asyncio.sleep(0.01)
+            with contextlib.suppress(TransportTimeout):
+                await t.flush(0.05)
+            assert asyncio.get_running_loop().time() < deadline
+        assert t.unacknowledged() == 0
+    finally:
+        await t.close()
+        os.close(master)
+        os.close(slave)

@@ -136,3 +136,18 @@ async def test_no_status_on_a_pty_or_dev_null() -> None:
     assert await t.port_status() is None
     await t.write(b"discarded", timeout=0.5)
     await t.close()
+
+
+async def test_unacknowledged_is_what_the_printer_has_not_taken(fifo: Path, reader: int) -> None:
+    t = UsblpTransport(f"usblp://{fifo}")
+    try:
+        await t.write(b"x" * 1000, timeout=1.0)
+        assert t.unacknowledged() == 1000  # in the FIFO: FIONREAD
+        assert await read_all(reader, 1000) == b"x" * 1000
+        assert t.unacknowledged() == 0
+    finally:
+        await t.close()
+    null = UsblpTransport("usblp:///dev/null")  # no FIONREAD: writable means the write completed
+    await null.write(b"gone", timeout=0.5)
+    assert null.unacknowledged() == 0
+    await null.close()

@@ -74,6 +74,8 @@ SPEC = ClassSpec(
         "NO_STATUS_CHANNEL": "the link cannot carry status back: the status is unknown",
         "NO_STATUS_REPLY": "the printer did not answer a status request",
         "UNCONFIRMED": "the job was sent but the printer could not yet confirm it has all of it",
+        "JOB_LOST": "the printer lost the job (it restarted, or answered a later job but not this one)",
+        "LINK_BUSY": "the printer's link is in use by a job",
         "DEADLINE_EXCEEDED": "the job's retry time ran out",
         "EXPIRED": "the job was not started within its ttl",
         "CANCELLED": "cancelled by a client",

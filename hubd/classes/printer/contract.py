@@ -1,9 +1,26 @@
-"""The receipt-printer device class: honest status, printer geometry, and a byte sink for jobs.
+"""The receipt-printer device class: honest status, printer geometry, and job delivery.
 
 A printer driver (ESC/P dot-matrix, ESC/POS thermal) says how big its paper and dots are
-(``geometry``), turns a device-independent ``PrintProgram`` into its bytes (``encode``), sends
-bytes (``send``) and reports status (``read_status``) when its link has a return channel, or
-``unknown`` with the reason when it has none. It never reports OK that it did not observe.
+(``geometry``), turns a device-independent ``PrintProgram`` into its bytes (``encode``) and
+reports status (``read_status``) when its link has a return channel, or ``unknown`` with the
+reason when it has none. It never reports OK that it did not observe.
+
+Delivering one job, as the print worker drives it (one job at a time per printer)::
+
+    start_job()            a new job begins: the link is ready, counters noted
+    send(data) / flush()   bytes out; a stall keeps the rest queued (nothing lost or doubled)
+    end_job()              every byte was accepted: mark the end (half-close, spool, ask for a reply)
+    confirm_job()          polled until it returns a confirmed ``Delivery``; meanwhile its
+                           ``reason`` (UNCONFIRMED, PAPER_OUT...) is shown on the job
+    abort_job()            give up the job in flight (it is printed again, marked DUPLICATE)
+
+``close()`` (the supervisor's, after a failed status poll) never cuts a job in flight: it
+releases what status reading holds; ``abort_job`` is the worker's.
+
+A job is done only when ``confirm_job`` says so: every byte acknowledged by the peer and, where
+the printer can tell us, the printer reporting it has finished with them (``Confirmation``).
+A status read that fails is no confirmation. A printer that lost the job (reset the
+connection, restarted) makes ``confirm_job`` raise ``DeviceUnavailable``.
 """
 
 from __future__ import annotations
@@ -19,6 +36,21 @@ PAPER_OUT = "PAPER_OUT"
 PAPER_LOADED = "PAPER_LOADED"
 PRINTER_OFFLINE = "PRINTER_OFFLINE"
 PRINTER_ONLINE = "PRINTER_ONLINE"
+UNCONFIRMED = "UNCONFIRMED"
+"""Reason: every byte went out but the printer has not (yet) confirmed it finished the job."""
+JOB_LOST = "JOB_LOST"
+"""Reason: the printer restarted or dropped its buffer before finishing the job."""
+
+
+class Confirmation(enum.Enum):
+    """How a finished job was confirmed (recorded on the job as ``confirmation``)."""
+
+    PRINTER = "printer"
+    """Every byte acknowledged and the printer reported it finished (or idle and ready) after them."""
+    SPOOLER = "spooler"
+    """A spooler took the whole job and reported it handled; delivery is the spooler's."""
+    BYTES_ONLY = "bytes only"
+    """Every byte acknowledged by the link; it has no return channel to say more."""
 
 
 class Paper(enum.Enum):
@@ -55,6 +87,28 @@ class PrinterStatus:
         if self.online is False:
             return PRINTER_OFFLINE
         return "PRINTER_ERROR" if self.error else ""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One look at a job after its last byte: confirmed (and how), or still waiting (and why)."""
+
+    confirmation: Confirmation | None = None
+    reason: str = ""
+    """While waiting: UNCONFIRMED, PAPER_OUT, PRINTER_OFFLINE..."""
+    detail: str = ""
+    status: PrinterStatus | None = None
+    """A status observed on the way (the worker records it as the printer's latest)."""
+
+    @property
+    def done(self) -> bool:
+        """True once the job is confirmed."""
+        return self.confirmation is not None
+
+    @classmethod
+    def waiting(cls, reason: str, detail: str, status: PrinterStatus | None = None) -> Delivery:
+        """Not confirmed yet, because ``reason``."""
+        return cls(None, reason or UNCONFIRMED, detail, status)
 
 
 @dataclass(frozen=True)
@@ -96,8 +150,23 @@ class PrinterDevice(Device):
     async def flush(self, timeout: float) -> None:
         """Carry on sending what a stalled ``send`` left queued (nothing lost, nothing doubled)."""
 
+    async def start_job(self) -> None:
+        """A new job begins (the previous one was confirmed or abandoned): ready the link."""
+
     async def end_job(self) -> None:
-        """Finish a job (flush; for AppSocket close the connection so the job ends)."""
+        """Every byte of the job was accepted: mark its end on the link (AppSocket half-close,
+        CUPS spool, a request the printer answers once it has printed everything)."""
+
+    @abc.abstractmethod
+    async def confirm_job(self) -> Delivery:
+        """After ``end_job``: look once (bounded by the device's timeouts) whether the printer has
+        every byte and, where it can tell, has finished with them. A failed status read is a
+        ``Delivery.waiting`` (UNCONFIRMED), never a confirmation. Raise ``DeviceUnavailable``
+        when the printer lost the job (connection reset, restarted)."""
+
+    async def abort_job(self) -> None:
+        """Give up the job in flight: drop its queued bytes and close its link."""
+        await self.close()
 
     @abc.abstractmethod
     async def read_status(self) -> PrinterStatus:
@@ -130,11 +199,15 @@ class PrinterDevice(Device):
         return events
 
 __all__ = [
+    "JOB_LOST",
     "PAPER_LOADED",
     "PAPER_OUT",
     "PRINTER_OFFLINE",
     "PRINTER_ONLINE",
+    "UNCONFIRMED",
+    "Confirmation",
     "Cut",
+    "Delivery",
     "Feed",
     "Geometry",
     "ImageBand",

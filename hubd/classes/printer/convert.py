@@ -7,7 +7,7 @@ from datetime import UTC, timedelta, tzinfo
 from typing import Any
 
 from hubd.classes.printer import documents
-from hubd.classes.printer.contract import Paper, PrinterStatus
+from hubd.classes.printer.contract import Confirmation, Paper, PrinterStatus
 from hubd.classes.printer.records import Job, JobState
 from hubd.errors import InvalidArgument
 from hubd.rpc.convert import source_to_pb, state_to_pb, timestamp
@@ -20,9 +20,9 @@ MAX_WINDOW = timedelta(days=7)
 _STATE_NAMES = {JobState.DONE: "SUCCEEDED"}
 _KINDS = {"text": PrintJob.KIND_TEXT, "image": PrintJob.KIND_IMAGE, "receipt": PrintJob.KIND_RECEIPT}
 _CONFIRMATIONS = {
-    "device": PrintJob.CONFIRMATION_DEVICE,
-    "bytes only": PrintJob.CONFIRMATION_BYTES_ONLY,
-    "spooler": PrintJob.CONFIRMATION_SPOOLER,
+    Confirmation.PRINTER.value: PrintJob.CONFIRMATION_DEVICE,
+    Confirmation.BYTES_ONLY.value: PrintJob.CONFIRMATION_BYTES_ONLY,
+    Confirmation.SPOOLER.value: PrintJob.CONFIRMATION_SPOOLER,
 }
 _RECEIPT_FIELDS = (
     "kiosk_id",
@@ -74,7 +74,7 @@ def job_to_pb(job: Job) -> printer_pb2.PrintJob:
         expire_time=timestamp(job.expires_at),
         deadline_time=timestamp(job.deadline),
         finish_time=timestamp(job.finished_at),
-        confirmation=_CONFIRMATIONS.get(getattr(job, "confirmation", ""), PrintJob.CONFIRMATION_UNSPECIFIED),
+        confirmation=_CONFIRMATIONS.get(job.confirmation, PrintJob.CONFIRMATION_UNSPECIFIED),
     )
 
 

@@ -7,7 +7,7 @@ the jobs of every printer. Methods are synchronous: each is one short ``BEGIN IM
 
 States::
 
-    queued ──claim_next──► printing ──mark_done──► done
+    queued ──claim_next──► printing ──mark_done(confirmation)──► done
       ▲  │ (reason set = waiting)  │ ──mark_failed─► failed(reason)
       │  ├──cancel──► cancelled    └──mark_waiting──► queued(reason)   (or failed DEADLINE_EXCEEDED)
       │  └──ttl passed, never started──► expired;  deadline passed──► failed DEADLINE_EXCEEDED
@@ -16,6 +16,18 @@ States::
 
 A job found ``printing`` after a crash may already be in the citizen's hand: it is never
 reprinted silently (``duplicate`` tells the worker to print a DUPLICATE banner) and never lost.
+
+**done** means the printer has every byte and, where it can tell us, has finished with them:
+every byte acknowledged by the peer (TCP ``SIOCOUTQ`` 0 after the half-close, the UART drained,
+the USB transfer complete) and, where a return channel exists (SNMP Printer-MIB, ESC/POS
+``DLE EOT`` and process ID response, the usblp port status, the spooler), the printer reporting
+it finished / is idle and ready after the job. Until then the job stays **printing** with a
+reason: ``UNCONFIRMED`` (a status read that fails is unknown, never OK), or the printer's own
+(``PAPER_OUT``...). A printer that lost the job (connection reset, restarted) sends it back to
+queued with ``duplicate``; past its deadline an unconfirmed job fails ``DEADLINE_EXCEEDED``
+(it may have printed); a hub that crashes meanwhile finds it printing and reprints it marked
+DUPLICATE. Each done job records how it was confirmed (``confirmation``: ``printer``,
+``spooler``, or ``bytes only`` where the link has no return channel).
 """
 
 from __future__ import annotations
@@ -26,6 +38,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from hubd import crash
+from hubd.classes.printer.contract import Confirmation
 from hubd.classes.printer.database import JobDatabase
 from hubd.classes.printer.records import (
     Job,
@@ -143,9 +156,9 @@ class JobQueue(JobDatabase):
         self._notify(self._jobs(changed) + ([job] if job is not None else []))
         return job
 
-    def mark_done(self, job_id: str) -> Job:
-        """printing -> done."""
-        job = self._move(job_id, {_P}, JobState.DONE, "", "")
+    def mark_done(self, job_id: str, confirmation: Confirmation) -> Job:
+        """printing -> done, recording how the printer confirmed it."""
+        job = self._move(job_id, {_P}, JobState.DONE, "", "", confirmation=Confirmation(confirmation))
         crash.crash_point("job_done")
         return job
 
@@ -272,10 +285,12 @@ class JobQueue(JobDatabase):
         reason: str,
         detail: str,
         duplicate: bool | None = None,
+        confirmation: Confirmation | None = None,
     ) -> Job:
         now = to_us(self._clock.now())
         finished = now if to.final else None
         dup = None if duplicate is None else int(duplicate)
+        how = "" if confirmation is None else confirmation.value
         with self._tx() as db:
             row = db.execute("SELECT state FROM jobs WHERE job_id = ?", (job_id,)).fetchone()
             if row is None:
@@ -289,8 +304,8 @@ class JobQueue(JobDatabase):
                 )
             db.execute(
                 "UPDATE jobs SET state = ?, reason = ?, detail = ?, updated_at = ?,"
-                " finished_at = ?, duplicate = COALESCE(?, duplicate) WHERE job_id = ?",
-                (to.value, reason, detail, now, finished, dup, job_id),
+                " finished_at = ?, duplicate = COALESCE(?, duplicate), confirmation = ? WHERE job_id = ?",
+                (to.value, reason, detail, now, finished, dup, how, job_id),
             )
         job = self.get(job_id)
         log.info("job %s -> %s %s", job_id, to.value, reason)

@@ -23,7 +23,8 @@ KINDS = frozenset({"text", "image", "receipt", "raw"})
 MAX_KEY_LEN = 128
 MAX_PRINTER_ID_LEN = 64
 MAX_PAYLOAD = 16 * 1024 * 1024
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""1: the first schema; 2: ``confirmation`` (added to a version 1 database when it is opened)."""
 
 
 class JobState(enum.StrEnum):
@@ -66,6 +67,9 @@ class Job:
     deadline: datetime | None
     expires_at: datetime | None
     finished_at: datetime | None
+    confirmation: str = ""
+    """How a done job was confirmed (``contract.Confirmation``: ``printer``, ``spooler``,
+    ``bytes only``); "" until then."""
 
     @property
     def waiting(self) -> bool:
@@ -91,7 +95,8 @@ CREATE TABLE IF NOT EXISTS jobs (
     updated_at      INTEGER NOT NULL,
     deadline        INTEGER,
     expires_at      INTEGER,
-    finished_at     INTEGER
+    finished_at     INTEGER,
+    confirmation    TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS jobs_by_printer_state ON jobs (printer_id, state, seq);
 CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state, seq);
@@ -114,8 +119,11 @@ def connect(path: Path) -> sqlite3.Connection:
     db.execute("PRAGMA synchronous=FULL")
     db.execute("PRAGMA busy_timeout=5000")
     db.executescript(SCHEMA)
+    columns = {row[1] for row in db.execute("PRAGMA table_info(jobs)")}
+    if "confirmation" not in columns:  # a version 1 database
+        db.execute("ALTER TABLE jobs ADD COLUMN confirmation TEXT NOT NULL DEFAULT ''")
     version = db.execute("PRAGMA user_version").fetchone()[0]
-    if version == 0:
+    if version < SCHEMA_VERSION:
         db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
     path.chmod(0o600)
     return db
@@ -232,6 +240,7 @@ def row_to_job(row: sqlite3.Row) -> Job:
         deadline=from_us(row["deadline"]),
         expires_at=from_us(row["expires_at"]),
         finished_at=from_us(row["finished_at"]),
+        confirmation=row["confirmation"],
     )
 
 

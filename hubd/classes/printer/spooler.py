@@ -26,6 +26,7 @@ from hubd.classes.printer.records import Job, JobState
 from hubd.classes.printer.worker import PrintWorker
 from hubd.clock import Clock
 from hubd.config import HubConfig
+from hubd.errors import HubError
 from hubd.events import EventBus
 from hubd.supervisor import Supervisor
 from hubd.tasks import TaskHealth, recovered, supervise
@@ -141,10 +142,13 @@ class Spooler:
         self._tasks.append(purge)
 
     async def stop(self) -> None:
-        """Stop the workers and the purge, then close the queue."""
+        """Stop the workers (a job being printed stays ``printing`` and is recovered at the next
+        start) and the purge, then close the queue."""
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        for worker in self.workers.values():
+            await worker.device.abort_job()
         if self._queue is not None:
             # Runs after any call a cancelled worker left in flight on the queue's thread.
             await self.call(self._queue.close)
@@ -164,6 +168,13 @@ class Spooler:
             sup.set_fault(health.reason, f"print worker stopped: {health.detail}; retrying")
         else:
             sup.clear_fault()
+
+    def failing(self, worker: PrintWorker, err: HubError) -> None:
+        """A worker is retrying something that must happen (a commit on a full disk): shown on its
+        printer meanwhile."""
+        if (worker.health.reason, worker.health.detail) != (err.reason, err.message):
+            worker.health.reason, worker.health.detail = err.reason, err.message
+            self._worker_health(worker.sup, worker.health)
 
     def worked(self, worker: PrintWorker) -> None:
         """A worker made progress: a failure it reported is over."""

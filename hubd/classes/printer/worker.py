@@ -3,9 +3,17 @@
 The job is claimed (committed ``printing``) before the first byte leaves. If the printer stops
 taking bytes (paper out, offline) the job stays ``printing`` with the reason shown and the rest of
 its bytes stay queued on the open link, so loading paper finishes it without sending anything
-twice. If the link drops mid-job the job goes back to the queue marked duplicate (part of it may
-be on paper already) and is reprinted with the banner when the printer is back. A job that cannot
-start because the printer said it cannot print waits queued with that reason.
+twice. After the last byte the job stays ``printing`` until the driver confirms it
+(``PrinterDevice.confirm_job``: every byte acknowledged and, where the printer can tell, finished
+with them), showing UNCONFIRMED or the printer's reason meanwhile; it is ``done`` with how it was
+confirmed, and only then does the next job start. If the link drops or the printer loses the job
+it goes back to the queue marked duplicate (part of it may be on paper already) and is reprinted
+with the banner when the printer is back. A job that cannot start because the printer said it
+cannot print waits queued with that reason.
+
+A job store that cannot write (disk full) does not end the worker or leave a job half-recorded:
+state changes are retried with backoff until they commit (the job stays ``printing`` meanwhile,
+and a crash then reprints it marked DUPLICATE); a reason that cannot be shown is only logged.
 """
 
 from __future__ import annotations
@@ -13,9 +21,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from hubd.classes.printer.contract import PrinterDevice, PrinterStatus
+from hubd.classes.printer.contract import UNCONFIRMED, Confirmation, Delivery, PrinterDevice, PrinterStatus
 from hubd.classes.printer.documents import build_program
 from hubd.classes.printer.records import Job
 from hubd.clock import Clock
@@ -28,6 +37,7 @@ if TYPE_CHECKING:
     from hubd.classes.printer.spooler import Spooler
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # The first chunk is small (it soon shows whether the printer takes bytes at all); later ones are
 # larger, so a receipt is a few writes rather than dozens. A stall is timed per wait for progress,
@@ -35,6 +45,10 @@ log = logging.getLogger(__name__)
 FIRST_CHUNK, CHUNK = 512, 8192
 STALL_TIMEOUT = 2.0
 RETRY_MIN, RETRY_MAX = 0.5, 10.0
+CONFIRM_FIRST, CONFIRM_MAX = 0.002, 0.5
+"""Seconds between looks at an unconfirmed job: quick at first (most confirm at once), then calmer."""
+CONFIRM_LIMIT = 10.0
+"""A backstop on one ``confirm_job`` look (drivers bound their own reads well below it)."""
 # Failures that mean no byte of the job can have reached the printer (no banner needed on retry).
 NEVER_CONNECTED = frozenset(
     {"CONNECTION_REFUSED", "NO_SUCH_DEVICE", "PERMISSION_DENIED", "HOST_UNREACHABLE", "DEVICE_BUSY",
@@ -55,19 +69,8 @@ class PrintWorker:
         self.clock = clock
         self.wake = asyncio.Event()
         self.health = TaskHealth(f"print-worker:{sup.id}")
-        self._task: asyncio.Task[None] | None = None
         self._retry = RETRY_MIN
         self._accepted = 0
-
-    def start(self) -> None:
-        """Run in the background."""
-        self._task = asyncio.create_task(self.run(), name=f"print-worker:{self.sup.id}")
-
-    async def stop(self) -> None:
-        """Stop (a job being printed stays ``printing`` and is recovered at the next start)."""
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
 
     async def run(self) -> None:
         """Forever: print the next job, or wait for one (or for the printer to come back)."""
@@ -75,11 +78,10 @@ class PrintWorker:
             blocked = self._blocked()
             if blocked is not None:
                 why, detail = blocked.why_blocked, blocked.detail
-                await self._q(self.queue.mark_printer_waiting, self.sup.id, why, detail)
+                await self._show(self.queue.mark_printer_waiting, self.sup.id, why, detail)
                 await self._idle(RETRY_MAX)
                 continue
-            job = await self._q(self.queue.claim_next, self.sup.id)
-            self.printing.worked(self)  # the queue answered: a storage failure is over
+            job = await self._commit(self.queue.claim_next, self.sup.id)
             if job is None:
                 await self._idle(RETRY_MAX)
                 continue
@@ -115,27 +117,55 @@ class PrintWorker:
         try:
             data = await asyncio.to_thread(self._encode, job)
         except HubError as err:
-            await self._q(self.queue.mark_failed, job.job_id, err.reason, err.message)
+            await self._commit(self.queue.mark_failed, job.job_id, err.reason, err.message)
             return True
+        self._accepted = 0
         try:
+            await self.device.start_job()
             await self._send(job, data)
             await self.device.end_job()
-        except DeviceUnavailable as err:  # the link dropped or refused; TransportError included
-            await self.device.close()
+            confirmation = await self._until_confirmed(job)
+        except DeviceUnavailable as err:  # the link dropped or refused, the printer lost the job
+            await self.device.abort_job()
             partial = self._accepted > 0 or err.reason not in NEVER_CONNECTED
-            await self._q(self.queue.mark_waiting, job.job_id, err.reason, str(err), partial=partial)
+            await self._commit(self.queue.mark_waiting, job.job_id, err.reason, str(err), partial=partial)
             return False
-        await self._until_printable(job)
         crash_point("after_send_before_done")
-        await self._q(self.queue.mark_done, job.job_id)
+        await self._commit(self.queue.mark_done, job.job_id, confirmation)
         return True
+
+    async def _commit(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """A queue change that must happen: retried with backoff while the job store cannot write."""
+        delay = RETRY_MIN
+        while True:
+            try:
+                result = await self._q(fn, *args, **kwargs)
+            except HubError as err:
+                if not err.reason.startswith("STORAGE"):
+                    raise
+                if delay == RETRY_MIN:
+                    log.error("%s: job store: %s; retrying", self.sup.id, err.message)
+                self.printing.failing(self, err)  # shown on the printer meanwhile
+            else:
+                self.printing.worked(self)  # the queue answered: a storage failure is over
+                return result
+            await self.clock.sleep(delay)
+            delay = min(RETRY_MAX, delay * 2)
+
+    async def _show(self, fn: Callable[..., object], *args: Any) -> None:
+        """A reason shown on a job: worth a try, not worth stopping a print for."""
+        try:
+            await self._q(fn, *args)
+        except HubError as err:
+            if not err.reason.startswith("STORAGE"):
+                raise
+            log.warning("%s: job store: %s (reason not recorded)", self.sup.id, err.message)
 
     def _encode(self, job: Job) -> bytes:
         return self.device.encode(build_program(job, self.device.geometry()))
 
     async def _send(self, job: Job, data: bytes) -> None:
         """Send in chunks; ride out stalls while the job's deadline allows."""
-        self._accepted = 0
         for offset in (0, *range(FIRST_CHUNK, len(data), CHUNK)):
             if offset == FIRST_CHUNK:
                 crash_point("mid_send")
@@ -156,33 +186,41 @@ class PrintWorker:
         """The printer stopped taking bytes: show why, keep the rest queued, resume when it moves."""
         while True:
             reason, detail = await self._why_stalled()
-            await self._q(self.queue.mark_stalled, job.job_id, reason, detail)
+            await self._show(self.queue.mark_stalled, job.job_id, reason, detail)
             if job.deadline is not None and self.clock.now() >= job.deadline:
                 raise TransportError(f"gave up: {detail}", reason="DEADLINE_EXCEEDED")
             try:
                 await self.device.flush(STALL_TIMEOUT)
             except TransportTimeout:
                 continue
-            await self._q(self.queue.mark_stalled, job.job_id, "")
+            await self._show(self.queue.mark_stalled, job.job_id, "")
             return
 
-    async def _until_printable(self, job: Job) -> None:
-        """After the last byte: a printer that says it cannot print still holds part of the job
-        in its buffer, so the job stays ``printing`` with that reason until the printer recovers."""
-        stalled = False
+    async def _until_confirmed(self, job: Job) -> Confirmation:
+        """After the last byte: ask the driver until it confirms the job; meanwhile the job stays
+        ``printing`` showing why (UNCONFIRMED, PAPER_OUT...). Past the job's deadline it fails."""
+        shown = ("", "")
+        delay = CONFIRM_FIRST
         while True:
             try:
-                status = await self._read_status()
-            except (HubError, TimeoutError):
-                status = None
-            if status is None or not status.blocks_printing:
-                break
-            stalled = True
-            detail = status.detail or "printer holds the rest"
-            await self._q(self.queue.mark_stalled, job.job_id, status.why_blocked, detail)
-            await self._idle(1.0)
-        if stalled:
-            await self._q(self.queue.mark_stalled, job.job_id, "")
+                delivery = await asyncio.wait_for(self.device.confirm_job(), CONFIRM_LIMIT)
+            except TimeoutError:
+                delivery = Delivery.waiting(UNCONFIRMED, f"the printer gave no answer in {CONFIRM_LIMIT:g} s")
+            if delivery.status is not None:
+                self.sup.observe(delivery.status)
+            if delivery.confirmation is not None:
+                if shown[0]:
+                    await self._show(self.queue.mark_stalled, job.job_id, "")
+                return delivery.confirmation
+            why = (delivery.reason or UNCONFIRMED, delivery.detail)
+            if why != shown:
+                await self._show(self.queue.mark_stalled, job.job_id, *why)
+                shown = why
+            if job.deadline is not None and self.clock.now() >= job.deadline:
+                raise TransportError(f"sent in full but never confirmed by the printer ({why[0]}: "
+                                     f"{why[1]}); it may have printed", reason="DEADLINE_EXCEEDED")
+            await self._idle(delay)
+            delay = min(CONFIRM_MAX, delay * 2)
 
     async def _read_status(self) -> PrinterStatus:
         """Ask the printer now; what it says is also the device's latest observed status."""

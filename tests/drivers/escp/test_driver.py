@@ -13,16 +13,31 @@ from pathlib import Path
 import pytest
 
 from drivers.escp import DRIVER, EscpPrinter
-from drivers.escp.status import NO_STATUS_CHANNEL, printer_status_from_port_byte, printer_status_from_snmp
+from drivers.escp.status import (
+    NO_STATUS_CHANNEL,
+    JobCounters,
+    printer_status_from_port_byte,
+    printer_status_from_snmp,
+)
 from drivers.snmp import printer_mib as mib
 from drivers.snmp.protocol import Missing
-from hubd.classes.printer.contract import PAPER_LOADED, PAPER_OUT, PRINTER_OFFLINE, PRINTER_ONLINE, Paper
+from hubd.classes.printer.contract import (
+    JOB_LOST,
+    PAPER_LOADED,
+    PAPER_OUT,
+    PRINTER_OFFLINE,
+    PRINTER_ONLINE,
+    UNCONFIRMED,
+    Confirmation,
+    Paper,
+)
 from hubd.device import DeviceState, StatusSource
 from hubd.errors import InvalidArgument, TransportError, TransportTimeout
 from hubd.render.program import Cut, TextLine
 from hubd.stacks import cups as stack
 from simulators.control import execute
 from simulators.escp_printer import Escp24PinSim, EscpPrinterSim
+from tests.delivery import confirmed, deliver
 from tests.stacks.base import private_dir
 from tests.stacks.cups import CupsStack, cups_stack_at
 
@@ -61,7 +76,7 @@ async def printed(sim: EscpPrinterSim, n: int = 1) -> bytes:
 
 def test_registration_options_and_geometry() -> None:
     assert DRIVER.name == "escp" and DRIVER.factory is EscpPrinter
-    assert DRIVER.schemes == {"usblp", "serial", "tcp", "cups"} and DRIVER.simulator == "escp_printer"
+    assert DRIVER.schemes == {"usblp", "usb", "serial", "tcp", "cups"} and DRIVER.simulator == "escp_printer"
     dev = EscpPrinter("p", "tcp://127.0.0.1:9100")
     assert dev.describe() == "tvs-msp250" and dev.status_source is StatusSource.INFERRED
     g = dev.geometry()
@@ -90,14 +105,14 @@ async def test_appsocket_job_bytes_and_transcript(sim: EscpPrinterSim) -> None:
     try:
         data = dev.encode(RECEIPT)
         assert data.startswith(RECEIPT_HEAD) and data.endswith(b"\r\n" * 6)
-        await dev.send(data, timeout=1.0)
-        await dev.end_job()  # closing the AppSocket connection ends the job
+        # our FIN, the printer's close, then SNMP: idle, page counter moved on
+        assert (await deliver(dev, data)).confirmation is Confirmation.PRINTER
+        assert sim.interp.jobs and not dev._transport.is_open  # confirmed after it was on paper
         assert await printed(sim) == data
         job = sim.interp.jobs[0]
         assert job.lines[:3] == ["E-MITRA RECEIPT", "Amount Rs 1,250.00", "kioskhub-job: r-77"]
         assert job.ids == ["r-77"]
-        await dev.send(data, timeout=1.0)  # the next job: a new connection
-        await dev.end_job()
+        await deliver(dev, data)  # the next job: a new connection
         assert await printed(sim, 2) == data
     finally:
         await dev.close()
@@ -145,6 +160,7 @@ async def test_appsocket_stall_on_paper_out_then_resume(sim: EscpPrinterSim) -> 
         sim.interp.load_paper()
         await dev.flush(timeout=5.0)  # nothing lost, nothing twice
         await dev.end_job()
+        assert (await confirmed(dev)).confirmation is Confirmation.PRINTER
         assert await printed(sim) == job
     finally:
         await dev.close()
@@ -158,15 +174,17 @@ async def test_appsocket_cable_pulled(sim: EscpPrinterSim) -> None:
         for _ in range(40):
             await dev.send(FILLER[: 1 << 20], timeout=1.0)
     assert err.value.reason == "DISCONNECTED" and not isinstance(err.value, TransportTimeout)
-    await dev.close()
+    await dev.abort_job()
     sim.state.disconnect_after_bytes = 10
     data = dev.encode(RECEIPT)
+    await dev.start_job()
     await dev.send(data, timeout=1.0)  # a small job: all in the socket buffers before the hang-up
     await until(lambda: sim.interp.stats["bytes"] >= 10 + 100)
-    with pytest.raises(TransportError) as err:  # end_job notices the hang-up: not marked printed
+    with pytest.raises(TransportError) as err:  # the hang-up is noticed: never confirmed
         await dev.end_job()
+        await confirmed(dev)
     assert err.value.reason == "DISCONNECTED"
-    await dev.close()
+    await dev.abort_job()
 
 
 async def test_appsocket_without_status_channel(sim: EscpPrinterSim) -> None:
@@ -190,13 +208,13 @@ async def test_usblp_over_a_fifo(sim: EscpPrinterSim, tmp_path: Path) -> None:
             DeviceState.UNKNOWN, NO_STATUS_CHANNEL, StatusSource.DEVICE)
         assert f"{tmp_path}/lp0 gives no port status" in status.detail
         data = dev.encode(RECEIPT)
-        await dev.send(data, timeout=1.0)
-        await dev.end_job()  # usblp: nothing to do; the next job's ESC @ splits jobs
-        await until(lambda: sim.interp.stats["bytes"] == len(data))
-        await dev.send(data, timeout=1.0)
+        # usblp: the reader took every byte (a FIFO's FIONREAD 0); no port status: bytes only
+        assert (await deliver(dev, data)).confirmation is Confirmation.BYTES_ONLY
+        assert sim.interp.stats["bytes"] == len(data)
+        await deliver(dev, data)  # the same fd; the next job's ESC @ splits jobs
         assert await printed(sim) == data
     finally:
-        await dev.close()  # the writer closes: the simulator ends the second job
+        await dev.close()  # between jobs the writer closes: the simulator ends the second job
     assert await printed(sim, 2) == data
 
 
@@ -218,8 +236,8 @@ async def test_serial_over_a_pty(tmp_path: Path) -> None:
         assert (status.state, status.reason) == (DeviceState.UNKNOWN, NO_STATUS_CHANNEL)
         data = dev.encode(RECEIPT)
         assert data.startswith(RECEIPT_HEAD)
-        await dev.send(data, timeout=1.0)
-        await dev.end_job()
+        # the UART's output queue drained (TIOCOUTQ 0); a serial line says no more: bytes only
+        assert (await deliver(dev, data)).confirmation is Confirmation.BYTES_ONLY
         assert await printed(sim) == data  # the job ends after the idle gap
         assert sim.interp.jobs[0].ids == ["r-77"]
     finally:
@@ -242,9 +260,11 @@ async def test_cups_raw_queue(cups: CupsStack, sim: EscpPrinterSim) -> None:
     assert (status.state, status.source) == (DeviceState.AVAILABLE, StatusSource.SPOOLER)
     assert "CUPS queue Receipt idle" in status.detail
     data = dev.encode(RECEIPT)
+    await dev.start_job()
     await dev.send(data, timeout=1.0)
     await dev.end_job()  # spooled as one raw job
     assert dev.last_spooled.startswith("Receipt-")
+    assert (await confirmed(dev, timeout=20)).confirmation is Confirmation.SPOOLER  # the queue is idle again
     assert await printed(sim) == data
     stack.client(cups.p, "cupsdisable", "-r", "ribbon jammed", "Receipt")
     stopped = await dev.read_status()
@@ -307,3 +327,54 @@ def test_snmp_values_to_status() -> None:
     assert (unknown.state, unknown.paper) == (DeviceState.UNKNOWN, Paper.UNKNOWN)
     nothing = printer_status_from_snmp({dev: Missing.NO_SUCH_OBJECT})
     assert (nothing.state, nothing.reason) == (DeviceState.UNKNOWN, "STATUS_UNKNOWN")
+
+
+# -- job confirmation -----------------------------------------------------------------------------
+
+
+async def test_a_slow_printer_is_confirmed_only_once_it_printed_everything(sim: EscpPrinterSim) -> None:
+    dev = EscpPrinter("receipt", await sim.start("tcp://127.0.0.1:0"), timeout=0.5)
+    sim.state.slow_bps = 1000  # ~0.5 s for this receipt; the kernel takes it all at once
+    data = dev.encode([TextLine(f"line {n:02d}") for n in range(40)] + RECEIPT)
+    await dev.start_job()
+    await dev.send(data, 1.0)
+    await dev.end_job()
+    waiting = await dev.confirm_job()  # every byte ACKed (SIOCOUTQ 0), but still being read
+    assert (waiting.done, waiting.reason) == (False, UNCONFIRMED)
+    assert (await confirmed(dev)).confirmation is Confirmation.PRINTER
+    assert sim.interp.jobs and sim.interp.jobs[-1].ids == ["r-77"]
+
+
+async def test_an_snmp_agent_that_does_not_answer_leaves_the_job_unconfirmed(sim: EscpPrinterSim) -> None:
+    dev = EscpPrinter("receipt", await sim.start("tcp://127.0.0.1:0"), timeout=0.2)
+    execute(sim, "set silent on")
+    await dev.start_job()
+    await dev.send(dev.encode(RECEIPT), 1.0)
+    await dev.end_job()
+    await until(lambda: bool(sim.interp.jobs))  # printed; the printer cannot say so
+    waiting = await dev.confirm_job()
+    assert (waiting.done, waiting.reason) == (False, UNCONFIRMED) and "status unknown" in waiting.detail
+    execute(sim, "set silent off")
+    assert (await confirmed(dev)).confirmation is Confirmation.PRINTER
+
+
+async def test_a_print_server_that_restarted_lost_the_job(sim: EscpPrinterSim) -> None:
+    """sysUpTime went back between the job's start and its end: whatever it held is gone."""
+    dev = EscpPrinter("receipt", await sim.start("tcp://127.0.0.1:0"), timeout=0.5)
+    sim.booted -= 100  # switched on 100 s ago
+    await dev.start_job()  # uptime and page count noted
+    assert execute(sim, "power cycle") == "OK power cycled"
+    await dev.send(dev.encode(RECEIPT), 1.0)
+    await dev.end_job()
+    with pytest.raises(TransportError) as err:
+        await confirmed(dev)
+    assert err.value.reason == JOB_LOST
+
+
+def test_job_counters() -> None:
+    before = JobCounters(uptime=5000, pages=7)
+    assert JobCounters(6000, 8).printed_since(before) and not JobCounters(6000, 7).printed_since(before)
+    assert JobCounters(6000, None).printed_since(before)  # no counter: cannot tell, no objection
+    assert JobCounters(100, 8).restarted_since(before) and not JobCounters(6000, 8).restarted_since(before)
+    values = {mib.SYS_UPTIME: 123, mib.PRT_MARKER_LIFE_COUNT: Missing.NO_SUCH_OBJECT}
+    assert JobCounters.from_snmp(values) == JobCounters(123, None)

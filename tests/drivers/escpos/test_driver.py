@@ -14,11 +14,12 @@ from PIL import Image
 
 from drivers.escpos import DRIVER, EscposPrinter
 from drivers.escpos.encode import EscposProfile, encode_program, load_profile
-from hubd.classes.printer.contract import Paper
+from hubd.classes.printer.contract import JOB_LOST, PAPER_OUT, UNCONFIRMED, Confirmation, Paper
 from hubd.device import DeviceState, StatusSource
 from hubd.errors import InvalidArgument, TransportError, TransportTimeout
 from hubd.render.program import Cut, Feed, ImageBand, Placed, TextLine
 from simulators.escpos_printer import EscposPrinterSim
+from tests.delivery import confirmed, deliver
 
 INIT = b"\x1b\x40\x1b\x74\x00"  # ESC @, ESC t 0 (PC437)
 CUT = b"\x1b\x64\x04\x1d\x56\x01"  # ESC d 4, GS V 1 (partial cut)
@@ -136,13 +137,14 @@ def test_geometry_keeps_a_10_cpi_grid_of_font_a_cells() -> None:
     printer = EscposPrinter("p", "tcp://127.0.0.1:9100")
     g = printer.geometry()
     assert (g.columns, g.width_dots, g.hdpi, g.vdpi) == (48, 576, 120, 120)
-    assert DRIVER.name == "escpos" and DRIVER.schemes == frozenset({"tcp", "serial", "usb", "file"})
+    assert DRIVER.name == "escpos" and DRIVER.schemes == frozenset({"tcp", "serial", "usb", "usblp"})
 
 
 @pytest.mark.parametrize(
     "url",
-    ["tcp://", "tcp://host:99999", "serial://relative", "serial:///dev/x?parity=X",
-     "serial:///dev/x?baudrate=fast", "usb://zz:01", "usb://04b8", "ftp://x", "file://relative"],
+    ["tcp://", "tcp://host", "tcp://host:99999", "serial://relative", "serial:///dev/x?parity=X",
+     "serial:///dev/x?baudrate=fast", "usb://zz:01", "usb://04b8", "ftp://x", "usblp://relative",
+     "file:///dev/usb/lp0"],
 )
 def test_bad_urls(url: str) -> None:
     with pytest.raises(InvalidArgument):
@@ -150,10 +152,13 @@ def test_bad_urls(url: str) -> None:
 
 
 def test_bad_options() -> None:
-    with pytest.raises(InvalidArgument):
-        EscposPrinter("p", "tcp://127.0.0.1", {"status_timeout": "soon"})
-    with pytest.raises(InvalidArgument):
-        EscposPrinter("p", "tcp://127.0.0.1", {"profile": "nope"})
+    for options, field in [({"status_timeout": "soon"}, "options.status_timeout"),
+                           ({"profile": "nope"}, "options.profile"),
+                           ({"confirm": "maybe"}, "options.confirm"),
+                           ({"connect_timeout": 1}, "options.connect_timeout")]:
+        with pytest.raises(InvalidArgument) as err:
+            EscposPrinter("p", "tcp://127.0.0.1:9100", options)
+        assert err.value.field == field
 
 
 # -- against the simulator ----------------------------------------------------------------------
@@ -191,9 +196,9 @@ async def test_print_text_and_image(printer: EscposPrinter, sim: EscposPrinterSi
     program = [TextLine("HELLO", bold=True), ImageBand(square, left=288),
                TextLine("kioskhub-job: J-1"), Cut()]
     data = printer.encode(program)
-    await printer.send(data, 2.0)
-    await printer.end_job()
-    await until(lambda: (tmp_path / "index.json").exists())
+    # confirmed by the printer's process ID response, sent once the receipt is printed
+    assert (await deliver(printer, data)).confirmation is Confirmation.PRINTER
+    assert (tmp_path / "index.json").exists()
     index = json.loads((tmp_path / "index.json").read_text())
     files = index["ids"]["J-1"]["files"]
     lines = (tmp_path / files[1]).read_text().splitlines()
@@ -290,22 +295,23 @@ async def test_serial_stall_keeps_the_rest_queued_then_flush(sim: EscposPrinterS
         await dev.close()
 
 
-async def test_file_link_writes_bytes_and_status_is_unknown(tmp_path: Path) -> None:
+async def test_usblp_link_writes_bytes_and_status_is_unknown(tmp_path: Path) -> None:
     target = tmp_path / "lp0"
     target.touch()
-    dev = DRIVER.factory("receipt", f"file://{target}", {})
+    dev = DRIVER.factory("receipt", f"usblp://{target}", {})
+    assert isinstance(dev, EscposPrinter)
     try:
-        status = await dev.read_status()  # type: ignore[attr-defined]
+        status = await dev.read_status()
         assert (status.state, status.reason) == (DeviceState.UNKNOWN, "NO_STATUS_CHANNEL")
         assert status.paper is Paper.UNKNOWN
-        await dev.send(b"\x1b\x40abc\x0a", 1.0)  # type: ignore[attr-defined]
-        await dev.end_job()  # type: ignore[attr-defined]
+        delivery = await deliver(dev, b"\x1b\x40abc\x0a")  # write-only: no process ID asked
+        assert delivery.confirmation is Confirmation.BYTES_ONLY
         assert target.read_bytes() == b"\x1b\x40abc\x0a"
     finally:
         await dev.close()
 
 
-@pytest.mark.parametrize("url", ["serial:///dev/no-such-tty", "file:///no-such-dir/lp0"])
+@pytest.mark.parametrize("url", ["serial:///dev/no-such-tty", "usblp:///no-such-dir/lp0"])
 async def test_missing_device_is_no_such_device(url: str) -> None:
     dev = DRIVER.factory("receipt", url, {})
     for call in (dev.read_status, lambda: dev.send(b"x", 0.5)):  # type: ignore[attr-defined]
@@ -318,7 +324,7 @@ async def test_missing_device_is_no_such_device(url: str) -> None:
 async def test_refused_connection_is_a_transport_error(sim: EscposPrinterSim) -> None:
     url = await sim.start("tcp://127.0.0.1:0")
     await sim.stop()
-    dev = DRIVER.factory("receipt", url, {"connect_timeout": 1})
+    dev = DRIVER.factory("receipt", url, {}, timeout=1)
     with pytest.raises(TransportError) as info:
         await dev.read_status()  # type: ignore[attr-defined]
     assert info.value.reason == "CONNECTION_REFUSED"
@@ -334,7 +340,117 @@ async def test_idle_connection_closed_by_the_printer_is_reopened(
     assert (await printer.read_status()).state is DeviceState.AVAILABLE
     await until(lambda: not sim._ports)
     assert (await printer.read_status()).state is DeviceState.AVAILABLE  # reconnected, no error
-    await printer.send(printer.encode([TextLine("after reconnect"), Cut()]), 2.0)
-    await printer.end_job()
-    await until(lambda: sim.interp.receipts)
+    await deliver(printer, printer.encode([TextLine("after reconnect"), Cut()]))
     assert sim.interp.receipts[-1].lines[0] == "after reconnect"
+
+
+# -- job confirmation -----------------------------------------------------------------------------
+
+RECEIPT = [TextLine("E-MITRA RECEIPT", bold=True), ImageBand(np.ones((24, 576), dtype=bool)),
+           TextLine("kioskhub-job: J-9"), Cut()]
+
+
+@pytest.fixture
+def quick_reprobe(monkeypatch: pytest.MonkeyPatch) -> None:
+    import drivers.escpos.driver as driver
+
+    monkeypatch.setattr(driver, "REPROBE_AFTER", 0.05)
+
+
+async def test_confirmed_by_the_process_id_only_once_printed(printer: EscposPrinter,
+                                                              sim: EscposPrinterSim) -> None:
+    sim.state.slow_bps = 5_000  # the receipt takes about 0.4 s to print
+    data = printer.encode(RECEIPT)
+    await printer.start_job()
+    await printer.send(data, 2.0)
+    await printer.end_job()
+    first = await printer.confirm_job()
+    assert not first.done and first.reason == UNCONFIRMED
+    delivery = await confirmed(printer)
+    assert delivery.confirmation is Confirmation.PRINTER
+    assert sim.interp.receipts and sim.interp.receipts[-1].ids == ["J-9"]  # on paper before
+    assert bytes(sim.interp.receipts[-1].raw) == data  # the request is not part of the receipt
+
+
+async def test_paper_out_keeps_the_job_unconfirmed_until_loaded(printer: EscposPrinter,
+                                                                 sim: EscposPrinterSim) -> None:
+    sim.state.paper_out_after_lines = 1
+    await printer.start_job()
+    await printer.send(printer.encode(RECEIPT), 2.0)
+    await printer.end_job()
+    waiting = await printer.confirm_job()
+    assert (waiting.done, waiting.reason) == (False, PAPER_OUT)
+    assert waiting.status is not None and waiting.status.paper is Paper.OUT
+    sim.interp.load_paper()
+    assert (await confirmed(printer)).confirmation is Confirmation.PRINTER
+    assert sim.interp.receipts[-1].ids == ["J-9"]
+
+
+@pytest.mark.usefixtures("quick_reprobe")
+@pytest.mark.parametrize("link", ["pty", "tcp://127.0.0.1:0"])
+async def test_a_power_cycle_while_unconfirmed_loses_the_job(sim: EscposPrinterSim, link: str) -> None:
+    """Paper out, then the printer switched off and on: its buffer, and the job's tail, are gone.
+    On TCP the connection resets; on a serial line the printer answers a new process ID but
+    never the job's own."""
+    dev = DRIVER.factory("receipt", await sim.start(link), {"status_timeout": 0.3})
+    assert isinstance(dev, EscposPrinter)
+    sim.state.paper_out_after_lines = 1
+    try:
+        await dev.start_job()
+        await dev.send(dev.encode(RECEIPT), 2.0)
+        await dev.end_job()
+        assert (await dev.confirm_job()).reason == PAPER_OUT
+        sim.power_cycle()
+        sim.interp.load_paper()
+        with pytest.raises(TransportError) as err:
+            await confirmed(dev)
+        assert err.value.reason == ("JOB_LOST" if link == "pty" else "DISCONNECTED")
+        await dev.abort_job()
+        assert not any("J-9" in r.ids for r in sim.interp.receipts)  # never printed in full
+        await deliver(dev, dev.encode(RECEIPT))  # printed again, from the start
+        assert sim.interp.receipts[-1].ids == ["J-9"]
+    finally:
+        await dev.close()
+
+
+@pytest.mark.usefixtures("quick_reprobe")
+async def test_a_return_channel_that_was_down_ends_in_a_reprint(printer: EscposPrinter,
+                                                                sim: EscposPrinterSim) -> None:
+    """Nothing comes back (DLE EOT, process ID): unconfirmed, never OK. When answers come again the
+    job's own answer was lost with the rest: it cannot be told from a lost job, so it is reprinted."""
+    sim.state.silent = True
+    await printer.start_job()
+    await printer.send(printer.encode(RECEIPT), 2.0)
+    await printer.end_job()
+    waiting = await printer.confirm_job()
+    assert (waiting.done, waiting.reason) == (False, UNCONFIRMED) and "no reply" in waiting.detail
+    sim.state.silent = False
+    with pytest.raises(TransportError) as err:
+        await confirmed(printer)
+    assert err.value.reason == JOB_LOST
+
+
+async def test_status_confirmation_for_printers_without_process_ids(sim: EscposPrinterSim) -> None:
+    dev = DRIVER.factory("receipt", await sim.start("tcp://127.0.0.1:0"), {"confirm": "status"})
+    assert isinstance(dev, EscposPrinter)
+    try:
+        sim.state.paper_out_after_lines = 1
+        await dev.start_job()
+        await dev.send(dev.encode(RECEIPT), 2.0)
+        await dev.end_job()
+        assert (await dev.confirm_job()).reason == PAPER_OUT
+        sim.interp.load_paper()
+        assert (await confirmed(dev)).confirmation is Confirmation.PRINTER
+    finally:
+        await dev.close()
+
+
+async def test_no_status_request_lands_inside_a_job(printer: EscposPrinter, sim: EscposPrinterSim) -> None:
+    assert (await printer.read_status()).state is DeviceState.AVAILABLE
+    replies = sim.replies_sent
+    await printer.start_job()
+    await printer.send(printer.encode(RECEIPT)[:100], 2.0)  # in the middle of a command
+    status = await printer.read_status()
+    assert (status.state, status.reason) == (DeviceState.UNKNOWN, "PRINTER_NOT_ACCEPTING")
+    assert sim.replies_sent == replies  # nothing was asked
+    await printer.abort_job()

@@ -178,3 +178,36 @@ def test_printer_status_ok_near_end_out_offline() -> None:
     assert "autocutter error" in error.detail
     with pytest.raises(ProtocolError):
         p.printer_status({1: p.parse_status(1, 0x12)})
+
+
+def test_process_id_request_bytes() -> None:
+    # GS ( H pL pH fn m d1..d4: 1D 28 48, pL = 6, pH = 0, fn = 30h, m = 30h (Epson GS ( H <Function 48>)
+    assert p.process_id_request("AB12") == b"\x1d\x28\x48\x06\x00\x30\x30\x41\x42\x31\x32"
+    for bad in ("ABC", "ABCDE", "AB\x1b2", "ABCé"):
+        with pytest.raises(InvalidArgument):
+            p.process_id_request(bad)
+
+
+def test_replies_are_told_apart_in_one_stream() -> None:
+    reader = p.ReplyReader()
+    # a status byte, a process ID response (37 22 "AB12" 00) split over reads, another status byte
+    assert reader.feed(b"\x12\x37\x22AB") == [0x12]
+    assert reader.feed(b"12\x00\x1a") == [p.ProcessIdResponse("AB12"), 0x1A]
+    # another "header to NUL" block (not 37 22 + 4 bytes) is dropped
+    assert reader.feed(b"\x37\x20\x01\x00\x12") == [0x12]
+    # a block with no NUL in sight is junk: the bytes after it are read afresh (bad status bytes)
+    assert reader.feed(b"\x37" + b"\x22" * (p.MAX_BLOCK + 5)) == [0x22] * 5
+    assert reader.feed(b"\x12") == [0x12]
+
+
+@given(st.binary(max_size=200))
+@settings(max_examples=300, deadline=None)
+def test_reply_reader_never_fails(data: bytes) -> None:
+    """Any bytes: status candidates and well-formed process IDs only, however they are split."""
+    whole = p.ReplyReader().feed(data)
+    split = p.ReplyReader()
+    parts = split.feed(data[: len(data) // 2]) + split.feed(data[len(data) // 2 :])
+    assert whole == parts
+    for reply in whole:
+        assert isinstance(reply, int) and reply != p.PROCESS_ID_HEADER or (
+            isinstance(reply, p.ProcessIdResponse) and len(reply.process_id) == 4)
