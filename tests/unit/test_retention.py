@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from hubd.classes.printer.contract import Confirmation
 from hubd.classes.printer.queue import JobQueue
 from hubd.classes.printer.records import JobState
 from hubd.classes.printer.spooler import PrintingConfig, Spooler
@@ -19,7 +20,7 @@ def _done(q: JobQueue, key: str, payload: bytes) -> str:
     job = q.submit("receipt", key, "text", payload)
     claimed = q.claim_next("receipt")
     assert claimed is not None and claimed.job_id == job.job_id
-    q.mark_done(job.job_id)
+    q.mark_done(job.job_id, Confirmation.PRINTER)
     return job.job_id
 
 
