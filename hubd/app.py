@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -34,16 +34,17 @@ log = logging.getLogger(__name__)
 STOP_LIMIT = 3.0
 R = TypeVar("R")
 
-CALLER_LEASE: contextvars.ContextVar[str] = contextvars.ContextVar("caller_lease", default="")
-"""The lease id the current caller presented (request metadata ``kioskhub-lease-id``)."""
+CALLER_LEASE: contextvars.ContextVar[str | Callable[[], str]] = contextvars.ContextVar(
+    "caller_lease", default=""
+)
+"""The lease id the current caller presented (request metadata ``kioskhub-lease-id``), or a
+function that reads it (the gRPC layer reads metadata only when an exclusive device asks)."""
 
 
 class MissingDevice(Device):
     """Stands in for a device whose stack is not installed: always UNAVAILABLE with the reason."""
 
-    def __init__(
-        self, device_id: str, url: str, device_class: DeviceClass, reason: str, detail: str
-    ) -> None:
+    def __init__(self, device_id: str, url: str, device_class: DeviceClass, reason: str, detail: str) -> None:
         super().__init__(device_id, url)
         self.device_class = device_class
         self._reason, self._detail = reason, detail
@@ -104,8 +105,9 @@ class Hub:
                 except ConfigError:
                     raise
                 except InvalidArgument as err:
-                    raise ConfigError(f"{self.config.source}: devices.{cfg.id}.{err.field}: "
-                                      f"{err.description}") from err
+                    raise ConfigError(
+                        f"{self.config.source}: devices.{cfg.id}.{err.field}: {err.description}"
+                    ) from err
                 except HubError as err:
                     raise ConfigError(f"{self.config.source}: devices.{cfg.id}: {err}") from err
         by_class: dict[DeviceClass, list[str]] = {}
@@ -114,8 +116,10 @@ class Hub:
                 by_class.setdefault(sup.device.device_class, []).append(sup.id)
         for device_class, ids in by_class.items():
             if len(ids) > 1:
-                raise ConfigError(f"{self.config.source}: several default {device_class.value}s: "
-                                  f"{', '.join(ids)} (at most one per class)")
+                raise ConfigError(
+                    f"{self.config.source}: several default {device_class.value}s: "
+                    f"{', '.join(ids)} (at most one per class)"
+                )
 
     # -- life ----------------------------------------------------------------------------------
 
@@ -181,13 +185,12 @@ class Hub:
             raise InvalidArgument(field, f"{quote(device_id)} is not a device id")
         sup = self.devices.get(device_id)
         if sup is None:
-            raise NotFound(f"no device {device_id!r}", reason="DEVICE_NOT_FOUND",
-                           metadata={"deviceId": device_id})
+            raise NotFound(
+                f"no device {device_id!r}", reason="DEVICE_NOT_FOUND", metadata={"deviceId": device_id}
+            )
         return sup
 
-    def find(
-        self, device_class: DeviceClass, device_id: str = "", field: str = "device_id"
-    ) -> Supervisor:
+    def find(self, device_class: DeviceClass, device_id: str = "", field: str = "device_id") -> Supervisor:
         """A device of ``device_class``: by id, else the only one, else the class's default."""
         if device_id:
             sup = self.get(device_id, field)
@@ -198,28 +201,34 @@ class Hub:
         if len(matches) == 1:
             return matches[0]
         if not matches:
-            raise NotFound(f"this hub has no {device_class.value} device", reason="DEVICE_NOT_FOUND",
-                           metadata={"deviceClass": device_class.value})
+            raise NotFound(
+                f"this hub has no {device_class.value} device",
+                reason="DEVICE_NOT_FOUND",
+                metadata={"deviceClass": device_class.value},
+            )
         default = [s for s in matches if s.config.default]
         if default:
             return default[0]
         ids = ", ".join(s.id for s in matches)
-        raise InvalidArgument(field, f"required: several {device_class.value}s ({ids}) and none is "
-                              "the default (set default = true on one)")
+        raise InvalidArgument(
+            field,
+            f"required: several {device_class.value}s ({ids}) and none is "
+            "the default (set default = true on one)",
+        )
 
     def use(self, sup: Supervisor) -> Supervisor:
         """``sup``, after checking the caller may use it now: an exclusive device needs the caller's
         lease (metadata ``kioskhub-lease-id``); another holder's is DEVICE_BUSY."""
         spec = spec_for(sup.device.device_class)
         if spec is not None and spec.leased:
-            self.leases.authorize(sup.id, CALLER_LEASE.get())
+            lease = CALLER_LEASE.get()
+            self.leases.authorize(sup.id, lease if isinstance(lease, str) else lease())
         return sup
 
     def list(self, device_class: DeviceClass | None = None) -> list[Supervisor]:
         """Devices, optionally of one class, in configuration order."""
         return [
-            s for s in self.devices.values()
-            if device_class is None or s.device.device_class is device_class
+            s for s in self.devices.values() if device_class is None or s.device.device_class is device_class
         ]
 
     def info(self) -> Mapping[str, Any]:

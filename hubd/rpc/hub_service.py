@@ -35,7 +35,7 @@ class HubServicer(hub_pb2_grpc.HubServiceServicer):
         self._devices = StatusCache(
             lambda sup: hub_pb2.GetDeviceResponse(device=convert.device_to_pb(sup, self.hub.leases))
         )
-        self._listing: tuple[object, hub_pb2.ListDevicesResponse] | None = None
+        self._listing: tuple[object, bytes] | None = None
 
     def _lease_key(self, sup: Supervisor) -> object:
         lease = self.hub.leases.holder(sup.id)
@@ -72,12 +72,13 @@ class HubServicer(hub_pb2_grpc.HubServiceServicer):
             devices=[self._device(s).device for s in chunk],
             next_page_token=page.token(start + page.size if more else None),
         )
-        self._listing = (key, response)
-        return response
+        self._listing = (key, response.SerializeToString())
+        return self._listing[1]
 
     async def GetDevice(self, request: hub_pb2.GetDeviceRequest, context: Ctx) -> Any:
         """One device."""
-        return self._device(self.hub.get(request.device_id))
+        sup = self.hub.get(request.device_id)
+        return self._devices.wire(sup, self._lease_key(sup))
 
     async def WatchEvents(
         self, request: hub_pb2.WatchEventsRequest, context: Ctx

@@ -78,11 +78,15 @@ def _malformed(problem: str) -> errors.InvalidArgument:
 
 
 def _caller(context: Any) -> None:
-    lease = ""
-    for key, value in context.invocation_metadata() or ():
-        if key == LEASE_METADATA:
-            lease = value if isinstance(value, str) else ""
-    CALLER_LEASE.set(lease[:64])
+    """Make the caller's lease id readable by ``Hub.use`` (metadata is read only if it asks)."""
+
+    def lease() -> str:
+        for key, value in context.invocation_metadata() or ():
+            if key == LEASE_METADATA and isinstance(value, str):
+                return value[:64]
+        return ""
+
+    CALLER_LEASE.set(lease)
 
 
 def _unary(inner: Callable[[Any, Any], Awaitable[Any]]) -> Callable[[Any, Any], Awaitable[Any]]:
@@ -138,6 +142,11 @@ def _client_stream(inner: Callable[[Any, Any], Awaitable[Any]]) -> Callable[[Any
     return handler
 
 
+def _serialize(message: Any) -> bytes:
+    """A response's bytes; a status read answered from its cache is already bytes."""
+    return message if isinstance(message, bytes) else bytes(message.SerializeToString())
+
+
 def _parser(method: MethodDescriptor) -> Callable[[bytes], Any]:
     cls = message_factory.GetMessageClass(method.input_type)
 
@@ -158,7 +167,7 @@ def handlers(servicer: Any, service: ServiceDescriptor) -> grpc.GenericRpcHandle
         fn = getattr(servicer, method.name)
         kw: dict[str, Any] = {
             "request_deserializer": _parser(method),
-            "response_serializer": lambda m: m.SerializeToString(),
+            "response_serializer": _serialize,
         }
         if method.client_streaming and not method.server_streaming:
             table[method.name] = grpc.stream_unary_rpc_method_handler(_client_stream(fn), **kw)

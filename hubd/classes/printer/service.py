@@ -70,7 +70,7 @@ class PrinterServicer(printer_pb2_grpc.PrinterServiceServicer):
     async def GetPrinterStatus(self, request: printer_pb2.GetPrinterStatusRequest, context: Ctx) -> Any:
         """Paper / online / error as last observed (built once per change, not per call)."""
         sup = self.hub.find(PRINTER, request.device_id)
-        return self._status.get(sup, self.spooler.pending(sup.id))
+        return self._status.wire(sup, self.spooler.pending(sup.id))
 
     def _status_response(self, sup: Any) -> printer_pb2.GetPrinterStatusResponse:
         status = cp.printer_status_to_pb(sup, self.spooler.pending(sup.id))

@@ -27,7 +27,7 @@ class UpsServicer(ups_pb2_grpc.UpsServiceServicer):
 
     async def GetUpsStatus(self, request: ups_pb2.GetUpsStatusRequest, context: Ctx) -> Any:
         """The latest observed status (built once per change, not per call)."""
-        return self._cache.get(self.hub.find(DeviceClass.UPS, request.device_id))
+        return self._cache.wire(self.hub.find(DeviceClass.UPS, request.device_id))
 
     async def WatchUpsStatus(
         self, request: ups_pb2.WatchUpsStatusRequest, context: Ctx
