@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-from hubd.app import CALLER_LEASE, Hub
+from hubd.app import Hub
 from hubd.classes.smartcard import convert
 from hubd.classes.smartcard.sessions import CardSessions, ReaderChange
 from hubd.device import DeviceClass
@@ -37,6 +37,11 @@ class SmartCardServicer(smartcard_pb2_grpc.SmartCardServiceServicer):
 
     def _leased(self, device_id: str) -> Supervisor:
         return self.hub.use(self.hub.find(SMART_CARD, device_id))
+
+    def _lease_id(self, sup: Supervisor) -> str:
+        """The caller's lease: ``use`` passed, so the device's live lease is the caller's."""
+        lease = self.hub.leases.holder(sup.id)
+        return lease.lease_id if lease is not None else ""
 
     async def ListReaders(self, request: smartcard_pb2.ListReadersRequest, context: Ctx) -> Any:
         """Readers read now, in name order, a page at a time (keyset: after the last name)."""
@@ -76,5 +81,5 @@ class SmartCardServicer(smartcard_pb2_grpc.SmartCardServiceServicer):
         name = request.card_reader_id
         if len(name) > MAX_READER_NAME or not name.isprintable():
             raise InvalidArgument("card_reader_id", f"is not a reader name: {quote(name)}")
-        sent = await self.sessions.transmit(sup, CALLER_LEASE.get(), request.card_reader_id, request.apdu)
+        sent = await self.sessions.transmit(sup, self._lease_id(sup), request.card_reader_id, request.apdu)
         return convert.transmitted_to_pb(sent)
