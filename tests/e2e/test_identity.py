@@ -32,10 +32,15 @@ AADHAAR = "2345 6789 0124"  # passes Verhoeff (tests/unit/test_aadhaar.py works 
 
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubProcess]:
-    """One hubd for this module; each test leaves it as it found it."""
+    """One hubd for this module, its fingerprint device polled and the virtual card in the
+    private pcscd's reader (both start in the background); each test leaves it as it found it."""
     process = HubProcess(tmp_path_factory.mktemp("identity")).start()
-    yield process
-    process.stop()
+    try:
+        wait_for(lambda: fingerprint_ready(process), what="the fingerprint device")
+        wait_for(lambda: card_ready(process), what="the virtual card in the private pcscd's reader")
+        yield process
+    finally:
+        process.stop()
 
 
 def ok(out: subprocess.CompletedProcess[str]) -> bool:
@@ -52,6 +57,11 @@ def card_ready(hub: HubProcess) -> bool:
     return ok(out) and any(r["card_present"] for r in json_lines(out))
 
 
+def fingerprint_ready(hub: HubProcess) -> bool:
+    out = hub.hubctl("biometric", "info", "--json")
+    return ok(out) and json_lines(out)[0]["state"] == "DEVICE_STATE_AVAILABLE"
+
+
 def control(hub: HubProcess, device_id: str, *command: str) -> str:
     where = hub.simulators()[device_id]["control"]
     out = subprocess.run([sys.executable, "-m", "simulators.cli", "ctl", where, *command],
@@ -62,8 +72,6 @@ def control(hub: HubProcess, device_id: str, *command: str) -> str:
 
 def test_hubctl_finds_the_rd_service_by_discovery_and_captures(hub: HubProcess) -> None:
     first, last = map(int, hub.simulators()["fingerprint"]["url"].rsplit("?ports=", 1)[1].split("-"))
-    wait_for(lambda: ok(out := hub.hubctl("biometric", "info", "--json"))
-             and json_lines(out)[0]["state"] == "DEVICE_STATE_AVAILABLE", what="the fingerprint device")
     info = json_lines(hub.hubctl("biometric", "info", "--json"))[0]
     assert info["rd_service_url"] == f"http://127.0.0.1:{last}" and last > first  # not the range's first
     assert info["simulated"] and info["rd_service_status"] == "RD_SERVICE_STATUS_READY"
@@ -75,7 +83,6 @@ def test_hubctl_finds_the_rd_service_by_discovery_and_captures(hub: HubProcess) 
 
 
 def test_hubctl_reads_the_virtual_cards_atr_and_talks_to_it(hub: HubProcess) -> None:
-    wait_for(lambda: card_ready(hub), what="the virtual card in the private pcscd's reader")
     (atr,) = json_lines(hub.hubctl("card", "atr", "--json"))
     assert atr["atr"] == VpcdCardState().atr.upper()
     apdus = json_lines(hub.hubctl("card", "apdu", SELECT, GET_SERIAL, "--json"))
@@ -100,11 +107,10 @@ def test_device_busy_names_the_holder_and_until_when(hub: HubProcess) -> None:
         finally:
             for lease in leases:
                 stub.ReleaseLease(hub_pb2.ReleaseLeaseRequest(lease_id=lease.lease_id))
-    assert ok(hub.hubctl("card", "readers"))
+    assert card_ready(hub)  # free again
 
 
 def test_the_card_control_socket_drives_typed_card_events(hub: HubProcess) -> None:
-    wait_for(lambda: card_ready(hub), what="the virtual card")
     with grpc.insecure_channel(hub.target) as ch:
         stub = hub_pb2_grpc.HubServiceStub(ch)
         info = stub.GetHubInfo(hub_pb2.GetHubInfoRequest())
@@ -120,6 +126,7 @@ def test_the_card_control_socket_drives_typed_card_events(hub: HubProcess) -> No
             assert inserted.card_reader.card_reader_id == hub.simulators()["card"]["reader"]
         finally:
             events.cancel()
+    assert card_ready(hub)
 
 
 def test_vpcds_card_port_is_not_on_the_hubs_network(hub: HubProcess) -> None:
