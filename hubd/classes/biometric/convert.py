@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import TypeVar
 
 from google.protobuf.duration_pb2 import Duration
 
@@ -23,6 +25,7 @@ from hubd.rpc.convert import state_to_pb, timestamp
 from hubd.supervisor import Supervisor
 from kioskhub.v1 import biometric_pb2
 
+E = TypeVar("E")
 Info = biometric_pb2.BiometricInfo
 Capture = biometric_pb2.CaptureFingerprintRequest
 
@@ -31,18 +34,18 @@ _STATUS = {
     RdStatus.NOTREADY: Info.RD_SERVICE_STATUS_NOT_READY,
     RdStatus.USED: Info.RD_SERVICE_STATUS_USED,
 }
-_FINGER_TYPE = {
+_FINGER_TYPE: dict[int, FingerType] = {
     Capture.FINGER_TYPE_UNSPECIFIED: FingerType.FMR_FIR,
     Capture.FINGER_TYPE_FMR: FingerType.FMR,
     Capture.FINGER_TYPE_FIR: FingerType.FIR,
     Capture.FINGER_TYPE_FMR_FIR: FingerType.FMR_FIR,
 }
-_FORMAT = {
+_FORMAT: dict[int, PidFormat] = {
     Capture.PID_FORMAT_UNSPECIFIED: PidFormat.XML,
     Capture.PID_FORMAT_XML: PidFormat.XML,
     Capture.PID_FORMAT_PROTOBUF: PidFormat.PROTOBUF,
 }
-_ENV = {
+_ENV: dict[int, RdEnv] = {
     Capture.ENVIRONMENT_UNSPECIFIED: RdEnv.PRODUCTION,
     Capture.ENVIRONMENT_PRODUCTION: RdEnv.PRODUCTION,
     Capture.ENVIRONMENT_PRE_PRODUCTION: RdEnv.PRE_PRODUCTION,
@@ -98,7 +101,7 @@ def info_to_pb(sup: Supervisor) -> biometric_pb2.BiometricInfo:
     return msg
 
 
-def _choice(table: dict[int, object], value: int, field: str) -> object:
+def _choice(table: Mapping[int, E], value: int, field: str) -> E:
     if value not in table:
         raise InvalidArgument(field, f"{value} is not a known value")
     return table[value]
@@ -117,10 +120,10 @@ def capture_request_from_pb(request: Capture, default_timeout: float) -> Capture
     try:
         return CaptureRequest(
             finger_count=request.finger_count or 1,
-            finger_type=_choice(_FINGER_TYPE, request.finger_type, "finger_type"),  # type: ignore[arg-type]
-            format=_choice(_FORMAT, request.pid_format, "pid_format"),  # type: ignore[arg-type]
+            finger_type=_choice(_FINGER_TYPE, request.finger_type, "finger_type"),
+            format=_choice(_FORMAT, request.pid_format, "pid_format"),
             timeout_ms=_timeout_ms(request.timeout, default_timeout),
-            env=_choice(_ENV, request.environment, "environment"),  # type: ignore[arg-type]
+            env=_choice(_ENV, request.environment, "environment"),
             wadh=request.wadh,
             posh=",".join(request.finger_positions) or "UNKNOWN",
             otp=request.otp,

@@ -16,7 +16,7 @@ import asyncio
 import contextlib
 import functools
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -213,14 +213,20 @@ class CardSessions:
                 response = await current.session.transmit(apdu)
             except InvalidArgument:
                 raise  # a malformed APDU never reached the card: the session goes on
-            except HubError:
+            except Exception:
                 await self._close(sup.id)
                 raise
             return Transmitted(name, response, started, current.session.atr)
 
     async def readers(self, sup: Supervisor) -> SmartCardReading:
-        """The device's readers, read now."""
-        return await device_of(sup).read_readers()
+        """The device's readers, read now; the card in the lease's own session is not shown as
+        held by another application (PC/SC sees the hub's exclusive hold)."""
+        reading = await device_of(sup).read_readers()
+        current = self._open.get(sup.id)
+        if current is None:
+            return reading
+        return replace(reading, readers=tuple(
+            replace(r, exclusive=False) if r.name == current.reader else r for r in reading.readers))
 
 
 def pick_reader(reading: SmartCardReading) -> str:
