@@ -95,6 +95,9 @@ async def test_select_then_get_data_in_the_lease_session(
     assert (fci.status_word, fci.data, fci.exchanges) == (0x9000, vpcd_card.card.fci(), 2)  # 61xx followed
     assert fci.session_started and fci.atr == bytes.fromhex(vpcd_card.state.atr)
     assert fci.card_reader_id == pcscd_stack.reader
+    listed = (await stub(hub.channel).ListReaders(smartcard_pb2.ListReadersRequest(), metadata=md)).readers
+    ours = next(r for r in listed if r.card_reader_id == pcscd_stack.reader)
+    assert ours.card_present and not ours.exclusive  # held by this lease's session, not another app
     serial = await send(hub.channel, md, GET_SERIAL)  # 6Cxx corrected; the SELECT still holds
     assert (serial.status_word, serial.data, serial.session_started) == (
         0x9000, bytes.fromhex(vpcd_card.state.serial), False)
