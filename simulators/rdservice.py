@@ -5,6 +5,12 @@ SIMULATED RD CA", and PID blocks of random bytes that decrypt to nothing.
 
     kioskhub-sim rdservice --listen rdservice://127.0.0.1:11100-11120   first free port, as real ones
     kioskhub-sim rdservice --listen tcp://127.0.0.1:0                   any free port
+    kioskhub-sim rdservice --listen rdservice://127.0.0.1:0?skip=2      behind two closed ports
+
+``?skip=N`` takes a free run of N+1 ports, holds the first N closed (bound, never listening: a
+probe is refused, as when another program's port sits at the start of the range) and serves on
+the last; the URL it reports names the whole range (``rdservice://127.0.0.1?ports=A-B``), so a
+driver finds the service only by discovery, as at a kiosk where it rarely sits on 11100.
 
 Faults (state fields, ``set KEY VALUE`` or the commands below): ``status NOTREADY|USED``
 (RDSERVICE says so; CAPTURE answers errCode 720 / 710), ``fail CODE [INFO]`` (CAPTURE answers that
@@ -19,10 +25,11 @@ import asyncio
 import base64
 import contextlib
 import logging
+import socket
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 from xml.etree import ElementTree as ET
 
 import defusedxml.ElementTree as SafeET
@@ -35,6 +42,7 @@ log = logging.getLogger(__name__)
 
 MAX_HEAD = 8 * 1024
 MAX_BODY = 64 * 1024
+MAX_SKIP = 20
 STATUSES = ("READY", "NOTREADY", "USED")
 ERR_INFO = {"700": "Capture timed out", "710": "Device is being used by another application",
             "720": "Device not ready", "730": "Capture failed"}
@@ -64,6 +72,28 @@ class RdServiceState:
     captures: int = 0
 
 
+def _hold_free_run(count: int) -> list[socket.socket] | None:
+    """``count`` consecutive loopback ports bound (not listening: connecting is refused) with the
+    port after them free at the time of asking; None when that run is not free."""
+    first = socket.socket()
+    first.bind(("127.0.0.1", 0))
+    held = [first]
+    port = first.getsockname()[1]
+    try:
+        for offset in range(1, count + 1):
+            if port + offset > 65535:
+                raise OSError("end of the port range")
+            sock = socket.socket()
+            held.append(sock)
+            sock.bind(("127.0.0.1", port + offset))
+    except OSError:
+        for sock in held:
+            sock.close()
+        return None
+    held.pop().close()  # the service's port: free, bound again by the HTTP server
+    return held
+
+
 def _xml(element: ET.Element) -> bytes:
     data: bytes = ET.tostring(element, encoding="utf-8")
     return data
@@ -83,6 +113,7 @@ class RdServiceSim(Simulator):
         self.requests: list[tuple[str, str]] = []
         self._conns: set[asyncio.StreamWriter] = set()
         self._http_servers: list[asyncio.AbstractServer] = []
+        self._closed_ports: list[socket.socket] = []
 
     @classmethod
     def default_state(cls) -> RdServiceState:
@@ -103,6 +134,8 @@ class RdServiceSim(Simulator):
             return "rdservice://" + url.removeprefix("tcp://")
         if parts.scheme != "rdservice" or parts.hostname != "127.0.0.1":
             raise SimulatorError(f"{listen!r}: use rdservice://127.0.0.1:FIRST-LAST or tcp://127.0.0.1:PORT")
+        if parts.query:
+            return await self._listen_behind(listen, parse_qs(parts.query).get("skip", [""])[0])
         first, _, last = parts.netloc.rpartition(":")[2].partition("-")
         try:
             ports = range(int(first), int(last or first) + 1)
@@ -112,6 +145,32 @@ class RdServiceSim(Simulator):
             with contextlib.suppress(SimulatorError):
                 return await self._listen(f"tcp://127.0.0.1:{port}")
         raise SimulatorError(f"{listen!r}: no free port in the range")
+
+    async def _listen_behind(self, listen: str, skip: str) -> str:
+        """``rdservice://127.0.0.1:0?skip=N``: serve behind N closed ports; report the range."""
+        if not skip.isdigit() or not 1 <= int(skip) <= MAX_SKIP:
+            raise SimulatorError(f"{listen!r}: skip must be 1..{MAX_SKIP}")
+        for _ in range(50):
+            held = _hold_free_run(int(skip))
+            if held is None:
+                continue
+            last = held[-1].getsockname()[1] + 1
+            try:
+                url = await self._listen(f"tcp://127.0.0.1:{last}")
+            except SimulatorError:
+                for sock in held:
+                    sock.close()
+                continue
+            self._closed_ports += held
+            return url.rsplit(":", 1)[0] + f"?ports={last - int(skip)}-{last}"
+        raise SimulatorError(f"{listen!r}: no free run of {int(skip) + 1} ports")
+
+    async def stop(self) -> None:
+        """Stop serving and free the ports held closed."""
+        for sock in self._closed_ports:
+            sock.close()
+        self._closed_ports = []
+        await super().stop()
 
     def vanish(self) -> None:
         """The service exits: its ports stop listening and every connection is reset (the control

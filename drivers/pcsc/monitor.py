@@ -14,6 +14,7 @@ import contextlib
 import logging
 import threading
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from types import ModuleType
 from typing import Any
 
@@ -50,13 +51,13 @@ def diff(old: dict[str, CardReader], new: dict[str, CardReader]) -> list[CardEve
     for name, reader in new.items():
         before = old.get(name)
         if before is None:
-            events.append(CardEvent(READER_ADDED, name))
+            events.append(CardEvent(READER_ADDED, name, after=replace(reader, card_present=False, atr=None)))
         had = before is not None and before.card_present
         same = had and before is not None and before.atr == reader.atr
         if had and not (reader.card_present and same):
-            events.append(CardEvent(CARD_REMOVED, name))
+            events.append(CardEvent(CARD_REMOVED, name, after=replace(reader, card_present=False, atr=None)))
         if reader.card_present and not same:
-            events.append(CardEvent(CARD_INSERTED, name, reader.atr))
+            events.append(CardEvent(CARD_INSERTED, name, reader.atr, after=reader))
     return events
 
 

@@ -1,7 +1,8 @@
 """A fingerprint device behind a UIDAI RD Service on loopback, over HTTP with custom verbs (httpx).
 
-URL: ``rdservice://127.0.0.1`` (probe the ``ports`` option's range, http then https on each port)
-or ``rdservice://127.0.0.1:PORT`` (that port only). Only loopback hosts are accepted: the service
+URL: ``rdservice://127.0.0.1`` (probe the ``ports`` option's range, http then https on each port),
+``rdservice://127.0.0.1?ports=FIRST-LAST`` (probe that range instead) or
+``rdservice://127.0.0.1:PORT`` (that port only). Only loopback hosts are accepted: the service
 is local by definition and the PID block must not travel elsewhere. The found port is kept until
 a call fails with a transport error; the next call probes again (a restarted service may bind
 another port of the range).
@@ -43,15 +44,16 @@ PROBE_CONNECT = 0.3
 """Seconds to wait for a probed port to accept (loopback answers at once or refuses)."""
 
 
-def parse_ports(spec: str) -> range:
-    """``"11100-11120"`` or ``"11101"`` as a range of at most 100 ports; INVALID_ARGUMENT otherwise."""
+def parse_ports(spec: str, field: str = "options.ports") -> range:
+    """``"11100-11120"`` or ``"11101"`` as a range of at most 100 ports; INVALID_ARGUMENT naming
+    ``field`` otherwise."""
     first, sep, last = spec.partition("-")
     try:
         low, high = int(first), int(last) if sep else int(first)
     except ValueError:
-        raise InvalidArgument("options.ports", f"must be PORT or FIRST-LAST, got {spec[:40]!r}") from None
+        raise InvalidArgument(field, f"must be PORT or FIRST-LAST, got {spec[:40]!r}") from None
     if not 1 <= low <= high <= 65535 or high - low >= 100:
-        raise InvalidArgument("options.ports", f"must be 1..100 ports within 1..65535, got {spec!r}")
+        raise InvalidArgument(field, f"must be 1..100 ports within 1..65535, got {spec!r}")
     return range(low, high + 1)
 
 
@@ -76,7 +78,12 @@ class RdServiceDevice(BiometricDevice):
             raise InvalidArgument("url", f"{url!r}: use rdservice://127.0.0.1[:PORT] (loopback only)")
         self._host = "[::1]" if parsed.host == "::1" else "127.0.0.1"
         port = parsed.port
-        self._ports = range(port, port + 1) if port else parse_ports(self.options["ports"])
+        if port:
+            self._ports = range(port, port + 1)
+        elif "ports" in parsed.query:
+            self._ports = parse_ports(parsed.query["ports"], "url")
+        else:
+            self._ports = parse_ports(self.options["ports"])
         self._schemes = ("http", "https") if self.options["https"] else ("http",)
         self._service: RdServiceInfo | None = None
         self._device: RdDeviceInfo | None = None

@@ -3,8 +3,10 @@ import datetime
 from google.api import field_behavior_pb2 as _field_behavior_pb2
 from google.protobuf import duration_pb2 as _duration_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from kioskhub.v1 import biometric_pb2 as _biometric_pb2
 from kioskhub.v1 import common_pb2 as _common_pb2
 from kioskhub.v1 import printer_pb2 as _printer_pb2
+from kioskhub.v1 import smartcard_pb2 as _smartcard_pb2
 from kioskhub.v1 import ups_pb2 as _ups_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
@@ -41,6 +43,13 @@ class EventType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     EVENT_TYPE_PRINTER_ONLINE: _ClassVar[EventType]
     EVENT_TYPE_LEASE_EXPIRED: _ClassVar[EventType]
     EVENT_TYPE_LEASE_RELEASE_REQUESTED: _ClassVar[EventType]
+    EVENT_TYPE_RD_SERVICE_READY: _ClassVar[EventType]
+    EVENT_TYPE_RD_SERVICE_NOT_READY: _ClassVar[EventType]
+    EVENT_TYPE_RD_SERVICE_IN_USE: _ClassVar[EventType]
+    EVENT_TYPE_CARD_INSERTED: _ClassVar[EventType]
+    EVENT_TYPE_CARD_REMOVED: _ClassVar[EventType]
+    EVENT_TYPE_READER_ADDED: _ClassVar[EventType]
+    EVENT_TYPE_READER_REMOVED: _ClassVar[EventType]
 EVENT_TYPE_UNSPECIFIED: EventType
 EVENT_TYPE_GAP: EventType
 EVENT_TYPE_DEVICE_AVAILABLE: EventType
@@ -65,6 +74,13 @@ EVENT_TYPE_PRINTER_OFFLINE: EventType
 EVENT_TYPE_PRINTER_ONLINE: EventType
 EVENT_TYPE_LEASE_EXPIRED: EventType
 EVENT_TYPE_LEASE_RELEASE_REQUESTED: EventType
+EVENT_TYPE_RD_SERVICE_READY: EventType
+EVENT_TYPE_RD_SERVICE_NOT_READY: EventType
+EVENT_TYPE_RD_SERVICE_IN_USE: EventType
+EVENT_TYPE_CARD_INSERTED: EventType
+EVENT_TYPE_CARD_REMOVED: EventType
+EVENT_TYPE_READER_ADDED: EventType
+EVENT_TYPE_READER_REMOVED: EventType
 
 class GetHubInfoRequest(_message.Message):
     __slots__ = ()
@@ -127,7 +143,7 @@ class Gap(_message.Message):
     def __init__(self, reason: _Optional[str] = ..., resume_boot_id: _Optional[str] = ..., resume_after_sequence: _Optional[int] = ...) -> None: ...
 
 class Event(_message.Message):
-    __slots__ = ("boot_id", "sequence", "publish_time", "type", "device_id", "reason", "message", "attributes", "gap", "device", "lease", "print_job", "ups_status")
+    __slots__ = ("boot_id", "sequence", "publish_time", "type", "device_id", "reason", "message", "attributes", "gap", "device", "lease", "print_job", "ups_status", "biometric_info", "card_reader")
     class AttributesEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -148,6 +164,8 @@ class Event(_message.Message):
     LEASE_FIELD_NUMBER: _ClassVar[int]
     PRINT_JOB_FIELD_NUMBER: _ClassVar[int]
     UPS_STATUS_FIELD_NUMBER: _ClassVar[int]
+    BIOMETRIC_INFO_FIELD_NUMBER: _ClassVar[int]
+    CARD_READER_FIELD_NUMBER: _ClassVar[int]
     boot_id: str
     sequence: int
     publish_time: _timestamp_pb2.Timestamp
@@ -161,7 +179,9 @@ class Event(_message.Message):
     lease: _common_pb2.Lease
     print_job: _printer_pb2.PrintJob
     ups_status: _ups_pb2.UpsStatus
-    def __init__(self, boot_id: _Optional[str] = ..., sequence: _Optional[int] = ..., publish_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., type: _Optional[_Union[EventType, str]] = ..., device_id: _Optional[str] = ..., reason: _Optional[str] = ..., message: _Optional[str] = ..., attributes: _Optional[_Mapping[str, str]] = ..., gap: _Optional[_Union[Gap, _Mapping]] = ..., device: _Optional[_Union[_common_pb2.Device, _Mapping]] = ..., lease: _Optional[_Union[_common_pb2.Lease, _Mapping]] = ..., print_job: _Optional[_Union[_printer_pb2.PrintJob, _Mapping]] = ..., ups_status: _Optional[_Union[_ups_pb2.UpsStatus, _Mapping]] = ...) -> None: ...
+    biometric_info: _biometric_pb2.BiometricInfo
+    card_reader: _smartcard_pb2.CardReader
+    def __init__(self, boot_id: _Optional[str] = ..., sequence: _Optional[int] = ..., publish_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., type: _Optional[_Union[EventType, str]] = ..., device_id: _Optional[str] = ..., reason: _Optional[str] = ..., message: _Optional[str] = ..., attributes: _Optional[_Mapping[str, str]] = ..., gap: _Optional[_Union[Gap, _Mapping]] = ..., device: _Optional[_Union[_common_pb2.Device, _Mapping]] = ..., lease: _Optional[_Union[_common_pb2.Lease, _Mapping]] = ..., print_job: _Optional[_Union[_printer_pb2.PrintJob, _Mapping]] = ..., ups_status: _Optional[_Union[_ups_pb2.UpsStatus, _Mapping]] = ..., biometric_info: _Optional[_Union[_biometric_pb2.BiometricInfo, _Mapping]] = ..., card_reader: _Optional[_Union[_smartcard_pb2.CardReader, _Mapping]] = ...) -> None: ...
 
 class WatchEventsRequest(_message.Message):
     __slots__ = ("resume_boot_id", "resume_after_sequence", "device_ids")

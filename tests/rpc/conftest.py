@@ -15,9 +15,11 @@ from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
 from hubd.app import Hub
+from hubd.clock import Clock, FakeClock
 from hubd.config import DeviceConfig, HubConfig
 from hubd.rpc.server import HubServer
 from simulators.megatec_ups import MegatecUpsSim
+from simulators.rdservice import RdServiceSim
 
 
 @pytest.fixture
@@ -42,9 +44,12 @@ def fast_ups(url: str) -> DeviceConfig:
 
 
 @contextlib.asynccontextmanager
-async def serving(config: HubConfig, state_dir: Path, sock: Path) -> AsyncIterator[Running]:
-    """A started hub serving on unix socket ``sock``, and a channel to it; stopped on exit."""
-    h = Hub(config, state_dir)
+async def serving(
+    config: HubConfig, state_dir: Path, sock: Path, clock: Clock | None = None
+) -> AsyncIterator[Running]:
+    """A started hub (on ``clock``: the system's by default) serving on unix socket ``sock``, and
+    a channel to it; stopped on exit."""
+    h = Hub(config, state_dir, clock=clock)
     await h.start()
     server = HubServer(h, [f"unix:{sock}"])
     await server.start()
@@ -100,6 +105,40 @@ def error_info(err: grpc.aio.AioRpcError) -> Any:
     info = error_details_pb2.ErrorInfo()
     assert status.details and status.details[0].Unpack(info)
     return info
+
+
+# -- the identity classes: the RD Service simulator behind two closed ports of its range (the
+# hub finds it only by discovery), and a hub serving it, on the real clock or on a FakeClock.
+
+
+@pytest.fixture
+async def rd_sim() -> AsyncIterator[RdServiceSim]:
+    sim = RdServiceSim(seed=5)
+    await sim.start("rdservice://127.0.0.1:0?skip=2")
+    yield sim
+    await sim.stop()
+
+
+def fingerprint(url: str) -> DeviceConfig:
+    """The fingerprint device of a test hub, polled fast."""
+    return DeviceConfig("fingerprint", "rdservice", url, options={"capture_margin": 1.0}, poll_interval=0.1,
+                        timeout=1.0, stale_after=2, max_backoff=0.2)
+
+
+@pytest.fixture
+async def bio(tmp_path: Path, rd_sim: RdServiceSim) -> AsyncIterator[Running]:
+    config = HubConfig(devices={"fingerprint": fingerprint(rd_sim.urls[0])})
+    async with serving(config, tmp_path, tmp_path / "hubd.sock") as running:
+        yield running
+
+
+@pytest.fixture
+async def bio_timed(tmp_path: Path, rd_sim: RdServiceSim) -> AsyncIterator[tuple[Running, FakeClock]]:
+    """A hub whose leases run on a FakeClock (grace window 10 s)."""
+    clock = FakeClock()
+    config = HubConfig(devices={"fingerprint": fingerprint(rd_sim.urls[0])}, lease_release_grace=10.0)
+    async with serving(config, tmp_path, tmp_path / "hubd.sock", clock) as running:
+        yield running, clock
 
 
 __all__ = ["Running", "error_info", "eventually", "fast_ups", "rpc_status"]

@@ -79,12 +79,38 @@ async def wait_connected(card: VpcdCardSim, connected: bool, timeout: float = 10
         await asyncio.sleep(0.02)
 
 
+def wait_reader_empty(stack: PcscdStack, timeout: float = 10.0) -> None:
+    """Until pcscd itself reports the reader empty. A card that leaves and another that arrives
+    before pcscd's next presence check look like one card that never left, and vpcd then fails
+    the newcomer's first APDU (SCARD_E_NOT_TRANSACTED): the next test must start after it."""
+    from smartcard import scard
+
+    hr, ctx = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
+    assert hr == 0, f"pcscd: 0x{hr & 0xFFFFFFFF:08X}"
+    try:
+        deadline = time.monotonic() + timeout
+        known = scard.SCARD_STATE_UNAWARE
+        while time.monotonic() < deadline:
+            hr, states = scard.SCardGetStatusChange(ctx, 250, [(stack.reader, known)])
+            if hr == 0:
+                known = states[0][1] & ~scard.SCARD_STATE_CHANGED
+                if not known & scard.SCARD_STATE_PRESENT:
+                    return
+        pytest.fail(f"pcscd still sees a card in {stack.reader} after {timeout}s")
+    finally:
+        scard.SCardReleaseContext(ctx)
+
+
 @pytest.fixture
 async def vpcd_card(pcscd_stack: PcscdStack) -> AsyncIterator[VpcdCardSim]:
-    """Our virtual card, not yet inserted: call ``insert()``; removed and stopped afterwards."""
+    """Our virtual card, not yet inserted: call ``insert()``; removed (and seen gone by pcscd)
+    and stopped afterwards."""
+    import asyncio
+
     card = VpcdCardSim(seed=1)
     card.state.inserted = False
     await card.start(pcscd_stack.paths.card_url)
     yield card
     card.remove()
+    await asyncio.to_thread(wait_reader_empty, pcscd_stack)
     await card.stop()

@@ -63,3 +63,32 @@ def test_filter_masks_messages_args_and_tracebacks(caplog: pytest.LogCaptureFixt
     assert "234567890124" not in caplog.text and "2345 6789 0124" not in caplog.text
     assert "uid=XXXXXXXX0124 name=Ram" in caplog.text
     assert "bad uid XXXX XXXX 0124" in caplog.text
+
+
+def test_installed_filter_masks_every_record_of_the_process() -> None:
+    """The hub installs it once (the biometric runner): any logger, any handler, even one added
+    later, gets masked records; installing again does not wrap twice."""
+    import io
+
+    from hubd.classes.biometric.aadhaar import install_log_filter
+
+    before = logging.getLogRecordFactory()
+    try:
+        install_log_filter()
+        factory = logging.getLogRecordFactory()
+        install_log_filter()
+        assert logging.getLogRecordFactory() is factory
+        out = io.StringIO()
+        handler = logging.StreamHandler(out)  # no filter of its own
+        logger = logging.getLogger("some.library")
+        logger.addHandler(handler)
+        logger.propagate = False
+        try:
+            logger.warning("holder=%s", "ekyc 2345 6789 0124")
+            logger.warning("bill 234567890125 stays")
+        finally:
+            logger.removeHandler(handler)
+            logger.propagate = True
+        assert out.getvalue() == "holder=ekyc XXXX XXXX 0124\nbill 234567890125 stays\n"
+    finally:
+        logging.setLogRecordFactory(before)

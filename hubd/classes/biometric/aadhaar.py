@@ -8,6 +8,9 @@ hyphen) that passes the check is shown with only its last four digits: ``XXXX XX
 
 ``AadhaarMaskFilter`` applies this to every log record (message, arguments, traceback); install it
 on each log *handler* (a filter on a logger does not see records propagated from its children).
+``install_log_filter()`` does it for the whole process: it wraps the log record factory, so every
+record is masked when it is made, whichever logger made it and whichever handler (present or
+added later) writes it.
 """
 
 from __future__ import annotations
@@ -80,3 +83,25 @@ class AadhaarMaskFilter(logging.Filter):
         if record.stack_info:
             record.stack_info = mask_aadhaar(record.stack_info)
         return True
+
+
+_MASK = AadhaarMaskFilter()
+
+
+def install_log_filter() -> None:
+    """Mask Aadhaar numbers in every log record this process makes from now on (idempotent).
+
+    The hub calls it when it starts (the biometric class's runner); a daemon may call it earlier,
+    right after setting up logging, to cover its first lines too.
+    """
+    make = logging.getLogRecordFactory()
+    if getattr(make, "masks_aadhaar", False):
+        return
+
+    def masked(*args: object, **kwargs: object) -> logging.LogRecord:
+        record = make(*args, **kwargs)
+        _MASK.filter(record)
+        return record
+
+    masked.masks_aadhaar = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(masked)

@@ -75,6 +75,8 @@ class CardEvent:
     kind: str
     reader: str
     atr: bytes | None = None
+    after: CardReader | None = None
+    """The reader as the event left it (None when it is gone, or the driver cannot tell)."""
 
 
 @dataclass(frozen=True)
@@ -165,20 +167,7 @@ class SmartCardDevice(Device):
         return DeviceState.AVAILABLE, "", detail
 
     def events_between(self, old: object | None, new: object) -> list[DeviceEvent]:
-        """CARD_INSERTED / CARD_REMOVED / READER_ADDED / READER_REMOVED between two readings."""
-        assert isinstance(new, SmartCardReading)
-        if not isinstance(old, SmartCardReading):
-            return []
-        events: list[DeviceEvent] = []
-        before = {r.name: r for r in old.readers}
-        for reader in new.readers:
-            prev = before.pop(reader.name, None)
-            if prev is None:
-                events.append(DeviceEvent(READER_ADDED, {"reader": reader.name}))
-            if reader.card_present and not (prev and prev.card_present):
-                atr = (reader.atr or b"").hex()
-                events.append(DeviceEvent(CARD_INSERTED, {"reader": reader.name, "atr": atr}))
-            elif prev is not None and prev.card_present and not reader.card_present:
-                events.append(DeviceEvent(CARD_REMOVED, {"reader": reader.name}))
-        events += [DeviceEvent(READER_REMOVED, {"reader": name}) for name in before]
-        return events
+        """None: card and reader events come from the driver's monitor as they happen
+        (``subscribe``; the class's runner publishes them), not from comparing polls, which would
+        miss a card swapped between two polls and repeat what the monitor already said."""
+        return []

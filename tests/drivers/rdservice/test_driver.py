@@ -98,6 +98,27 @@ async def test_discovery_finds_the_service_on_a_later_port_of_the_range(decoy: s
         await sim.stop()
 
 
+async def test_discovery_behind_the_simulators_closed_ports() -> None:
+    """``?skip=2``: the first two ports of the range are held closed (refused) and the URL names
+    only the range, as hubd --simulate wires it: the driver finds the service by probing."""
+    sim = RdServiceSim(seed=2)
+    url = await sim.start("rdservice://127.0.0.1:0?skip=2")
+    first, last = map(int, url.rsplit("?ports=", 1)[1].split("-"))
+    assert last == first + 2 and url.startswith("rdservice://127.0.0.1?")
+    for port in (first, first + 1):
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    dev = RdServiceDevice("fp", url)
+    try:
+        assert (await dev.read_info()).service.base_url == f"http://127.0.0.1:{last}"
+    finally:
+        await dev.close()
+        await sim.stop()
+    with pytest.raises(InvalidArgument) as info:
+        RdServiceDevice("fp", "rdservice://127.0.0.1?ports=1-999")
+    assert info.value.field == "url"
+
+
 async def test_nothing_listening_is_unavailable_with_a_reason(decoy: socket.socket) -> None:
     port = decoy.getsockname()[1]  # bound and listening, but never answers RDSERVICE in time
     dev = RdServiceDevice("fp", f"rdservice://127.0.0.1:{port}", {"https": False}, timeout=0.3)
