@@ -84,9 +84,6 @@ class ClassSpec:
     event_payload: str | None = None
     """``module:function`` turning one of the class's event payloads into ``(oneof arm, message)``
     of ``kioskhub.v1.Event`` (None for a payload it does not know)."""
-    log_filters: tuple[str, ...] = ()
-    """``logging.Filter`` classes (``module:Class``) hubd installs on every log handler (e.g. one
-    that masks Aadhaar numbers wherever request fields are logged)."""
     simulate_config: str | None = None
     """For ``hubd --simulate``: ``module:function``, ``async f(fleet, state_dir)`` that starts what
     the class talks to besides devices (a portal simulator, via ``fleet.start_service``) and

@@ -7,10 +7,13 @@ The core commands (info, devices, device, events) are here; each device class ad
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from collections.abc import Iterator
 
 import grpc
+from google.protobuf.duration_pb2 import Duration
 
 from hubd import __version__
 from hubd.classes import resolve, specs
@@ -28,6 +31,9 @@ from hubd.cli.common import (
 from hubd.cli.output import ago, enum_name, table, yes_no
 from hubd.paths import default_target
 from kioskhub.v1 import common_pb2, hub_pb2, hub_pb2_grpc
+
+LEASE_TTL = 30
+Metadata = tuple[tuple[str, str], ...]
 
 DESCRIPTION = """talk to the local kioskhub daemon (hubd).
 
@@ -134,6 +140,30 @@ def list_devices(ch: grpc.Channel, device_class: int = 0) -> Iterator[common_pb2
         token = resp.next_page_token
         if not token:
             return
+
+
+def default_device(ch: grpc.Channel, device_class: int, what: str) -> str:
+    """The only device of a class, else its default; UsageError when that leaves no answer."""
+    devices = list(list_devices(ch, device_class))
+    chosen = devices if len(devices) == 1 else [d for d in devices if d.default]
+    if not chosen:
+        problem = f"this hub has no {what}" if not devices else f"several {what}s and none is the default"
+        raise UsageError(f"{problem}: name one")
+    return chosen[0].device_id
+
+
+@contextlib.contextmanager
+def leased(ch: grpc.Channel, device_id: str, ttl: int = LEASE_TTL) -> Iterator[Metadata]:
+    """Hold a lease on ``device_id`` while the block runs; its request metadata."""
+    hub = hub_pb2_grpc.HubServiceStub(ch)
+    request = hub_pb2.AcquireLeaseRequest(device_id=device_id, holder=f"hubctl (pid {os.getpid()})",
+                                          ttl=Duration(seconds=ttl))
+    lease = hub.AcquireLease(request, timeout=TIMEOUT).lease
+    try:
+        yield (("kioskhub-lease-id", lease.lease_id),)
+    finally:
+        with contextlib.suppress(grpc.RpcError):
+            hub.ReleaseLease(hub_pb2.ReleaseLeaseRequest(lease_id=lease.lease_id), timeout=TIMEOUT)
 
 
 def cmd_info(ch: grpc.Channel, args: argparse.Namespace) -> None:

@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 from hubd import __version__
-from hubd.classes import resolve, specs
 from hubd.config import HubConfig, load_config
 from hubd.daemon import Daemon, Options
 from hubd.errors import ConfigError
@@ -54,11 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    filters = [resolve(path)() for spec in specs() for path in spec.log_filters]
     for handler in logging.getLogger().handlers:
         handler.addFilter(_name_root_records)
-        for log_filter in filters:
-            handler.addFilter(log_filter)
+    if args.log_level != "DEBUG":
+        # httpx logs every request at INFO: lines a second for each polled HTTP device.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         if args.config is not None:
             config = load_config(args.config, DriverRegistry())

@@ -43,9 +43,6 @@ class BiometricConfig:
 def runner(hub: Hub) -> Captures:
     """The biometric class's runner; installs the Aadhaar mask on the hub's logging first."""
     install_log_filter()
-    if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
-        # httpx logs every request at INFO: two lines a second for each polled RD Service.
-        logging.getLogger("httpx").setLevel(logging.WARNING)
     return Captures(hub, BiometricConfig.from_config(hub.config))
 
 

@@ -8,21 +8,16 @@ A capture's PID block is never printed or written: hubctl shows its size and qua
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
-from collections.abc import Iterator
 
 import grpc
 from google.protobuf.duration_pb2 import Duration
 
-from hubd.cli.common import TIMEOUT, AddGlobals, Command, UsageError, emit, positive_float, positive_int
-from hubd.cli.hubctl import list_devices
+from hubd.cli.common import TIMEOUT, AddGlobals, Command, emit, positive_float, positive_int
+from hubd.cli.hubctl import LEASE_TTL, default_device, leased
 from hubd.cli.output import ago, as_dict, enum_name, table
-from kioskhub.v1 import biometric_pb2, biometric_pb2_grpc, common_pb2, hub_pb2, hub_pb2_grpc
+from kioskhub.v1 import biometric_pb2, biometric_pb2_grpc, common_pb2
 
 Capture = biometric_pb2.CaptureFingerprintRequest
-LEASE_TTL = 30
-Metadata = tuple[tuple[str, str], ...]
 FINGER_TYPES = {"fmr": Capture.FINGER_TYPE_FMR, "fir": Capture.FINGER_TYPE_FIR,
                 "fmr-fir": Capture.FINGER_TYPE_FMR_FIR}
 ENVIRONMENTS = {"P": Capture.ENVIRONMENT_PRODUCTION, "PP": Capture.ENVIRONMENT_PRE_PRODUCTION,
@@ -50,30 +45,6 @@ def register(
     cap.add_argument("--env", choices=sorted(ENVIRONMENTS), default="P", help="UIDAI environment")
     add_globals(bio)
     return {"biometric": cmd_biometric}
-
-
-def default_device(ch: grpc.Channel, device_class: int, what: str) -> str:
-    """The only device of a class, else its default; UsageError when that leaves no answer."""
-    devices = list(list_devices(ch, device_class))
-    chosen = devices if len(devices) == 1 else [d for d in devices if d.default]
-    if not chosen:
-        problem = f"this hub has no {what}" if not devices else f"several {what}s and none is the default"
-        raise UsageError(f"{problem}: name one")
-    return chosen[0].device_id
-
-
-@contextlib.contextmanager
-def leased(ch: grpc.Channel, device_id: str, ttl: int = LEASE_TTL) -> Iterator[Metadata]:
-    """Hold a lease on ``device_id`` while the block runs; its request metadata."""
-    hub = hub_pb2_grpc.HubServiceStub(ch)
-    request = hub_pb2.AcquireLeaseRequest(device_id=device_id, holder=f"hubctl (pid {os.getpid()})",
-                                          ttl=Duration(seconds=ttl))
-    lease = hub.AcquireLease(request, timeout=TIMEOUT).lease
-    try:
-        yield (("kioskhub-lease-id", lease.lease_id),)
-    finally:
-        with contextlib.suppress(grpc.RpcError):
-            hub.ReleaseLease(hub_pb2.ReleaseLeaseRequest(lease_id=lease.lease_id), timeout=TIMEOUT)
 
 
 def _info_rows(i: biometric_pb2.BiometricInfo) -> str:

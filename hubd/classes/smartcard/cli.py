@@ -8,22 +8,15 @@ when. The APDUs of one ``apdu`` command run in one card session (a SELECT holds 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
 import sys
-from collections.abc import Iterator
 
 import grpc
-from google.protobuf.duration_pb2 import Duration
 
 from hubd.cli.common import EXIT_FAILED, TIMEOUT, AddGlobals, Command, UsageError, emit
-from hubd.cli.hubctl import list_devices
+from hubd.cli.hubctl import Metadata, default_device, leased
 from hubd.cli.output import enum_name, table, yes_no
-from kioskhub.v1 import common_pb2, hub_pb2, hub_pb2_grpc, smartcard_pb2, smartcard_pb2_grpc
-
-LEASE_TTL = 30
-Metadata = tuple[tuple[str, str], ...]
+from kioskhub.v1 import common_pb2, smartcard_pb2, smartcard_pb2_grpc
 
 
 def register(
@@ -49,30 +42,6 @@ def register(
         add_globals(p)
     add_globals(card)
     return {"card": cmd_card}
-
-
-def default_device(ch: grpc.Channel, device_class: int, what: str) -> str:
-    """The only device of a class, else its default; UsageError when that leaves no answer."""
-    devices = list(list_devices(ch, device_class))
-    chosen = devices if len(devices) == 1 else [d for d in devices if d.default]
-    if not chosen:
-        problem = f"this hub has no {what}" if not devices else f"several {what}s and none is the default"
-        raise UsageError(f"{problem}: name one")
-    return chosen[0].device_id
-
-
-@contextlib.contextmanager
-def leased(ch: grpc.Channel, device_id: str, ttl: int = LEASE_TTL) -> Iterator[Metadata]:
-    """Hold a lease on ``device_id`` while the block runs; its request metadata."""
-    hub = hub_pb2_grpc.HubServiceStub(ch)
-    request = hub_pb2.AcquireLeaseRequest(device_id=device_id, holder=f"hubctl (pid {os.getpid()})",
-                                          ttl=Duration(seconds=ttl))
-    lease = hub.AcquireLease(request, timeout=TIMEOUT).lease
-    try:
-        yield (("kioskhub-lease-id", lease.lease_id),)
-    finally:
-        with contextlib.suppress(grpc.RpcError):
-            hub.ReleaseLease(hub_pb2.ReleaseLeaseRequest(lease_id=lease.lease_id), timeout=TIMEOUT)
 
 
 def _hex(data: bytes) -> str:
