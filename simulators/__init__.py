@@ -23,6 +23,7 @@ SIMULATORS: dict[str, str] = {
     "escp_printer": "simulators.escp_printer:EscpPrinterSim",
     "escp_printer_24": "simulators.escp_printer:Escp24PinSim",
     "escpos_printer": "simulators.escpos_printer:EscposPrinterSim",
+    "escl_scanner": "simulators.escl_scanner:EsclScannerSim",
 }
 
 
