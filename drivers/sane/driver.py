@@ -157,8 +157,13 @@ class SaneScanner(ScannerDevice):
             dev = sane.open(name)
         except sane._sane.error as err:
             raise protocol.error_for(str(err), f"open {name}") from err
-        for key, raw in self._extra:
-            self._set(dev, key, protocol.convert_value(raw, getattr(dev, key, "")), "options.sane_options")
+        try:
+            for key, raw in self._extra:
+                value = protocol.convert_value(raw, getattr(dev, key, ""))
+                self._set(dev, key, value, "options.sane_options")
+        except HubError:
+            dev.close()  # the backend lets one handle open a device at a time
+            raise
         self._dev = dev
         model = next((d for d in sane.get_devices(True) if d[0] == name), None) if not self._model else None
         if model is not None:

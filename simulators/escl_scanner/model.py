@@ -70,14 +70,13 @@ class Job:
 def encode(kind: str, settings: Settings, quality: int) -> bytes:
     """Draw sheet ``kind`` at the job's resolution, cut the requested region, encode it."""
     dpi = settings.x_res
-    sheet = pages.sheet(kind, dpi) if kind in pages.SHEETS else pages.sheet("form", dpi)
-    if kind == "back":
-        sheet = Image.new("RGB", sheet.size, pages.PAPER)
+    sheet = pages.sheet(kind if kind in pages.SHEETS else "blank", dpi)  # "back": a blank reverse
     scale = dpi / 300
     left, top = settings.x_offset, settings.y_offset
     box = [round(v * scale) for v in (left, top, left + settings.width, top + settings.height)]
     region = Image.new("RGB", (box[2] - box[0], box[3] - box[1]), pages.LID)
     region.paste(sheet, (-box[0], -box[1]))
+    region = pages.with_sensor_noise(region, seed=dpi)
     out = io.BytesIO()
     if settings.color_mode == "Grayscale8":
         region = region.convert("L")

@@ -39,11 +39,16 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     "photo": (),
     "signature": (),
     "thumb": (),
+    "blank": (),
 }
 # Where things lie on the glass (x, y, width, height in mm), for scans of just that area.
 PHOTO_MM = (20.0, 20.0, 35.0, 45.0)
 SIGNATURE_MM = (20.0, 20.0, 80.0, 30.0)
 THUMB_MM = (20.0, 20.0, 40.0, 40.0)
+CARD_MM = (15.0, 15.0, 85.6, 54.0)
+ROTATION_DEGREES = 2.5
+"""How far the photographed page is turned (counter-clockwise); it is also scaled to 90 %."""
+PHOTO_SCALE = 0.9
 FORM_FIELDS = (
     ("नाम", "Name", "RAMESH KUMAR SHARMA"),
     ("पिता का नाम", "Father's Name", "MOHAN LAL SHARMA"),
@@ -166,7 +171,7 @@ def portrait(w_px: int, h_px: int, seed: int = 5) -> Image.Image:
 def id_card_sheet(dpi: int) -> Image.Image:
     """An 85.6 x 54 mm identity card lying at (15, 15) mm on the glass."""
     c = Canvas(dpi, SHEET_MM, LID)
-    x, y = 15.0, 15.0
+    x, y = CARD_MM[:2]
     c.draw.rounded_rectangle((c.px(x), c.px(y), c.px(x + 85.6), c.px(y + 54)), radius=c.px(3),
                              fill=(250, 250, 245), outline=(150, 150, 150), width=max(1, c.px(0.2)))
     c.draw.rectangle((c.px(x), c.px(y + 3), c.px(x + 85.6), c.px(y + 11)), fill=(255, 153, 51))
@@ -181,10 +186,11 @@ def id_card_sheet(dpi: int) -> Image.Image:
     return c.image
 
 
-def rotated_sheet(dpi: int, angle: float = 2.5) -> Image.Image:
+def rotated_sheet(dpi: int, angle: float = ROTATION_DEGREES) -> Image.Image:
     """The form photographed on a dark table: scaled to 90 %, rotated, lit from one side."""
     page = form_sheet(dpi)
-    small = page.resize((round(page.width * 0.9), round(page.height * 0.9)), Image.Resampling.BILINEAR)
+    size = (round(page.width * PHOTO_SCALE), round(page.height * PHOTO_SCALE))
+    small = page.resize(size, Image.Resampling.BILINEAR)
     turned = small.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=(0, 0, 0))
     mask = Image.new("L", small.size, 255).rotate(angle, expand=True)
     w, h = page.size
@@ -230,6 +236,7 @@ def thumb_sheet(dpi: int) -> Image.Image:
 
 
 SHEETS: dict[str, Callable[[int], Image.Image]] = {
+    "blank": lambda dpi: Canvas(dpi, SHEET_MM, PAPER).image,
     "form": form_sheet,
     "id_card": id_card_sheet,
     "rotated": rotated_sheet,
@@ -251,5 +258,5 @@ def with_sensor_noise(image: Image.Image, seed: int) -> Image.Image:
 
 @functools.lru_cache(maxsize=6)
 def sheet(kind: str, dpi: int) -> Image.Image:
-    """Sheet ``kind`` at ``dpi`` in colour (cached: a sheet is drawn once per resolution)."""
-    return with_sensor_noise(SHEETS[kind](dpi), seed=dpi)
+    """Sheet ``kind`` at ``dpi`` in colour, without noise (cached: drawn once per resolution)."""
+    return SHEETS[kind](dpi)

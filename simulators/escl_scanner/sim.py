@@ -83,7 +83,8 @@ class EsclScannerSim(Simulator):
                 try:
                     request = await read_request(reader)
                 except HttpError as err:
-                    await port.write(Response(err.status, str(err).encode(), "text/plain").head())
+                    refusal = Response(err.status, str(err).encode(), "text/plain")
+                    await port.write(refusal.head() + refusal.body)
                     return
                 if request is None:
                     return

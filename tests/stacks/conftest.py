@@ -4,3 +4,4 @@ from tests.stacks.nut import nut_stack, shared_nut_stack
 
 __all__ = ["nut_stack", "shared_nut_stack"]
 from tests.stacks.cups import cups_stack  # noqa: E402,F401
+from tests.stacks.sane import sane_stack  # noqa: E402,F401

@@ -20,11 +20,16 @@ PDF_PRODUCER = "kioskhub"
 
 
 def jpeg(image: Image.Image, quality: int, dpi: int) -> bytes:
-    """Baseline JPEG; 4:2:0 chroma below quality 90, 4:4:4 above (colour edges then stay sharp)."""
-    out = io.BytesIO()
+    """Baseline JPEG with optimised Huffman tables; 4:2:0 chroma below quality 90, 4:4:4 above
+    (colour edges then stay sharp)."""
     rgb_or_l = image.convert("L") if image.mode == "1" else image
-    subsampling = 0 if quality >= 90 else 2
-    rgb_or_l.save(out, "JPEG", quality=quality, dpi=(dpi, dpi), optimize=True, subsampling=subsampling)
+    options = {"quality": quality, "dpi": (dpi, dpi), "subsampling": 0 if quality >= 90 else 2}
+    out = io.BytesIO()
+    try:
+        rgb_or_l.save(out, "JPEG", optimize=True, **options)
+    except OSError:  # Pillow sizes the optimising buffer at w*h bytes: busy colour can outgrow it
+        out = io.BytesIO()
+        rgb_or_l.save(out, "JPEG", optimize=False, **options)
     return out.getvalue()
 
 
