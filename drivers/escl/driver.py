@@ -61,8 +61,10 @@ class EsclScanner(ScannerDevice):
         return f"{self._caps.make_and_model} ({where})" if self._caps and self._caps.make_and_model else where
 
     async def close(self) -> None:
-        """Close the status link (a running job keeps its own); the next call reopens it."""
+        """Close the status link (a running job keeps its own) and forget the capabilities (the
+        scanner may come back with other firmware); the next call reopens and rereads."""
         link, self._link = self._link, None
+        self._caps = None
         if link is not None:
             await link.close()
 

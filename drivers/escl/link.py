@@ -60,12 +60,6 @@ class Reply:
     headers: httpx.Headers
     body: bytes
 
-    @property
-    def content_type(self) -> str:
-        """The media type without parameters, lower case."""
-        value: str = self.headers.get("content-type", "")
-        return value.split(";", 1)[0].strip().lower()
-
 
 class Link:
     """One httpx client to the scanner (a scan job opens its own, so closing the poller's link

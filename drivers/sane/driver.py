@@ -133,9 +133,13 @@ class SaneScanner(ScannerDevice):
         return SaneJob(self, request)
 
     async def close(self) -> None:
-        """Close the SANE handle unless a job is using it (the next call reopens it)."""
+        """Close the SANE handle unless a job is using it (the next call reopens it and rereads
+        the capabilities)."""
         if self.active_job is None and self._dev is not None:
             await self.run(self._close, what="close")
+            self._caps = None
+            self._sources.clear()
+            self._modes.clear()
 
     def describe(self) -> str:
         """Vendor and model once known, and the SANE device name."""
