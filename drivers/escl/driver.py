@@ -9,6 +9,8 @@ from typing import Any
 
 from drivers.escl import protocol
 from drivers.escl.link import Link, Reply, parse_url
+from drivers.escl.pages import page_info
+from drivers.escl.xmlread import MAX_XML_BYTES
 from hubd.classes.scanner.contract import (
     ADF_EMPTY,
     ADF_JAM,
@@ -29,7 +31,7 @@ from hubd.driver_api import DeviceNotReady, HubError, Option, ProtocolError, Tra
 
 log = logging.getLogger(__name__)
 
-XML_LIMIT = protocol.MAX_XML_BYTES
+XML_LIMIT = MAX_XML_BYTES
 PAGE_LIMIT = 256 << 20
 """A colour A4 page at 600 dpi as PNG is ~100 MB; larger bodies are refused."""
 
@@ -169,7 +171,7 @@ class EsclJob(ScanJob):
             reply = await self.link.request("GET", f"{self.path}/NextDocument", what=f"page {number}",
                                             limit=PAGE_LIMIT)
             if reply.status == 200:
-                fmt, width, height = protocol.page_info(reply.body)
+                fmt, width, height = page_info(reply.body)
                 return ScannedPage(number, reply.body, fmt, width, height, self.request.dpi,
                                    self.request.color_mode)
             if reply.status == 503:

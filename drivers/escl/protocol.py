@@ -22,15 +22,11 @@ laughs") and external entities never run.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-import defusedxml
-import defusedxml.ElementTree as SafeET
-
+from drivers.escl.xmlread import child, children, local, parse_xml, text, uint
 from hubd.classes.scanner.contract import (
     MM_PER_INCH,
     AdfState,
@@ -50,8 +46,6 @@ from hubd.driver_api import ProtocolError
 SCAN_NS = "http://schemas.hp.com/imaging/escl/2011/05/03"
 PWG_NS = "http://www.pwg.org/schemas/2010/12/sm"
 UNITS_PER_INCH = 300
-MAX_XML_BYTES = 1 << 20
-"""Capabilities of real scanners are a few KB; anything over 1 MiB is refused unparsed."""
 
 COLOR_MODES = {
     "BlackAndWhite1": ColorMode.BLACK_WHITE, "Grayscale8": ColorMode.GRAY, "RGB24": ColorMode.COLOR,
@@ -80,7 +74,6 @@ ADF_STATES = {
     "ScannerAdfHatchOpen": AdfState.COVER_OPEN,
     "ScannerAdfDoorOpen": AdfState.COVER_OPEN,
 }
-_UINT = re.compile(r"\s*\d{1,9}\s*")
 
 
 @dataclass(frozen=True)
@@ -117,51 +110,6 @@ def to_units(mm: float) -> int:
 def to_mm(units: int) -> float:
     """1/300 inch as millimetres."""
     return units * MM_PER_INCH / UNITS_PER_INCH
-
-
-# ---------------------------------------------------------------------- XML helpers
-def parse_xml(data: bytes, what: str) -> ET.Element:
-    """The root element of a device's XML; ProtocolError for junk, oversize, a DTD or entities."""
-    if len(data) > MAX_XML_BYTES:
-        raise ProtocolError(f"{what}: {len(data)} bytes of XML is more than a scanner sends")
-    try:
-        root: ET.Element = SafeET.fromstring(data, forbid_dtd=True)
-    except defusedxml.DefusedXmlException as err:
-        raise ProtocolError(f"{what}: refused XML ({type(err).__name__}: DTDs and entities are not allowed)",
-                            reason="XML_REFUSED") from err
-    except (ET.ParseError, ValueError, UnicodeError) as err:
-        raise ProtocolError(f"{what}: not well-formed XML ({err})") from err
-    return root
-
-
-def local(tag: object) -> str:
-    """An element's name without its namespace (comments and PIs have none)."""
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def children(el: ET.Element, name: str) -> Iterator[ET.Element]:
-    """Direct children called ``name`` (any namespace)."""
-    return (c for c in el if local(c.tag) == name)
-
-
-def child(el: ET.Element, name: str) -> ET.Element | None:
-    """The first direct child called ``name``."""
-    return next(children(el, name), None)
-
-
-def text(el: ET.Element | None) -> str:
-    """An element's stripped text ("" when absent)."""
-    return (el.text or "").strip() if el is not None else ""
-
-
-def uint(el: ET.Element | None, what: str) -> int | None:
-    """An element's unsigned integer, None when absent; ProtocolError when not a number."""
-    if el is None:
-        return None
-    raw = el.text or ""
-    if not _UINT.fullmatch(raw):
-        raise ProtocolError(f"{what}: expected an unsigned integer, got {raw[:20]!r}")
-    return int(raw)
 
 
 # ---------------------------------------------------------------------- capabilities
@@ -323,39 +271,3 @@ def job_path(location: str, root: str) -> str:
         raise ProtocolError(f"ScanJobs: Location {location[:80]!r} is not a job under {prefix}")
     return path
 
-
-# ---------------------------------------------------------------------- page images
-_JPEG_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
-
-
-def page_info(data: bytes) -> tuple[PageFormat, int, int]:
-    """(format, width, height) of a NextDocument body, read from its JPEG SOF or PNG IHDR
-    header (the body's bytes decide, not its Content-Type); ProtocolError for anything else."""
-    if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR" and len(data) >= 24:
-        width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-        return _checked(PageFormat.PNG, width, height)
-    if data[:2] == b"\xff\xd8":
-        pos = 2
-        while pos + 4 <= len(data):
-            if data[pos] != 0xFF:
-                break
-            marker = data[pos + 1]
-            if marker == 0xFF:  # fill byte
-                pos += 1
-                continue
-            length = int.from_bytes(data[pos + 2 : pos + 4], "big")
-            if marker in _JPEG_SOF and pos + 9 <= len(data):
-                height = int.from_bytes(data[pos + 5 : pos + 7], "big")
-                width = int.from_bytes(data[pos + 7 : pos + 9], "big")
-                return _checked(PageFormat.JPEG, width, height)
-            if length < 2:
-                break
-            pos += 2 + length
-        raise ProtocolError("NextDocument: a JPEG without a readable frame header")
-    raise ProtocolError(f"NextDocument: not a JPEG or PNG image (starts {data[:8].hex()})")
-
-
-def _checked(fmt: PageFormat, width: int, height: int) -> tuple[PageFormat, int, int]:
-    if not (0 < width <= 65535 and 0 < height <= 65535):
-        raise ProtocolError(f"NextDocument: implausible {fmt.name} size {width} x {height}")
-    return fmt, width, height

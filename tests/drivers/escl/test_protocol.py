@@ -1,4 +1,5 @@
-"""eSCL codec: XML written by hand from the eSCL reference (protocols.md §5.1), fuzzed, and bombs."""
+"""eSCL codec: XML written by hand from the eSCL reference (protocols.md §5.1), fuzzed, and bombs;
+page image headers; URLs."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from hypothesis import strategies as st
 
 from drivers.escl import DRIVER, EsclScanner, protocol
 from drivers.escl.link import parse_url
+from drivers.escl.pages import page_info
+from drivers.escl.xmlread import MAX_XML_BYTES
 from hubd.classes.scanner.contract import (
     AdfState,
     ColorMode,
@@ -200,11 +203,11 @@ def _jpeg(width: int, height: int) -> bytes:
 
 
 def test_page_header_sizes() -> None:
-    assert protocol.page_info(_png(2480, 3508)) == (PageFormat.PNG, 2480, 3508)
-    assert protocol.page_info(_jpeg(1700, 2339)) == (PageFormat.JPEG, 1700, 2339)
+    assert page_info(_png(2480, 3508)) == (PageFormat.PNG, 2480, 3508)
+    assert page_info(_jpeg(1700, 2339)) == (PageFormat.JPEG, 1700, 2339)
     for junk in (b"%PDF-1.4\n", b"\xff\xd8\xff\xe0\x00", _jpeg(0, 10), b""):
         with pytest.raises(ProtocolError):
-            protocol.page_info(junk)
+            page_info(junk)
 
 
 # ---------------------------------------------------------------------------- URLs
@@ -243,7 +246,7 @@ def test_xml_bombs_and_external_entities_are_refused(xml: bytes) -> None:
 
 def test_oversized_xml_is_refused_unparsed() -> None:
     with pytest.raises(ProtocolError, match="more than a scanner sends"):
-        protocol.parse_status(b"<a>" + b" " * protocol.MAX_XML_BYTES + b"</a>")
+        protocol.parse_status(b"<a>" + b" " * MAX_XML_BYTES + b"</a>")
 
 
 _names = st.sampled_from([
@@ -279,7 +282,7 @@ def test_fuzzed_xml_parses_or_is_a_protocol_error(root: str, body: list[str]) ->
 @settings(max_examples=300, deadline=None)
 @given(data=st.binary(max_size=300))
 def test_fuzzed_bytes_are_a_protocol_error(data: bytes) -> None:
-    for parse in (protocol.parse_status, protocol.parse_capabilities, protocol.page_info):
+    for parse in (protocol.parse_status, protocol.parse_capabilities, page_info):
         try:
             parse(data)
         except ProtocolError:
