@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from drivers.sane import protocol
+from drivers.sane.library import sane_module, sane_thread
 from hubd.classes.scanner.contract import (
     ColorMode,
     PageFormat,
@@ -46,38 +47,6 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 PAGE_WAIT = 120.0
 """Seconds a cancelled job waits for the page being read to end before giving up on it."""
-
-_lock = threading.Lock()
-_executor: concurrent.futures.ThreadPoolExecutor | None = None
-_module: Any = None
-
-
-def sane_thread() -> concurrent.futures.ThreadPoolExecutor:
-    """The one thread that makes every SANE call of this process."""
-    global _executor
-    with _lock:
-        if _executor is None:
-            _executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="sane")
-        return _executor
-
-
-def sane_module() -> Any:
-    """python-sane, imported and ``sane.init()``-ed once (on the SANE thread)."""
-    global _module
-    if _module is None:
-        try:
-            import sane  # noqa: PLC0415 - heavy and optional: only when a SANE device is used
-        except ImportError as err:
-            raise DeviceUnavailable("python-sane is not installed (needs libsane-dev to build)",
-                                    reason="STACK_NOT_INSTALLED") from err
-        try:
-            version = sane.init()
-        except sane._sane.error as err:
-            raise DeviceUnavailable(f"sane_init failed: {err}", reason="STACK_START_FAILED") from err
-        log.info("SANE %s initialised", ".".join(str(v) for v in version[1:]))
-        _module = sane
-    return _module
-
 
 class SaneScanner(ScannerDevice):
     """A SANE device; the handle stays open between scans (closing it is ``close``)."""
@@ -119,13 +88,14 @@ class SaneScanner(ScannerDevice):
         return self._caps
 
     async def read_status(self) -> ScannerStatus:
-        """SANE reports nothing between scans: the device opened is what was observed."""
+        """SANE reports no state between scans: what is observed is that SANE still lists the
+        device (USB scanners drop out of ``sane_get_devices`` when unplugged) and that it opens."""
         job = self.active_job
         if job is not None:
             return ScannerStatus(ScannerState.BUSY, detail=f"scanning page {job.pages + 1}",
                                  source=StatusSource.SPOOLER)
-        await self.run(self._open, what="open")
-        return ScannerStatus(ScannerState.IDLE, detail="device opens; SANE gives no state between scans",
+        await self.run(self._observe, what="list and open")
+        return ScannerStatus(ScannerState.IDLE, detail="listed and open; SANE gives no state between scans",
                              source=StatusSource.SPOOLER)
 
     async def _open_job(self, request: ScanRequest, source: SourceCapabilities) -> ScanJob:
@@ -147,6 +117,17 @@ class SaneScanner(ScannerDevice):
         return f"{self._model} ({name})" if self._model else name
 
     # ------------------------------------------------------------------ SANE thread
+    def _observe(self) -> None:
+        """Raise NO_SUCH_DEVICE when SANE no longer lists a local device; open it."""
+        name = self.device_name
+        if name and name.split(":", 1)[0] not in protocol.NETWORK_BACKENDS:
+            listed = [d[0] for d in sane_module().get_devices(True)]
+            if name not in listed:
+                self._close()
+                raise DeviceUnavailable(f"SANE does not list {name!r} (unplugged or off?)",
+                                        reason="NO_SUCH_DEVICE")
+        self._open()
+
     def _open(self) -> Any:
         if self._dev is not None:
             return self._dev
@@ -223,7 +204,7 @@ class SaneScanner(ScannerDevice):
         choice = self._modes[request.source][request.color_mode]
         if choice.mode:
             self._set(dev, "mode", choice.mode, "color_mode")
-        if choice.depth is not None and "depth" in dev.optlist:
+        if choice.depth is not None and "depth" in dev.optlist and dev["depth"].is_active():
             self._set(dev, "depth", choice.depth, "color_mode")
         self._set(dev, "resolution", request.dpi, "dpi")
         caps = self._caps.source(request.source) if self._caps else None

@@ -49,6 +49,8 @@ STATUS_TEXT = {
 }
 UNIT_NONE, UNIT_PIXEL, UNIT_BIT, UNIT_MM, UNIT_DPI = 0, 1, 2, 3, 4
 COMMON_DPIS = (75, 100, 150, 200, 300, 400, 600, 1200)
+NETWORK_BACKENDS = frozenset({"net", "airscan", "escl"})
+"""Backends whose devices ``sane_get_devices(local only)`` leaves out: presence not checked."""
 _NAME = re.compile(r"[\w.:/@%+ -]{1,200}")
 
 

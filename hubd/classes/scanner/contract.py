@@ -15,6 +15,7 @@ failed (DISCONNECTED, TIMEOUT...).
 from __future__ import annotations
 
 import abc
+import asyncio
 from collections.abc import Mapping
 from typing import Any
 
@@ -55,6 +56,7 @@ class ScannerDevice(Device):
                  *, timeout: float | None = None) -> None:
         super().__init__(device_id, url, options, timeout=timeout)
         self._job: ScanJob | None = None
+        self._starting = asyncio.Lock()
 
     @abc.abstractmethod
     async def capabilities(self) -> ScannerCapabilities:
@@ -80,12 +82,12 @@ class ScannerDevice(Device):
         (``DeviceNotReady``) says why it cannot scan now (SCANNER_BUSY with a job running here,
         ADF_EMPTY, ADF_JAM, COVER_OPEN); UNAVAILABLE when it cannot be reached.
         """
-        if self.active_job is not None:
-            raise DeviceNotReady(f"{self.id}: a scan job is still running", reason=SCANNER_BUSY)
-        source = request.check(await self.capabilities())
-        job = await self._open_job(request, source)
-        self._job = job
-        return job
+        async with self._starting:
+            if self.active_job is not None:
+                raise DeviceNotReady(f"{self.id}: a scan job is still running", reason=SCANNER_BUSY)
+            source = request.check(await self.capabilities())
+            self._job = await self._open_job(request, source)
+            return self._job
 
     async def poll(self) -> ScannerStatus:
         """The supervisor's poll reads the status."""

@@ -5,7 +5,8 @@ which a moderate quality (``PREFERRED_QUALITY``) fits, jumping down by the measu
 (file size goes roughly with pixel count), then raises the quality as far as the cap allows by
 bisection. Only at the lowest resolution allowed does it go below the preferred quality, down
 to the spec's ``min_quality``; if even that is too big the request is refused naming the limit.
-A file under ``min_kb`` is first made at full quality and then padded.
+A file still under ``min_kb`` at the best quality allowed is padded (a JPEG comment, a PNG
+private chunk: decoders skip both).
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ def render(pages: Sequence[ScannedPage], spec: OutputSpec, *, title: str = "",
     prep = prepare(pages, spec)
     build = _builder(prep, spec, title, created)
     trial, attempts = search(build, spec, prep)
-    return _finish(trial, attempts, prep, spec, build)
+    return _finish(trial, attempts, prep, spec)
 
 
 def prepare(pages: Sequence[ScannedPage], spec: OutputSpec) -> Prepared:
@@ -173,7 +174,7 @@ def search(build: Callable[[float, int], bytes], spec: OutputSpec, prep: Prepare
         i = max(i + 1, next((k for k, s in enumerate(steps) if s <= wanted), len(steps) - 1))
     lowest = trial(steps[-1], spec.min_quality) if knob else None
     if lowest is not None and len(lowest.data) <= limit:
-        return _bisect(trial, lowest, spec.min_quality, q_pref - 1, limit), attempts
+        return _bisect(trial, lowest, spec.min_quality + 1, q_pref - 1, limit), attempts
     smallest = len((lowest or t).data)
     raise FailedPrecondition(
         f"cannot fit {spec.format.name} under {spec.max_kb:g} KB: the smallest acceptable version "
@@ -204,15 +205,10 @@ def _bisect(trial: Callable[[float, int], Trial], best: Trial, low: int, high: i
     return best
 
 
-def _finish(chosen: Trial, attempts: int, prep: Prepared, spec: OutputSpec,
-            build: Callable[[float, int], bytes]) -> OutputFile:
-    """Meet ``min_kb`` (full quality, then padding), and describe the result."""
-    data, quality, padded = chosen.data, chosen.quality, 0
-    if len(data) < spec.min_bytes and lossy(spec, prep.color_mode) and quality < 100 and chosen.scale == 1.0:
-        fuller = build(1.0, 100)
-        attempts += 1
-        if len(fuller) <= (spec.max_bytes or len(fuller)) and len(fuller) > len(data):
-            data, quality = fuller, 100
+def _finish(chosen: Trial, attempts: int, prep: Prepared, spec: OutputSpec) -> OutputFile:
+    """Meet ``min_kb`` by padding (the search already took the best quality the cap allows),
+    and describe the result."""
+    data, padded = chosen.data, 0
     if len(data) < spec.min_bytes:
         if spec.format is OutputFormat.PDF:
             raise FailedPrecondition(
@@ -220,14 +216,14 @@ def _finish(chosen: Trial, attempts: int, prep: Prepared, spec: OutputSpec,
                 reason="SIZE_MINIMUM_UNREACHABLE", metadata={"minKb": f"{spec.min_kb:g}"},
             )
         pad = encode.pad_jpeg if spec.format is OutputFormat.JPEG else encode.pad_png
-        before = len(data)
-        data = pad(data, spec.min_bytes - before)
-        padded = len(data) - before
-    first = imaging.scaled(prep.images[0], chosen.scale) if chosen.scale != 1.0 else prep.images[0]
+        data = pad(data, spec.min_bytes - len(data))
+        padded = len(data) - len(chosen.data)
+    width, height = imaging.scaled_size(prep.images[0].size, chosen.scale)
     return OutputFile(
-        data=data, format=spec.format, pages=len(prep.images), width_px=first.width, height_px=first.height,
+        data=data, format=spec.format, pages=len(prep.images), width_px=width, height_px=height,
         dpi=max(1, round(prep.dpi * chosen.scale)), color_mode=prep.color_mode,
-        quality=quality if lossy(spec, prep.color_mode) else None, attempts=attempts, padded_bytes=padded,
+        quality=chosen.quality if lossy(spec, prep.color_mode) else None, attempts=attempts,
+        padded_bytes=padded,
     )
 
 

@@ -167,9 +167,13 @@ def fit_pixels(image: Image.Image, width: int, height: int, fit: Fit) -> Image.I
     return canvas
 
 
+def scaled_size(size: tuple[int, int], factor: float) -> tuple[int, int]:
+    """Pixel dimensions after resampling by ``factor``."""
+    return max(1, round(size[0] * factor)), max(1, round(size[1] * factor))
+
+
 def scaled(image: Image.Image, factor: float) -> Image.Image:
     """The image resampled by ``factor`` (1.0: itself)."""
     if abs(factor - 1.0) < 1e-6:
         return image
-    size = (max(1, round(image.width * factor)), max(1, round(image.height * factor)))
-    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    return image.resize(scaled_size(image.size, factor), Image.Resampling.LANCZOS, reducing_gap=3.0)
