@@ -27,6 +27,7 @@ SIMULATORS: dict[str, str] = {
     "rdservice": "simulators.rdservice:RdServiceSim",
     "vpcd_card": "simulators.vpcd_card:VpcdCardSim",
     "camera": "simulators.camera:CameraSim",
+    "escl_scanner": "simulators.escl_scanner:EsclScannerSim",
 }
 
 

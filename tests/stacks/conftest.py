@@ -7,3 +7,4 @@ from tests.stacks.cups import cups_stack  # noqa: E402,F401
 from tests.stacks.ippeveprinter import ippeve_stack  # noqa: E402,F401
 from tests.stacks.pcscd import pcscd_stack, vpcd_card  # noqa: E402,F401
 from tests.stacks.pulseaudio import pulse_stack, shared_pulse_stack  # noqa: E402,F401
+from tests.stacks.sane import sane_stack  # noqa: E402,F401
