@@ -9,16 +9,57 @@ exact bytes) and ``index.json``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import overload
 
+import numpy as np
 from PIL import Image
 
 from simulators.escp_render import PageRaster, Transcript
 from simulators.printer_common import JOB_ID, JobIndex, job_stem, write_atomic
 
 log = logging.getLogger(__name__)
+
+MAX_PAGE_BYTES = 64 * 1024 * 1024
+"""Page images kept in memory across the last jobs (packed); the newest job keeps all of its own."""
+
+
+class PageImages(Sequence[Image.Image]):
+    """A job's pages, kept packed at 1 bit per pixel (a PIL "1" image takes a byte per pixel:
+    an 82-page job on a 24-pin carriage was over a gigabyte); each is unpacked when read."""
+
+    def __init__(self) -> None:
+        self._pages: list[tuple[bytes, tuple[int, int]]] = []
+
+    def append(self, image: Image.Image) -> None:
+        """Keep one page."""
+        bits = np.asarray(image.convert("1"), dtype=bool)
+        self._pages.append((np.packbits(bits).tobytes(), image.size))
+
+    def clear(self) -> None:
+        """Forget the pages (their files, if any, stay on disk)."""
+        self._pages.clear()
+
+    @property
+    def nbytes(self) -> int:
+        """Memory the packed pages take."""
+        return sum(len(data) for data, _ in self._pages)
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+    @overload
+    def __getitem__(self, i: int) -> Image.Image: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Image.Image]: ...
+    def __getitem__(self, i: int | slice) -> Image.Image | list[Image.Image]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        data, (width, height) = self._pages[i]
+        bits = np.unpackbits(np.frombuffer(data, dtype=np.uint8), count=width * height)
+        return Image.fromarray(bits.reshape(height, width).astype(bool))
 
 
 @dataclass
@@ -28,7 +69,7 @@ class Job:
 
     number: int
     lines: list[str] = field(default_factory=list)
-    pages: list[Image.Image] = field(default_factory=list)
+    pages: PageImages = field(default_factory=PageImages)
     ids: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     has_content: bool = False
@@ -139,11 +180,12 @@ class Printout:
         if head_row_units is not None:
             rows = max(page.used_rows, page.py(head_row_units))
         job = self.current_job()
-        job.pages.append(page.image(rows))
+        image = page.image(rows)
+        job.pages.append(image)
         self.stats["pages"] += 1
         store = self.store()
         if store is not None:
-            store.page(job, job.pages[-1])
+            store.page(job, image)
 
     def end_job(self, head_row_units: int, raw: bytes = b"") -> Job | None:
         """Finish the current job (last page cropped, ``raw`` = its bytes); return it, or None
@@ -158,4 +200,15 @@ class Printout:
         if store is not None:
             store.raw(job)
         self.jobs = [*self.jobs, job][-self.keep_jobs :]
+        self._bound_memory()
         return job
+
+    def _bound_memory(self) -> None:
+        """Keep at most ``MAX_PAGE_BYTES`` of page images across the kept jobs: the oldest jobs'
+        pages go first (their PNGs, if written, stay on disk; transcripts are kept)."""
+        total = sum(j.pages.nbytes for j in self.jobs)
+        for old in self.jobs[:-1]:
+            if total <= MAX_PAGE_BYTES:
+                break
+            total -= old.pages.nbytes
+            old.pages.clear()

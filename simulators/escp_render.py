@@ -95,8 +95,10 @@ class PageRaster:
         cols, dots = columns.shape
         if cols == 0:
             return
-        w = max(1, self.hdpi * x_step // X_UNITS)
-        h = max(1, self.vdpi * y_step // Y_UNITS)
+        # A dot is as wide as its pitch (a pin's dot is round and at least that big): rounding a
+        # 72 dpi step (3.33 px at 240 dpi) down would leave a white hairline every third dot.
+        w = max(1, -(-self.hdpi * x_step // X_UNITS))
+        h = max(1, -(-self.vdpi * y_step // Y_UNITS))
         xs = ((x + np.arange(cols) * x_step) * self.hdpi // X_UNITS)[:, None] + np.arange(w)
         ys = ((y + np.arange(dots) * y_step) * self.vdpi // Y_UNITS)[:, None] + np.arange(h)
         xs, ys = xs.ravel(), ys.ravel()

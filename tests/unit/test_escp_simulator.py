@@ -464,3 +464,21 @@ async def test_restarted_at_the_same_address(tmp_path: Path) -> None:
         assert os.path.realpath(link).startswith("/dev/pts/")
         await sim.stop()
         assert not link.exists()  # a stopped printer takes its link along
+
+
+def test_a_long_job_keeps_its_pages_packed_and_old_jobs_within_a_bound() -> None:
+    """The 24-pin simulator once held ~1.1 GB after a few long jobs (a byte per pixel): pages are
+    kept at a bit per pixel, and across jobs at most MAX_PAGE_BYTES (older jobs' pages go)."""
+    from simulators.escp_interp import EscpInterpreter
+    from simulators.escp_jobs import MAX_PAGE_BYTES
+
+    sim = EscpInterpreter(24, 136)
+    long_job = b"\x1b@" + (b"A line of a long job\r\n" * 66 + b"\x0c") * 12  # 12 full pages
+    for _ in range(6):
+        sim.feed(long_job)
+        job = sim.end_job()
+        assert job is not None and len(job.pages) >= 12
+        width, height = job.pages[0].size
+        assert job.pages.nbytes <= len(job.pages) * (width * height // 8 + 1)  # a bit per pixel
+    assert sum(j.pages.nbytes for j in sim.out.jobs) <= MAX_PAGE_BYTES + job.pages.nbytes
+    assert sim.out.jobs[0].pages.nbytes == 0 and len(sim.out.jobs[0].lines) > 0
