@@ -9,6 +9,7 @@ into printer ops is ``hubd.render.layout``.
 
 from __future__ import annotations
 
+import re
 import logging
 import unicodedata
 from dataclasses import dataclass
@@ -98,15 +99,20 @@ def _split_word(word: str, width: int, bold: bool) -> tuple[str, str]:
     return word[: cuts[lo]], word[cuts[lo] :]
 
 
-def wrap(text: str, width: int, *, bold: bool = False) -> list[str]:
-    """Break ``text`` into lines of at most ``width`` columns (at spaces, else between clusters)."""
-    text = " ".join(text.split())
+def wrap(text: str, width: int, *, bold: bool = False, keep_spaces: bool = False) -> list[str]:
+    """Break ``text`` into lines of at most ``width`` columns (at spaces, else between clusters).
+
+    Runs of spaces become one, unless ``keep_spaces`` (a text document: its spaces line columns
+    up, so within a line they stay as the sender wrote them; a break still drops its spaces).
+    """
+    if not keep_spaces:
+        text = " ".join(text.split())
     if columns_needed(text, bold=bold) <= width:
         return [text]
     lines: list[str] = []
     current = ""
-    for word in text.split(" "):
-        candidate = f"{current} {word}" if current else word
+    for gap, word in _words(text):
+        candidate = f"{current}{gap}{word}" if current else word
         if columns_needed(candidate, bold=bold) <= width:
             current = candidate
             continue
@@ -119,6 +125,11 @@ def wrap(text: str, width: int, *, bold: bool = False) -> list[str]:
     if current:
         lines.append(current)
     return lines
+
+
+def _words(text: str) -> list[tuple[str, str]]:
+    """(spaces before, word) pairs of ``text``."""
+    return [(m.group(1), m.group(2)) for m in re.finditer(r"( *)([^ ]+| +$)", text)]
 
 
 def label_columns() -> int:

@@ -482,3 +482,27 @@ def test_a_long_job_keeps_its_pages_packed_and_old_jobs_within_a_bound() -> None
         assert job.pages.nbytes <= len(job.pages) * (width * height // 8 + 1)  # a bit per pixel
     assert sum(j.pages.nbytes for j in sim.out.jobs) <= MAX_PAGE_BYTES + job.pages.nbytes
     assert sim.out.jobs[0].pages.nbytes == 0 and len(sim.out.jobs[0].lines) > 0
+
+
+def test_a_text_job_keeps_its_spacing_and_prints_ascii_runs_natively() -> None:
+    """A text line with Devanagari is not one bitmap: its ASCII runs go in the printer's own font
+    and the spaces the sender wrote stay (two spaces before "(" stay two)."""
+    from datetime import UTC, datetime
+
+    from drivers.escp.driver import EscpPrinter
+    from hubd.classes.printer.documents import build_program, check_text
+    from hubd.classes.printer.records import Job, JobState, sha256
+    from simulators.escp_interp import EscpInterpreter
+
+    now = datetime(2026, 11, 3, 9, 0, tzinfo=UTC)
+    payload = check_text("उपभोक्ता:  सुनीता  Welcome.\nTotal  (शुल्क)  Rs 10\n")
+    job = Job("j-0123456789ab", "receipt", "k", "text", payload, sha256(payload), JobState.PRINTING, "", "",
+              1, False, now, now, None, None, None)
+    printer = EscpPrinter("receipt", "tcp://127.0.0.1:9", {"model": "tvs-msp455"})
+    sim = EscpInterpreter(24, 80)
+    sim.feed(printer.encode(build_program(job, printer.geometry())))
+    done = sim.end_job()
+    assert done is not None
+    text = [line for line in done.lines if not line.startswith("[graphics")]
+    assert any(line.endswith("  Welcome.") for line in text), text  # native text after the Hindi
+    assert any(line.startswith("Total  (") and line.endswith("  Rs 10") for line in text), text

@@ -104,6 +104,15 @@ def _indic_line(text: str, g: Geometry) -> ImageBand | Feed:
     return band if band is not None else Feed(1)
 
 
+def _mixed_line(text: str, g: Geometry) -> TextLine | ImageBand | Feed:
+    """A text line with Devanagari: its ASCII runs in the printer's own font and its Devanagari
+    runs as bitmaps on the same line, each at the columns the source puts it (as receipts do)."""
+    from hubd.render.layout import Cell, Row, render_mixed
+
+    line = render_mixed(Row((Cell(text, 0, g.columns),)), _render_geometry(g), g.columns)
+    return line if line is not None else Feed(1)
+
+
 def _text_program(text: str, g: Geometry) -> PrintProgram:
     from hubd.render.layout import wrap
 
@@ -113,7 +122,7 @@ def _text_program(text: str, g: Geometry) -> PrintProgram:
             pieces = textwrap.wrap(line, g.columns, drop_whitespace=False) or [""]
             ops += [TextLine(p.rstrip()) if p.strip() else Feed(1) for p in pieces]
         else:
-            ops += [_indic_line(p, g) for p in wrap(line, g.columns)]
+            ops += [_mixed_line(p, g) for p in wrap(line, g.columns, keep_spaces=True)]
     return ops
 
 
