@@ -9,8 +9,8 @@ into printer ops is ``hubd.render.layout``.
 
 from __future__ import annotations
 
-import re
 import logging
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
