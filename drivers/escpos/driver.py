@@ -38,7 +38,7 @@ from typing import Any
 
 from drivers.common.status import NO_STATUS_CHANNEL, unknown
 from drivers.escpos import protocol
-from drivers.escpos.encode import GRID_DPI, EscposProfile, encode_program, load_profile
+from drivers.escpos.encode import FONT_A_DOTS, GRID_DPI, EscposProfile, encode_program, load_profile
 from drivers.escpos.replies import Replies
 from hubd.classes.printer.contract import (
     JOB_LOST,
@@ -111,15 +111,13 @@ class EscposPrinter(PrinterDevice):
         """From the job's first byte until it is confirmed or abandoned."""
 
     def geometry(self) -> Geometry:
-        """The layout's 10-cpi grid with one grid column = one font A cell (12 dots).
-
-        ``Geometry`` counts columns at 10 cpi; font A is 12 dots wide (16.9 cpi at 203 dpi). So
-        the grid's dpi is 120 (``GRID_DPI``) and every grid dot is one head dot: 48 columns =
-        576 dots, text and rendered Hindi share one grid, and everything renders at 120/203 of
-        its nominal size - Hindi at the height of font A.
-        """
+        """The head as it is: ``dpi`` dots per inch each way, 24-dot raster bands, and font A as the
+        native font (12 dots a cell: ``dpi``/12 cpi). Rasterized text is sized to font A's cell
+        (``points`` = 12 pt x 120/dpi: what a 12 pt, 10 cpi cell is at 120 dpi), so a column is
+        12 dots and Hindi sits at the height of font A."""
         p = self.profile
-        return Geometry(columns=p.columns, hdpi=GRID_DPI, vdpi=GRID_DPI, band_dots=24)
+        return Geometry(hdpi=p.dpi, vdpi=p.dpi, band_dots=24, columns=p.columns,
+                        cpi=p.dpi / FONT_A_DOTS, points=12.0 * GRID_DPI / p.dpi)
 
     def encode(self, program: PrintProgram) -> bytes:
         """ESC/POS bytes for ``program`` (see ``drivers.escpos.encode``)."""

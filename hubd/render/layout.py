@@ -35,10 +35,10 @@ from hubd.render.grid import (
 )
 from hubd.render.ink import Ink
 from hubd.render.model import Receipt
-from hubd.render.program import Cut, Feed, ImageBand, Placed, PrintProgram, TextLine
+from hubd.render.program import Feed, Geometry, ImageBand, Placed, PrintProgram, TextLine
 from hubd.render.qr import qr_band
-from hubd.render.raster import Geometry, cut_frame, frame, rasterize
-from hubd.render.shaping import pieces, pixel_size, shape
+from hubd.render.raster import cut_frame, frame, rasterize
+from hubd.render.shaping import pieces, shape
 
 __all__ = [
     "MAX_COLUMNS",
@@ -82,7 +82,7 @@ def _place(row: Row, geometry: Geometry, size: int) -> list[tuple[Ink, int]]:
 
 def _ascent(geometry: Geometry) -> tuple[int, int]:
     """(pixels per em, Devanagari ascent in pixels) at the render resolution."""
-    size = pixel_size(geometry.render_dpi)
+    size = geometry.pixel_size
     return size, load_font(font_set().devanagari, size).getmetrics()[0]
 
 
@@ -153,37 +153,18 @@ def render_mixed(row: Row, geometry: Geometry, columns: int) -> TextLine | Image
     return TextLine(text, bold=row.bold, images=tuple(images), baseline=framed.baseline)
 
 
-def _check_printer(hdpi: object, vdpi: object, band_dots: object, mode: object, cpi: object) -> None:
-    """Raise InvalidArgument for printer parameters no receipt printer has."""
-    for name, value, low, high in (("hdpi", hdpi, 60, 600), ("vdpi", vdpi, 60, 600)):
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise InvalidArgument(name, f"must be an integer within {low}..{high}")
-    if isinstance(band_dots, bool) or not isinstance(band_dots, int) or not 1 <= band_dots <= 64:
-        raise InvalidArgument("band_dots", "must be an integer within 1..64")
-    if mode not in ("hybrid", "raster"):
-        raise InvalidArgument("mode", 'must be "hybrid" or "raster"')
-    if isinstance(cpi, bool) or not isinstance(cpi, int | float) or not 5 <= cpi <= 20:
-        raise InvalidArgument("cpi", "must be a number within 5..20")
-
-
-def render_receipt(
-    receipt: Receipt,
-    *,
-    columns: int,
-    hdpi: int,
-    vdpi: int,
-    band_dots: int,
-    mode: Mode = "hybrid",
-    cpi: float = 10.0,
-) -> PrintProgram:
-    """Validate, lay out and render ``receipt`` into ops for a printer of the given geometry.
+def render_receipt(receipt: Receipt, geometry: Geometry, *, mode: Mode = "hybrid") -> PrintProgram:
+    """Validate, lay out and render ``receipt`` into ops for a printer of ``geometry`` (the body:
+    the caller ends the job, with its footer and a ``Cut``).
 
     CPU-bound (milliseconds): call it from a worker thread, not the event loop. Thread-safe.
     """
-    _check_printer(hdpi, vdpi, band_dots, mode, cpi)
+    geometry.check()
+    if mode not in ("hybrid", "raster"):
+        raise InvalidArgument("mode", 'must be "hybrid" or "raster"')
     receipt.validate()
     with _render_lock, pinned_fonts():
-        return _render(receipt, columns, Geometry(hdpi, vdpi, band_dots, cpi), mode)
+        return _render(receipt, geometry.columns, geometry, mode)
 
 
 def _render(receipt: Receipt, columns: int, geometry: Geometry, mode: Mode) -> PrintProgram:
@@ -202,5 +183,5 @@ def _render(receipt: Receipt, columns: int, geometry: Geometry, mode: Mode) -> P
             program.append(op if op is not None else Feed(1))
             if isinstance(op, ImageBand) and op.left + op.bitmap.shape[1] > width_dots:
                 log.warning("a receipt line is %d dots wider than the paper", op.bitmap.shape[1])
-    program += [Feed(2), Cut()]
+    program.append(Feed(2))
     return program

@@ -39,6 +39,66 @@ class ImageBand:
 
 
 @dataclass(frozen=True)
+class Geometry:
+    """A printer as the renderer and encoders see it: dot pitch each way, dots per head pass,
+    and its native font (text columns, their pitch ``cpi``, and the type size ``points`` that
+    font's cell corresponds to, so rasterized text lines up with it).
+
+    Drivers build it (``PrinterDevice.geometry()``); the renderer and ``build_program`` take it
+    as it is. A 24-pin head at 180 dpi prints 10 cpi text of 12 pt; an 80 mm thermal head at
+    203 dpi prints font A, 12 dots wide (203/12 cpi), which 12 pt text at 10 cpi would be at
+    120 dpi: ``points`` = 12 x 120/203, so a column is 12 dots and Hindi sits beside font A.
+    No numpy here: the daemon imports this at start.
+    """
+
+    hdpi: int
+    vdpi: int
+    band_dots: int
+    columns: int = 80
+    cpi: float = 10.0
+    points: float = 12.0
+
+    @property
+    def render_dpi(self) -> int:
+        """The isotropic resolution text is drawn at before one axis is reduced."""
+        return max(self.hdpi, self.vdpi)
+
+    @property
+    def pixel_size(self) -> int:
+        """Pixels per em of rasterized text at the render resolution."""
+        return max(4, round(self.points * self.render_dpi / 72))
+
+    @property
+    def width_dots(self) -> int:
+        """Printable width in dots (``columns`` of the native font)."""
+        return self.column_dots(self.columns)
+
+    def column_px(self, column: float) -> float:
+        """X of a text column at the render resolution."""
+        return column * self.render_dpi / self.cpi
+
+    def column_dots(self, column: float) -> int:
+        """X of a text column in printer dots."""
+        return round(column * self.hdpi / self.cpi)
+
+    def check(self) -> None:
+        """Raise InvalidArgument (field named) for numbers no receipt printer has."""
+        from hubd.errors import InvalidArgument
+
+        for name, value, low, high in (
+            ("hdpi", self.hdpi, 60, 600),
+            ("vdpi", self.vdpi, 60, 600),
+            ("band_dots", self.band_dots, 1, 64),
+            ("columns", self.columns, 1, 512),
+        ):
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise InvalidArgument(name, f"must be an integer within {low}..{high}")
+        for name, number, low, high in (("cpi", self.cpi, 5, 20), ("points", self.points, 4, 24)):
+            if isinstance(number, bool) or not isinstance(number, int | float) or not low <= number <= high:
+                raise InvalidArgument(name, f"must be a number within {low}..{high}")
+
+
+@dataclass(frozen=True)
 class Placed:
     """A bitmap on a ``TextLine``: its left edge ``band.left`` dots right of text ``column``."""
 

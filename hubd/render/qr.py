@@ -21,8 +21,8 @@ import qrcode
 from numpy.lib.stride_tricks import sliding_window_view
 from qrcode import util
 
-from hubd.render.program import ImageBand
-from hubd.render.raster import Bitmap, Geometry, pad_band
+from hubd.render.program import Geometry, ImageBand
+from hubd.render.raster import Bitmap, pad_band
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ import numpy.typing as npt
 from PIL import Image
 
 from hubd.render.ink import Ink, compose
-from hubd.render.program import ImageBand
+from hubd.render.program import Geometry, ImageBand
 
 log = logging.getLogger(__name__)
 
@@ -35,29 +35,6 @@ MARGIN = 1
 """Blank rows kept above and below the ink of every band."""
 
 Bitmap = npt.NDArray[np.bool_]
-
-
-@dataclass(frozen=True)
-class Geometry:
-    """A printer's dot pitch, pass height and native character pitch."""
-
-    hdpi: int
-    vdpi: int
-    band_dots: int
-    cpi: float = 10.0
-
-    @property
-    def render_dpi(self) -> int:
-        """The isotropic resolution text is drawn at before one axis is reduced."""
-        return max(self.hdpi, self.vdpi)
-
-    def column_px(self, column: float) -> float:
-        """X of a text column at the render resolution."""
-        return column * self.render_dpi / self.cpi
-
-    def column_dots(self, column: float) -> int:
-        """X of a text column in printer dots."""
-        return round(column * self.hdpi / self.cpi)
 
 
 def _to_printer(canvas: npt.NDArray[np.uint8], geometry: Geometry) -> Bitmap:

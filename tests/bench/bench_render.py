@@ -34,8 +34,7 @@ from drivers.escp.profiles import PrinterProfile, nine_pin, twenty_four_pin
 from hubd.render.fonts import font_set, load_font
 from hubd.render.layout import Qr, Row, layout_receipt, render_receipt
 from hubd.render.model import Receipt
-from hubd.render.program import ImageBand, PrintProgram, TextLine
-from hubd.render.raster import Geometry
+from hubd.render.program import Geometry, ImageBand, PrintProgram, TextLine
 from hubd.render.sample import IST, sample_receipt
 from hubd.render.shaping import pixel_size, split_runs
 from tests.bench.common import report
@@ -178,8 +177,8 @@ def byte_ratios(receipt: Receipt, columns: int) -> None:
     for (hdpi, vdpi, band), make in HEADS.items():
         width: Literal[80, 136] = 136 if columns == 136 else 80
         profile = make("bench", width)
-        hybrid = render_receipt(receipt, columns=columns, hdpi=hdpi, vdpi=vdpi, band_dots=band)
-        raster = render_receipt(receipt, columns=columns, hdpi=hdpi, vdpi=vdpi, band_dots=band, mode="raster")
+        hybrid = render_receipt(receipt, Geometry(hdpi, vdpi, band, columns=columns))
+        raster = render_receipt(receipt, Geometry(hdpi, vdpi, band, columns=columns), mode="raster")
         page = full_width(raster, profile.width_dots)
         page_bytes = full_width_bytes(page, profile)
         head = f"{profile.pins}-pin {hdpi}x{vdpi}"
@@ -209,21 +208,20 @@ def main(quick: bool = False, argv: list[str] | None = None) -> None:
     if quick:
         args.runs = 3
     hdpi, vdpi, band = (int(v) for v in args.dpi.split("x"))
-    geometry = Geometry(hdpi, vdpi, band)
     columns, runs = args.columns, args.runs
-    kw = {"columns": columns, "hdpi": hdpi, "vdpi": vdpi, "band_dots": band}
+    geometry = Geometry(hdpi, vdpi, band, columns=columns)
     packer = "ESC/P encode_program" if profile_for(geometry, columns) else "numpy column packing"
 
     start = time.perf_counter()
-    first = pack(render_receipt(bench_receipt(-1), **kw), geometry, columns)
+    first = pack(render_receipt(bench_receipt(-1), geometry), geometry, columns)
     cold = (time.perf_counter() - start) * 1e3
     lines = layout_receipt(bench_receipt(0), columns)
     hindi = sum(1 for line in lines if isinstance(line, Row) and not line.is_ascii)
     print(f"receipt: {len(lines)} lines, {hindi} with Hindi; {columns} columns at {args.dpi}; {packer}")
     print(f"first render+encode (fonts loading, cold caches): {cold:.1f} ms, {len(first)} bytes")
 
-    ours = p50(lambda i: pack(render_receipt(bench_receipt(i), **kw), geometry, columns), runs)
-    render_only = p50(lambda i: render_receipt(bench_receipt(i + runs), **kw), runs)
+    ours = p50(lambda i: pack(render_receipt(bench_receipt(i), geometry), geometry, columns), runs)
+    render_only = p50(lambda i: render_receipt(bench_receipt(i + runs), geometry), runs)
     baseline = p50(
         lambda i: pack([pillow_page(bench_receipt(i), geometry, columns)], geometry, columns), runs
     )

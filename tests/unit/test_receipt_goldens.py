@@ -25,11 +25,13 @@ from PIL import Image
 
 from drivers.escp.encode import encode_program as escp_encode
 from drivers.escp.profiles import get_profile
-from drivers.escpos.encode import GRID_DPI, load_profile
+from drivers.escpos.driver import EscposPrinter
 from drivers.escpos.encode import encode_program as escpos_encode
+from drivers.escpos.encode import load_profile
 from hubd.render import fonts, grid, ink, shaping
 from hubd.render.layout import render_receipt
 from hubd.render.model import Receipt
+from hubd.render.program import Cut, Geometry
 from hubd.render.sample import IST, sample_receipt
 from simulators.escp_interp import EscpInterpreter
 from simulators.escpos_interp import EscposInterpreter
@@ -51,10 +53,13 @@ def receipt() -> Receipt:
 def escp_page(model: str, printed: Receipt | None = None) -> Image.Image:
     """The one page the ESC/P simulator prints for the sample receipt (or ``printed``) on ``model``."""
     profile = get_profile(model)
-    program = render_receipt(
-        printed or receipt(), columns=profile.columns, hdpi=profile.hdpi, vdpi=profile.vdpi,
-        band_dots=profile.band_dots,
-    )
+    program = [
+        *render_receipt(
+            printed or receipt(),
+            Geometry(profile.hdpi, profile.vdpi, profile.band_dots, columns=profile.columns),
+        ),
+        Cut(),
+    ]
     data = escp_encode(program, profile)
     sim = EscpInterpreter(profile.pins, profile.columns)
     assert sim.feed(data) == len(data)
@@ -67,9 +72,8 @@ def escp_page(model: str, printed: Receipt | None = None) -> Image.Image:
 def escpos_page() -> Image.Image:
     """The receipt the ESC/POS simulator prints for the sample receipt on 80 mm paper."""
     profile = load_profile("default")
-    program = render_receipt(
-        receipt(), columns=profile.columns, hdpi=GRID_DPI, vdpi=GRID_DPI, band_dots=24
-    )
+    geometry = EscposPrinter("thermal", "tcp://127.0.0.1:9").geometry()  # the driver's own
+    program = [*render_receipt(receipt(), geometry), Cut()]
     data = escpos_encode(program, profile)
     sim = EscposInterpreter(width=profile.width_dots)
     sim.receive(data)

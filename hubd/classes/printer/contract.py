@@ -30,7 +30,7 @@ import enum
 from dataclasses import dataclass
 
 from hubd.device import Device, DeviceClass, DeviceEvent, DeviceState, StatusSource
-from hubd.render.program import Cut, Feed, ImageBand, Placed, PrintProgram, TextLine
+from hubd.render.program import Cut, Feed, Geometry, ImageBand, Placed, PrintProgram, TextLine
 
 PAPER_OUT = "PAPER_OUT"
 PAPER_LOADED = "PAPER_LOADED"
@@ -109,21 +109,6 @@ class Delivery:
     def waiting(cls, reason: str, detail: str, status: PrinterStatus | None = None) -> Delivery:
         """Not confirmed yet, because ``reason``."""
         return cls(None, reason or UNCONFIRMED, detail, status)
-
-
-@dataclass(frozen=True)
-class Geometry:
-    """Paper and dots: text columns at 10 cpi, dot pitch, and dots per print-head pass."""
-
-    columns: int
-    hdpi: int
-    vdpi: int
-    band_dots: int
-
-    @property
-    def width_dots(self) -> int:
-        """Printable width in dots at 10 characters per inch."""
-        return self.columns * self.hdpi // 10
 
 
 class PrinterDevice(Device):

@@ -91,16 +91,10 @@ def _receipt(job: Job) -> Any:
     return Receipt(**data)
 
 
-def _render_geometry(g: Geometry) -> Any:
-    from hubd.render.raster import Geometry as RenderGeometry
-
-    return RenderGeometry(g.hdpi, g.vdpi, g.band_dots)
-
-
 def _indic_line(text: str, g: Geometry) -> ImageBand | Feed:
     from hubd.render.layout import Cell, Row, render_row
 
-    band = render_row(Row((Cell(text, 0, g.columns),)), _render_geometry(g))
+    band = render_row(Row((Cell(text, 0, g.columns),)), g)
     return band if band is not None else Feed(1)
 
 
@@ -109,7 +103,7 @@ def _mixed_line(text: str, g: Geometry) -> TextLine | ImageBand | Feed:
     runs as bitmaps on the same line, each at the columns the source puts it (as receipts do)."""
     from hubd.render.layout import Cell, Row, render_mixed
 
-    line = render_mixed(Row((Cell(text, 0, g.columns),)), _render_geometry(g), g.columns)
+    line = render_mixed(Row((Cell(text, 0, g.columns),)), g, g.columns)
     return line if line is not None else Feed(1)
 
 
@@ -151,11 +145,7 @@ def build_program(job: Job, g: Geometry) -> PrintProgram:
     elif job.kind == "receipt":
         from hubd.render.layout import render_receipt
 
-        rg = _render_geometry(g)
-        body = render_receipt(
-            _receipt(job), columns=g.columns, hdpi=rg.hdpi, vdpi=rg.vdpi, band_dots=rg.band_dots
-        )
-        ops += [op for op in body if not isinstance(op, Cut)]
+        ops += render_receipt(_receipt(job), g)
     else:
         raise InvalidArgument("kind", f"cannot print a {job.kind!r} job")
     if job.duplicate:

@@ -13,7 +13,7 @@ from drivers.escp.encode import encode_program
 from drivers.escp.profiles import PROFILES
 from hubd.errors import InvalidArgument
 from hubd.render.layout import render_receipt
-from hubd.render.program import Cut, Feed, ImageBand, Placed, TextLine
+from hubd.render.program import Cut, Feed, Geometry, ImageBand, Placed, TextLine
 from hubd.render.sample import IST, sample_receipt
 from simulators.escp_interp import EscpInterpreter
 
@@ -325,7 +325,7 @@ def test_sample_receipt_prints_every_dot_once(name: str) -> None:
     prof = PROFILES[name]
     now = datetime(2026, 11, 25, 14, 32, 5, tzinfo=IST)
     program = render_receipt(
-        sample_receipt(now), columns=prof.columns, hdpi=prof.hdpi, vdpi=prof.vdpi, band_dots=prof.band_dots
+        sample_receipt(now), Geometry(prof.hdpi, prof.vdpi, prof.band_dots, columns=prof.columns)
     )
     assert any(isinstance(op, TextLine) and op.images for op in program)
     expected_cols = np.zeros(prof.width_dots, dtype=np.int64)

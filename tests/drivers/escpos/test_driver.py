@@ -133,10 +133,11 @@ def test_mixed_line_is_one_raster_with_text_and_images_on_one_baseline() -> None
         encode_program([TextLine("x", images=(Placed(47, ImageBand(hindi)),), baseline=0)], PROFILE)
 
 
-def test_geometry_keeps_a_10_cpi_grid_of_font_a_cells() -> None:
+def test_geometry_is_the_head_as_it_is_with_font_a_columns() -> None:
     printer = EscposPrinter("p", "tcp://127.0.0.1:9100")
     g = printer.geometry()
-    assert (g.columns, g.width_dots, g.hdpi, g.vdpi) == (48, 576, 120, 120)
+    assert (g.columns, g.width_dots, g.hdpi, g.vdpi) == (48, 576, 203, 203)
+    assert g.column_dots(1) == 12 and g.pixel_size == 20  # text sized to a font A cell
     assert DRIVER.name == "escpos" and DRIVER.schemes == frozenset({"tcp", "serial", "usb", "usblp"})
 
 

@@ -23,7 +23,7 @@ from hubd.render.layout import (
     wrap,
 )
 from hubd.render.model import Receipt, is_printable_ascii
-from hubd.render.program import Cut, Feed, ImageBand, TextLine
+from hubd.render.program import Cut, Feed, Geometry, ImageBand, TextLine
 from hubd.render.qr import qr_module_dots
 from hubd.render.sample import IST, sample_receipt
 from hubd.render.shaping import columns_needed
@@ -56,14 +56,7 @@ def rows(lines: list[Line]) -> list[Row]:
 @pytest.mark.parametrize("mode", ["hybrid", "raster"])
 def test_every_line_fits_the_paper(name: str, columns: int, profile: str, mode: str) -> None:
     hdpi, vdpi, band = PROFILES[profile]
-    program = render_receipt(
-        RECEIPTS[name](),
-        columns=columns,
-        hdpi=hdpi,
-        vdpi=vdpi,
-        band_dots=band,
-        mode=mode,  # type: ignore[arg-type]
-    )
+    program = render_receipt(RECEIPTS[name](), Geometry(hdpi, vdpi, band, columns=columns), mode=mode)  # type: ignore[arg-type]
     width_dots = columns * hdpi // 10
     for op in program:
         if isinstance(op, TextLine):
@@ -74,7 +67,7 @@ def test_every_line_fits_the_paper(name: str, columns: int, profile: str, mode: 
             assert op.bitmap.shape[0] % band == 0
             assert 0 <= op.left and op.left + op.bitmap.shape[1] <= width_dots
             assert op.bitmap[:, 0].any() and op.bitmap[:, -1].any()  # trimmed to the ink
-    assert program[-1] == Cut()
+    assert program[-1] == Feed(2)  # the body: the job adds its footer and the cut
 
 
 def check_placed(line: TextLine, columns: int, hdpi: int, band: int) -> None:
@@ -109,9 +102,9 @@ def non_ascii_runs(row: Row) -> int:
 def test_hybrid_prints_ascii_as_text_and_only_non_ascii_runs_as_bitmaps(columns: int) -> None:
     receipt = long_receipt()
     lines = layout_receipt(receipt, columns)
-    program = render_receipt(receipt, columns=columns, hdpi=180, vdpi=180, band_dots=24)
-    assert program[-2:] == [Feed(2), Cut()]
-    assert len(program) == len(lines) + 2
+    program = render_receipt(receipt, Geometry(180, 180, 24, columns=columns))
+    assert program[-1] == Feed(2) and not any(isinstance(op, Cut) for op in program)  # the job ends it
+    assert len(program) == len(lines) + 1
     kinds = set()
     for line, op in zip(lines, program, strict=False):
         if isinstance(line, Qr):
@@ -130,7 +123,7 @@ def test_hybrid_prints_ascii_as_text_and_only_non_ascii_runs_as_bitmaps(columns:
 
 
 def test_sample_rows_keep_ascii_native_and_draw_devanagari_and_rupee() -> None:
-    program = render_receipt(sample_receipt(NOW), columns=80, hdpi=180, vdpi=180, band_dots=24)
+    program = render_receipt(sample_receipt(NOW), Geometry(180, 180, 24, columns=80))
     mixed = {op.text.split(":")[0].strip(): op for op in program if isinstance(op, TextLine) and op.images}
     value = label_columns() + 3
     amount = mixed["/ Amount"]
@@ -154,21 +147,14 @@ def test_sample_rows_keep_ascii_native_and_draw_devanagari_and_rupee() -> None:
 
 
 def test_raster_mode_has_no_native_text() -> None:
-    program = render_receipt(sample_receipt(NOW), columns=80, hdpi=180, vdpi=180, band_dots=24, mode="raster")
+    program = render_receipt(sample_receipt(NOW), Geometry(180, 180, 24, columns=80), mode="raster")
     assert not any(isinstance(op, TextLine) for op in program)
     assert sum(isinstance(op, ImageBand) for op in program) > 20
 
 
 def test_hybrid_sends_fewer_dots_than_raster() -> None:
     def dots(mode: str) -> int:
-        program = render_receipt(
-            sample_receipt(NOW),
-            columns=80,
-            hdpi=180,
-            vdpi=180,
-            band_dots=24,
-            mode=mode,  # type: ignore[arg-type]
-        )
+        program = render_receipt(sample_receipt(NOW), Geometry(180, 180, 24, columns=80), mode=mode)  # type: ignore[arg-type]
         bands = [op for op in program if isinstance(op, ImageBand)]
         bands += [placed.band for op in program if isinstance(op, TextLine) for placed in op.images]
         return sum(band.bitmap.size for band in bands)
@@ -222,15 +208,16 @@ def test_bad_columns_are_invalid(columns: object) -> None:
 )
 def test_bad_printer_parameters_are_invalid(changes: dict[str, object], field: str) -> None:
     args: dict[str, object] = {"columns": 80, "hdpi": 180, "vdpi": 180, "band_dots": 24}
+    mode = changes.pop("mode", "hybrid")
     with pytest.raises(InvalidArgument) as info:
-        render_receipt(sample_receipt(NOW), **{**args, **changes})  # type: ignore[arg-type]
+        render_receipt(sample_receipt(NOW), Geometry(**{**args, **changes}), mode=mode)  # type: ignore[arg-type]
     assert info.value.field == field
 
 
 def test_invalid_receipt_is_refused_before_rendering() -> None:
     bad = dataclasses.replace(sample_receipt(NOW), consumer_no="123\x1b@")
     with pytest.raises(InvalidArgument) as info:
-        render_receipt(bad, columns=80, hdpi=180, vdpi=180, band_dots=24)
+        render_receipt(bad, Geometry(180, 180, 24, columns=80))
     assert info.value.field == "consumer_no"
 
 
@@ -294,7 +281,7 @@ def test_qr_band_has_square_modules_finders_and_quiet_zone(profile: str) -> None
     hdpi, vdpi, band = PROFILES[profile]
     receipt = sample_receipt(NOW)
     lines = layout_receipt(receipt, 80)
-    program = render_receipt(receipt, columns=80, hdpi=hdpi, vdpi=vdpi, band_dots=band)
+    program = render_receipt(receipt, Geometry(hdpi, vdpi, band, columns=80))
     qr = program[lines.index(Qr(receipt.transaction_id))]
     assert isinstance(qr, ImageBand) and qr.bitmap.shape[0] % band == 0
     mw, mh = qr_module_dots(hdpi, vdpi)

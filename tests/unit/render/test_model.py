@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from hubd.errors import InvalidArgument
 from hubd.render.layout import render_receipt
 from hubd.render.model import MAX_LEN, Receipt, format_rupees, format_when, is_printable_ascii
-from hubd.render.program import ImageBand, TextLine
+from hubd.render.program import Geometry, ImageBand, TextLine
 from hubd.render.sample import IST, sample_receipt
 
 NOW = datetime(2026, 11, 25, 14, 32, 5, tzinfo=IST)
@@ -249,7 +249,7 @@ def test_valid_receipts_always_render(receipt: Receipt, columns: int, profile: i
         return
     event("valid")
     hdpi, vdpi, band = [(120, 72, 8), (180, 180, 24), (203, 203, 24)][profile]
-    program = render_receipt(receipt, columns=columns, hdpi=hdpi, vdpi=vdpi, band_dots=band)
+    program = render_receipt(receipt, Geometry(hdpi, vdpi, band, columns=columns))
     assert any(isinstance(op, ImageBand) for op in program)
     for op in program:
         bands = [(op.left, op)] if isinstance(op, ImageBand) else []

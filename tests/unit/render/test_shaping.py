@@ -14,8 +14,7 @@ from hubd.errors import DeviceUnavailable
 from hubd.render import fonts, labels, shaping
 from hubd.render.fonts import Layout, find_font, font_set, load_font
 from hubd.render.layout import Cell, Row, render_mixed, render_receipt, render_row
-from hubd.render.program import ImageBand, TextLine
-from hubd.render.raster import Geometry
+from hubd.render.program import Geometry, ImageBand, TextLine
 from hubd.render.sample import sample_receipt
 from hubd.render.shaping import Piece, columns_needed, pieces, pixel_size, shape, split_runs, text_width
 
@@ -251,7 +250,7 @@ def test_font_dir_override_wins(fresh_fonts: None, tmp_path: Path, monkeypatch: 
     assert font_set().latin.name in fonts.LATIN_REGULAR  # a monospaced face is still preferred
     band = render_row(Row((Cell(MATRAS, 0, 80),)), PROFILES["24-pin"])
     assert band is not None and not band.bitmap[0].any() and not band.bitmap[-1].any()
-    program = render_receipt(sample_receipt(), columns=80, hdpi=180, vdpi=180, band_dots=24)
+    program = render_receipt(sample_receipt(), Geometry(180, 180, 24, columns=80))
     for op in program:
         if isinstance(op, ImageBand):
             assert op.left + op.bitmap.shape[1] <= 1440 and op.bitmap.shape[0] % 24 == 0
