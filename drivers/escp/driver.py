@@ -130,7 +130,7 @@ class EscpPrinter(PrinterDevice):
     def geometry(self) -> Geometry:
         """Columns at 10 cpi and the dots of the profile's graphics mode."""
         p = self.profile
-        return Geometry(columns=p.columns, hdpi=p.hdpi, vdpi=p.vdpi, band_dots=p.band_dots)
+        return Geometry(columns=p.columns, hdpi=p.hdpi, vdpi=p.row_dpi, band_dots=p.row_band)
 
     def encode(self, program: PrintProgram) -> bytes:
         """One ESC/P job (starting with ``ESC @``) for the program."""

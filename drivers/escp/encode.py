@@ -147,7 +147,7 @@ def encode_band(band: ImageBand, profile: PrinterProfile, field: str = "band") -
 @cache
 def text_baseline_dots(profile: PrinterProfile) -> int:
     """Dot rows (at the graphics ``vdpi``) from the top of a print line to the text baseline."""
-    return round(TEXT_BASELINE_IN[profile.pins] * profile.vdpi)
+    return round(TEXT_BASELINE_IN[profile.pins] * profile.row_dpi)
 
 
 def encode_mixed_line(
@@ -169,7 +169,7 @@ def encode_mixed_line(
     if not 0 <= line.baseline <= page.shape[0]:
         raise InvalidArgument(f"{field}.baseline", f"{line.baseline} is outside 0..{page.shape[0]}")
     text_top = line.baseline - (text_baseline_dots(profile) if text_baseline is None else text_baseline)
-    end = max(page.shape[0], text_top + profile.vdpi // 6)
+    end = max(page.shape[0], text_top + profile.row_dpi // 6)
     return print_rows(page, chunks, profile, end=end, text=(text_top, text_with_attributes(line, profile)))
 
 

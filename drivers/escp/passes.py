@@ -55,9 +55,28 @@ def plan(page: npt.NDArray[np.bool_], band: int) -> Plan:
     return [(top, stop) for top, stop in passes if any(counts[top:stop])]
 
 
+def _interlaced(
+    page: npt.NDArray[np.bool_],
+    left: int | Sequence[tuple[int, int]],
+    profile: PrinterProfile,
+    coarse: bool,
+) -> list[tuple[int, bytes]]:
+    """(row, bytes) of the passes printing ``page`` (rows ``row_dpi`` apart) on a head whose
+    pins are ``interlace`` rows apart: the rows of each residue are planned as a page of their
+    own (one pass prints ``band_dots`` of them) and the passes of the three are interleaved."""
+    k = profile.interlace
+    events: list[tuple[int, bytes]] = []
+    for residue in range(k):
+        rows = page[residue::k]
+        passes = plan(rows, profile.band_dots)
+        sent = encode_passes(rows, passes, left, profile, coarse=coarse)
+        events += [(residue + k * top, data) for (top, _), data in zip(passes, sent, strict=True)]
+    return events
+
+
 def feed(rows: int, band: int, units: int) -> bytes:
     """Paper feed by ``rows`` dot rows: ``LF`` per pass (``ESC 3`` is one pass), else ``ESC J``."""
-    if rows in (band, 2 * band):
+    if band and rows in (band, 2 * band):
         return p.LF * (rows // band)
     out = bytearray()
     n = rows * units
@@ -84,17 +103,21 @@ def print_rows(
     on the same row, which then prints in the text's blanks). The head is at the left margin
     before and after.
     """
-    band, units = profile.band_dots, profile.spacing_unit // profile.vdpi  # ESC J units per row
-    passes = plan(page, band)
+    band, units = profile.band_dots, profile.spacing_unit // profile.row_dpi  # ESC J units per row
     events = [text] if text is not None else []
-    sent = encode_passes(page, passes, left, profile, coarse=coarse)
-    events += zip((top for top, _ in passes), sent, strict=True)
+    if profile.interlace > 1:
+        events += _interlaced(page, left, profile, coarse)
+        band = 0  # passes are not one line apart: every feed is ESC J
+    else:
+        passes = plan(page, band)
+        sent = encode_passes(page, passes, left, profile, coarse=coarse)
+        events += zip((top for top, _ in passes), sent, strict=True)
     events.sort(key=lambda event: event[0])  # stable: the text before a pass on its row
     out = bytearray()
     y = min([0, *(row for row, _ in events)])
     whole_passes = False  # an LF feed: ESC 3 (one pass) first, ESC 2 after
     for row, data in [*events, (end, b"")]:
-        whole_passes = whole_passes or row - y in (band, 2 * band)
+        whole_passes = whole_passes or (band > 0 and row - y in (band, 2 * band))
         out += feed(row - y, band, units) + data + (p.CR if data else b"")
         y = row
     if whole_passes:

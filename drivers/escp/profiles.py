@@ -42,6 +42,21 @@ class PrinterProfile:
     """Lines (at 1/6") from the print line to the tear-off bar. UNVERIFIED: about 1"."""
     verified: bool = False
     """True only when the model's facts were checked on the hardware."""
+    interlace: int = 1
+    """Passes per band, each ``1/(vdpi * interlace)``" below the last: a 9-pin head prints bitmaps
+    in 3 passes 1/216" apart (a row every 1/216", as 9-pin near-letter-quality does), so the
+    rows of a bitmap are ``row_dpi`` apart. Hindi at 72 dpi lost the ्र under द (केन्द्र) and
+    bold कुल filled in to read "फुल"."""
+
+    @property
+    def row_dpi(self) -> int:
+        """Rows per inch of the bitmaps the renderer draws for this printer."""
+        return self.vdpi * self.interlace
+
+    @property
+    def row_band(self) -> int:
+        """Bitmap rows one band of passes covers (``band_dots`` pins x ``interlace``)."""
+        return self.band_dots * self.interlace
 
     @property
     def dots_per_column(self) -> int:
@@ -63,7 +78,7 @@ def nine_pin(name: str, columns: Literal[80, 136]) -> PrinterProfile:
     """A 9-pin Epson FX/LX-class profile: ESC 3 n/216", ESC A n/72", ESC * 1 at 120x72 dpi."""
     return PrinterProfile(
         name=name, pins=9, columns=columns, spacing_unit=216, esc_a_unit=72,
-        graphics_mode=1, hdpi=120, vdpi=72, band_dots=8,
+        graphics_mode=1, hdpi=120, vdpi=72, band_dots=8, interlace=3,
     )
 
 

@@ -50,8 +50,12 @@ ASCII_NOTES = (
     "Keep this receipt until the next bill shows the payment.",
     "Helpdesk: ask the kiosk operator for a duplicate copy.",
 )
-HEADS = {(120, 72, 8): nine_pin, (180, 180, 24): twenty_four_pin}
-"""(hdpi, vdpi, band_dots) of the 9- and 24-pin ESC/P profiles."""
+HEADS = {
+    (p.hdpi, p.row_dpi, p.row_band): make
+    for make in (nine_pin, twenty_four_pin)
+    for p in [make("bench", 80)]
+}
+"""(hdpi, bitmap rows per inch, rows per band) of the 9- and 24-pin ESC/P profiles."""
 
 
 def bench_receipt(i: int) -> Receipt:
@@ -138,22 +142,25 @@ def full_width(program: PrintProgram, width: int) -> ImageBand:
 def full_width_bytes(page: ImageBand, profile: PrinterProfile) -> int:
     """ESC/P bytes of ``page`` sent as a full-width raster (counted here, not by the encoder).
 
-    The job header (``ESC @``, ``ESC t n``), ``ESC 3`` one pass and ``ESC 2``; per pass ``CR LF``
-    and, if the pass has ink, spaces to the page's first inked column, blank columns for the
-    rest of that offset and ``ESC * m nL nH`` with every column up to the page's last inked one.
-    The yardstick stays put when the encoder learns to skip blank columns inside a pass.
+    The job header (``ESC @``, ``ESC t n``), ``ESC 3`` one pass and ``ESC 2``; per pass a feed
+    (``CR LF``, or ``CR ESC J n`` between the passes of an interlaced head) and, if the pass has
+    ink, spaces to the page's first inked column, blank columns for the rest of that offset and
+    ``ESC * m nL nH`` with every column up to the page's last inked one. The yardstick stays put
+    when the encoder learns to skip blank columns inside a pass.
     """
-    band, per = profile.band_dots, profile.bytes_per_column
+    band, k, per = profile.row_band, profile.interlace, profile.bytes_per_column
+    feed = 2 if k == 1 else 4
     size = len(encode_program([], profile)) + 3 + 2
     inked = np.flatnonzero(page.bitmap.any(axis=0))
     if not inked.size:
-        return size + 2 * -(-page.bitmap.shape[0] // band)
+        return size + feed * k * -(-page.bitmap.shape[0] // band)
     first, last = int(inked[0]), int(inked[-1])
     spaces, lead = divmod(page.left + first, profile.dots_per_column)
     for top in range(0, page.bitmap.shape[0], band):
-        size += 2
-        if page.bitmap[top : top + band].any():
-            size += spaces + 5 + (lead + last - first + 1) * per
+        for residue in range(k):
+            size += feed
+            if page.bitmap[top + residue : top + band : k].any():
+                size += spaces + 5 + (lead + last - first + 1) * per
     return size
 
 
@@ -174,14 +181,15 @@ def where_bytes_go(program: PrintProgram, profile: PrinterProfile) -> dict[str, 
 
 def byte_ratios(receipt: Receipt, columns: int) -> None:
     """ESC/P bytes of the hybrid program against a full-width raster, for each ESC/P head."""
-    for (hdpi, vdpi, band), make in HEADS.items():
+    for (hdpi, rows, band), make in HEADS.items():
         width: Literal[80, 136] = 136 if columns == 136 else 80
         profile = make("bench", width)
-        hybrid = render_receipt(receipt, Geometry(hdpi, vdpi, band, columns=columns))
-        raster = render_receipt(receipt, Geometry(hdpi, vdpi, band, columns=columns), mode="raster")
+        geometry = Geometry(hdpi, rows, band, columns=columns)
+        hybrid = render_receipt(receipt, geometry)
+        raster = render_receipt(receipt, geometry, mode="raster")
         page = full_width(raster, profile.width_dots)
         page_bytes = full_width_bytes(page, profile)
-        head = f"{profile.pins}-pin {hdpi}x{vdpi}"
+        head = f"{profile.pins}-pin {hdpi}x{rows}"
         runs: list[tuple[str, PrintProgram, str]] = [
             ("hybrid", hybrid, "   (target <= 0.1x)"),
             ("raster mode", raster, ""),
@@ -203,7 +211,9 @@ def main(quick: bool = False, argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--columns", type=int, default=80, choices=[80, 136])
-    parser.add_argument("--dpi", default="180x180x24", help="HDPIxVDPIxBAND, e.g. 120x72x8")
+    parser.add_argument(
+        "--dpi", default="180x180x24", help="HDPIxROWDPIxBAND, e.g. 120x216x24 (9-pin, 3 passes a band)"
+    )
     args = parser.parse_args(argv if argv is not None else ([] if quick else None))
     if quick:
         args.runs = 3

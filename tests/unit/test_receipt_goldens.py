@@ -56,7 +56,7 @@ def escp_page(model: str, printed: Receipt | None = None) -> Image.Image:
     program = [
         *render_receipt(
             printed or receipt(),
-            Geometry(profile.hdpi, profile.vdpi, profile.band_dots, columns=profile.columns),
+            Geometry(profile.hdpi, profile.row_dpi, profile.row_band, columns=profile.columns),
         ),
         Cut(),
     ]

@@ -80,7 +80,7 @@ def test_registration_options_and_geometry() -> None:
     dev = EscpPrinter("p", "tcp://127.0.0.1:9100")
     assert dev.describe() == "tvs-msp250" and dev.status_source is StatusSource.INFERRED
     g = dev.geometry()
-    assert (g.columns, g.hdpi, g.vdpi, g.band_dots, g.width_dots) == (80, 120, 72, 8, 960)
+    assert (g.columns, g.hdpi, g.vdpi, g.band_dots, g.width_dots) == (80, 120, 216, 24, 960)
     g = EscpPrinter("p", "usblp:///dev/usb/lp0", {"model": "tvs-msp455", "columns": 40}).geometry()
     assert (g.columns, g.hdpi, g.vdpi, g.band_dots, g.width_dots) == (40, 180, 180, 24, 720)
     assert EscpPrinter("p", "cups://Q").status_source is StatusSource.SPOOLER

@@ -17,7 +17,8 @@ from hubd.render.program import Cut, Feed, Geometry, ImageBand, Placed, TextLine
 from hubd.render.sample import IST, sample_receipt
 from simulators.escp_interp import EscpInterpreter
 
-NINE = PROFILES["tvs-msp250"]
+NINE = dataclasses.replace(PROFILES["tvs-msp250"], interlace=1)  # the single-pass wire bytes
+NINE_NLQ = PROFILES["tvs-msp250"]  # 3 passes 1/216" apart (the default)
 TWENTY_FOUR = PROFILES["tvs-msp455"]
 START = b"\x1b\x40" + b"\x1b\x74\x01"  # ESC @, ESC t 1 (PC437 graphics table)
 
@@ -142,7 +143,7 @@ def _ink(image: object, x: int, y: int) -> bool:
 # (9-pin), ESC $ 23 (69 dots) (24-pin), then that column.
 @pytest.mark.parametrize(("name", "columns_sent"), [("tvs-msp250", (2, 2)), ("tvs-msp455", (3, 1))])
 def test_band_renders_where_expected_in_the_simulator(name: str, columns_sent: tuple[int, int]) -> None:
-    prof = PROFILES[name]
+    prof = dataclasses.replace(PROFILES[name], interlace=1)  # this test's dot arithmetic is per pass
     rows = prof.band_dots * 2
     bitmap = np.zeros((rows, 40), dtype=bool)
     bitmap[0, 5] = True  # top-left dot of the image
@@ -276,7 +277,7 @@ def _bits(page: object) -> np.ndarray:
 # the reference), every dot lands where it should, and the bottom of "H" sits on the baseline.
 @pytest.mark.parametrize("name", ["tvs-msp250", "tvs-msp455"])
 def test_mixed_line_in_the_simulator(name: str) -> None:
-    prof = PROFILES[name]
+    prof = dataclasses.replace(PROFILES[name], interlace=1)  # this test's dot arithmetic is per pass
     band = prof.band_dots
     rows = 3 * band
     base = 2 * band  # baseline row of the bitmap
@@ -322,7 +323,7 @@ def _graphics_only(program: list[object]) -> list[object]:
 # cut short or printed twice, and every line fits the paper.
 @pytest.mark.parametrize("name", ["tvs-msp250", "tvs-msp455", "epson-fx2190", "epson-lq2190"])
 def test_sample_receipt_prints_every_dot_once(name: str) -> None:
-    prof = PROFILES[name]
+    prof = dataclasses.replace(PROFILES[name], interlace=1)  # this test's dot arithmetic is per pass
     now = datetime(2026, 11, 25, 14, 32, 5, tzinfo=IST)
     program = render_receipt(
         sample_receipt(now), Geometry(prof.hdpi, prof.vdpi, prof.band_dots, columns=prof.columns)
@@ -349,3 +350,36 @@ def test_sample_receipt_prints_every_dot_once(name: str) -> None:
     assert ink.shape[1] == prof.width_dots * dot_w
     got_cols = ink.sum(axis=0).reshape(prof.width_dots, dot_w)[:, 0] // dot_h
     assert np.array_equal(got_cols, expected_cols)
+
+
+# --- 9-pin near-letter-quality: 3 passes 1/216" apart per band -----------------------------------
+# Expected bytes by hand (protocols.md §1.1/§1.2): the pins are 1/72" apart, so a bitmap at 216 rows
+# per inch goes out as its rows 0, 3, 6... (pass 1), 1, 4, 7... (pass 2) and 2, 5, 8... (pass 3),
+# each pass ``ESC * 1 nL nH`` + columns (MSB = top pin) and CR, the paper moved 1/216" between them
+# with ``ESC J 1`` (n/216" on 9 pins) and to the band's end after the last.
+
+
+def test_band_9_pin_interlaced_three_passes_one_216th_apart() -> None:
+    bitmap = np.zeros((3, 1), dtype=bool)
+    bitmap[:, 0] = True  # one dot in each of rows 0, 1 and 2: one per pass, on the top pin
+    out = encode_program([ImageBand(bitmap)], NINE_NLQ)
+    one_dot = b"\x1b\x2a\x01\x01\x00\x80"
+    assert out == START + (one_dot + b"\r" + b"\x1bJ\x01") * 3
+
+
+def test_band_9_pin_interlaced_prints_every_row_at_its_216th_in_the_simulator() -> None:
+    """Every bitmap row lands 1/216" below the last (the simulator draws 216 rows per inch; a dot
+    is 1/72" tall, so each row's dots cover it and the next two), nothing printed twice."""
+    rng = np.random.default_rng(3)
+    bitmap = rng.random((48, 60)) < 0.3
+    data = encode_program([ImageBand(bitmap, left=24)], NINE_NLQ)
+    sim = EscpInterpreter(9, 80)
+    assert sim.feed(data) == len(data)
+    job = sim.end_job()
+    assert job is not None and sim.stats["unknown_commands"] == 0
+    ink = _bits(job.pages[0])
+    expected = np.zeros((bitmap.shape[0] + 2, bitmap.shape[1]), dtype=bool)
+    for dy in range(3):  # a 72 dpi dot is three 216 dpi rows tall
+        expected[dy : dy + bitmap.shape[0]] |= bitmap
+    got = ink[: expected.shape[0], 48 : 48 + 2 * bitmap.shape[1] : 2]  # 2 px a 120 dpi column
+    assert np.array_equal(got, expected)

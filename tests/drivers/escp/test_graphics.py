@@ -7,6 +7,8 @@ simulator."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -16,7 +18,8 @@ from drivers.escp.profiles import PROFILES
 from hubd.render.program import ImageBand, Placed, TextLine
 from simulators.escp_printer import EscpInterpreter
 
-NINE = PROFILES["tvs-msp250"]
+NINE = dataclasses.replace(PROFILES["tvs-msp250"], interlace=1)  # the single-pass wire bytes
+NINE_NLQ = PROFILES["tvs-msp250"]  # 3 passes 1/216" apart (the default)
 TWENTY_FOUR = PROFILES["tvs-msp455"]
 START = b"\x1b\x40" + b"\x1b\x74\x01"  # ESC @, ESC t 1
 BAND_9 = b"\x1b\x33\x18"  # ESC 3 24: 24/216" = one 8-dot pass
@@ -163,7 +166,7 @@ def _bits(page: object) -> np.ndarray:
 @pytest.mark.parametrize(("name", "width"), [("tvs-msp250", 2), ("tvs-msp455", 4)])
 def test_coarse_band_prints_the_same_dots_in_the_simulator(name: str, width: int) -> None:
     """A QR-like band (modules of ``width`` dots) sent at a coarser density covers exactly its dots."""
-    prof = PROFILES[name]
+    prof = dataclasses.replace(PROFILES[name], interlace=1)  # this test's dot arithmetic is per pass
     rng = np.random.default_rng(7)
     modules = rng.random((2 * prof.band_dots // 2, 21)) < 0.5
     bitmap = np.repeat(np.repeat(modules, 2, axis=0), width, axis=1)
