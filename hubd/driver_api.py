@@ -3,7 +3,8 @@
 A driver (``drivers/<name>/``) implements the contract of its device class
 (``hubd.classes.<class>.contract``, e.g. ``UpsDevice``) and reaches its device through a
 transport opened by URL. Everything else it needs from the hub is here: the device model, its
-declared options, the error tree and the transports. Drivers never import the daemon's
+declared options, the error tree and the transports (and ``ipp``, the IPP codec and client
+the transports own). Drivers never import the daemon's
 ``hubd.rpc``, ``hubd.cli``, servicers or runners (checked by ``tests/unit/test_layers.py``).
 """
 
@@ -39,6 +40,7 @@ from hubd.transport import (
     ParsedUrl,
     SpoolerState,
     Transport,
+    ipp,
     open_transport,
     os_error,
     register_scheme,
@@ -70,6 +72,7 @@ __all__ = [
     "TransportError",
     "TransportTimeout",
     "check_options",
+    "ipp",
     "open_transport",
     "os_error",
     "register_scheme",

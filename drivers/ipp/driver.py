@@ -18,19 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from drivers.ipp import status
-from drivers.ipp.client import IppClient, endpoint
-from drivers.ipp.codes import JOB_GROUP, ORIENTATION, Op, Tag
-from drivers.ipp.protocol import Attribute, IntRange, Message, attr
-from hubd.classes.printer.document_printer import (
+from hubd.classes.printer.contract import (
     DocumentCapabilities,
     DocumentPrinterDevice,
     DocumentPrinterStatus,
     DocumentSource,
-    PrinterState,
     PrintOptions,
     RemoteJob,
     Sides,
 )
+from hubd.classes.printer.contract import DocumentPrinterState as PrinterState
 from hubd.driver_api import (
     DeviceUnavailable,
     FailedPrecondition,
@@ -38,6 +35,7 @@ from hubd.driver_api import (
     NotFound,
     Option,
     StatusSource,
+    ipp,
 )
 
 log = logging.getLogger(__name__)
@@ -59,15 +57,21 @@ class IppPrinter(DocumentPrinterDevice):
         "tls_verify": Option(bool, True, "check the ipps:// printer's certificate"),
     }
 
-    def __init__(self, device_id: str, url: str, options: Mapping[str, Any] | None = None,
-                 *, timeout: float | None = None) -> None:
+    def __init__(
+        self,
+        device_id: str,
+        url: str,
+        options: Mapping[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+    ) -> None:
         super().__init__(device_id, url, options, timeout=timeout)
-        self.endpoint = endpoint(url)
+        self.endpoint = ipp.endpoint(url)
         self.status_source = StatusSource.SPOOLER if self.endpoint.spooler else StatusSource.DEVICE
         verify: bool | str = self.options["ca_file"] or bool(self.options["tls_verify"])
         if isinstance(verify, str) and not Path(verify).is_file():
             raise InvalidArgument("options.ca_file", f"no such file: {verify}")
-        self._client = IppClient(
+        self._client = ipp.IppClient(
             self.endpoint, timeout=self.timeout, user=self.options["user"], verify=verify
         )
         self._caps: DocumentCapabilities | None = None
@@ -75,13 +79,15 @@ class IppPrinter(DocumentPrinterDevice):
 
     async def read_status(self) -> DocumentPrinterStatus:
         """Get-Printer-Attributes for the state attributes only."""
-        message = await self._client.call(Op.GET_PRINTER_ATTRIBUTES, [_requested(status.STATUS_ATTRIBUTES)])
+        message = await self._client.call(
+            ipp.Op.GET_PRINTER_ATTRIBUTES, [_requested(status.STATUS_ATTRIBUTES)]
+        )
         return status.printer_status(message, self.status_source)
 
     async def capabilities(self) -> DocumentCapabilities:
         """Get-Printer-Attributes for media, sides, color, formats, resolutions and operations."""
         message = await self._client.call(
-            Op.GET_PRINTER_ATTRIBUTES, [_requested(status.CAPABILITY_ATTRIBUTES)]
+            ipp.Op.GET_PRINTER_ATTRIBUTES, [_requested(status.CAPABILITY_ATTRIBUTES)]
         )
         caps = status.capabilities(message)
         if caps.make_and_model and (self._caps is None or self._caps.make_and_model != caps.make_and_model):
@@ -104,12 +110,15 @@ class IppPrinter(DocumentPrinterDevice):
                 "document", "this printer does not take PDF", reason="DOCUMENT_FORMAT_NOT_SUPPORTED"
             )
         operation = [
-            attr("job-name", Tag.NAME, job_name(options)),
-            attr("document-format", Tag.MIME_TYPE, PDF),
+            ipp.attr("job-name", ipp.Tag.NAME, job_name(options)),
+            ipp.attr("document-format", ipp.Tag.MIME_TYPE, PDF),
         ]
         message = await self._client.call(
-            Op.PRINT_JOB, operation, self._job_template(options, caps),
-            document=document, read_timeout=SEND_READ_TIMEOUT,
+            ipp.Op.PRINT_JOB,
+            operation,
+            self._job_template(options, caps),
+            document=document,
+            read_timeout=SEND_READ_TIMEOUT,
         )
         job_id = status.job_id(message)
         uuid = status.job_uuid(message)
@@ -120,18 +129,23 @@ class IppPrinter(DocumentPrinterDevice):
         log.info("%s: job %s sent (%s)", self.id, remote_id, options.title or "untitled")
         return remote_id
 
-    def _job_template(self, options: PrintOptions, caps: DocumentCapabilities) -> list[Attribute]:
-        job = [attr("copies", Tag.INTEGER, options.copies), attr("media", Tag.KEYWORD, options.media),
-               attr("orientation-requested", Tag.ENUM, ORIENTATION[options.orientation.value])]
+    def _job_template(self, options: PrintOptions, caps: DocumentCapabilities) -> list[ipp.Attribute]:
+        job = [
+            ipp.attr("copies", ipp.Tag.INTEGER, options.copies),
+            ipp.attr("media", ipp.Tag.KEYWORD, options.media),
+            ipp.attr("orientation-requested", ipp.Tag.ENUM, ipp.ORIENTATION[options.orientation.value]),
+        ]
         if options.sides is not Sides.ONE_SIDED or caps.sides_supported:
-            job.append(attr("sides", Tag.KEYWORD, options.sides.value))
+            job.append(ipp.attr("sides", ipp.Tag.KEYWORD, options.sides.value))
         if options.page_ranges:
-            job.append(attr("page-ranges", Tag.RANGE, *(IntRange(a, b) for a, b in options.page_ranges)))
+            job.append(
+                ipp.attr("page-ranges", ipp.Tag.RANGE, *(ipp.IntRange(a, b) for a, b in options.page_ranges))
+            )
         if options.fit_to_page:
             if "fit" in caps.print_scaling:
-                job.append(attr("print-scaling", Tag.KEYWORD, "fit"))
+                job.append(ipp.attr("print-scaling", ipp.Tag.KEYWORD, "fit"))
             elif self.endpoint.spooler:
-                job.append(attr("fit-to-page", Tag.BOOLEAN, True))
+                job.append(ipp.attr("fit-to-page", ipp.Tag.BOOLEAN, True))
         return job
 
     async def job_state(self, remote_id: str) -> RemoteJob:
@@ -139,13 +153,15 @@ class IppPrinter(DocumentPrinterDevice):
         job_id, uuid = _parse_remote_id(remote_id)
         message = await self._job_attributes(job_id, (*status.JOB_ATTRIBUTES, "job-uuid"))
         if uuid and status.job_uuid(message) not in ("", uuid):
-            raise NotFound(f"{self.endpoint.printer_uri}: job {job_id} is now another job "
-                           "(the printer restarted)", reason="REMOTE_JOB_NOT_FOUND")
+            raise NotFound(
+                f"{self.endpoint.printer_uri}: job {job_id} is now another job (the printer restarted)",
+                reason="REMOTE_JOB_NOT_FOUND",
+            )
         return status.remote_job(message, remote_id)
 
-    async def _job_attributes(self, job_id: int, names: tuple[str, ...]) -> Message:
+    async def _job_attributes(self, job_id: int, names: tuple[str, ...]) -> ipp.Message:
         return await self._client.call(
-            Op.GET_JOB_ATTRIBUTES, [attr("job-id", Tag.INTEGER, job_id), _requested(names)]
+            ipp.Op.GET_JOB_ATTRIBUTES, [ipp.attr("job-id", ipp.Tag.INTEGER, job_id), _requested(names)]
         )
 
     async def cancel(self, remote_id: str) -> RemoteJob:
@@ -154,7 +170,7 @@ class IppPrinter(DocumentPrinterDevice):
         before = await self.job_state(remote_id)
         if not before.state.done:
             try:
-                await self._client.call(Op.CANCEL_JOB, [attr("job-id", Tag.INTEGER, job_id)])
+                await self._client.call(ipp.Op.CANCEL_JOB, [ipp.attr("job-id", ipp.Tag.INTEGER, job_id)])
             except FailedPrecondition as err:
                 if err.reason != "NOT_POSSIBLE":
                     raise
@@ -164,13 +180,16 @@ class IppPrinter(DocumentPrinterDevice):
         """Get-Jobs (which-jobs=all): the newest job whose job-name ends with ``[key]``."""
         if not key:
             raise InvalidArgument("key", "find_job needs the key the job was submitted with")
-        message = await self._client.call(Op.GET_JOBS, [
-            attr("which-jobs", Tag.KEYWORD, "all"),
-            _requested((*status.JOB_ATTRIBUTES, "job-uuid")),
-        ])
+        message = await self._client.call(
+            ipp.Op.GET_JOBS,
+            [
+                ipp.attr("which-jobs", ipp.Tag.KEYWORD, "all"),
+                _requested((*status.JOB_ATTRIBUTES, "job-uuid")),
+            ],
+        )
         found: list[tuple[int, RemoteJob]] = []
-        for group in message.each(JOB_GROUP):
-            job = Message(message.version, message.code, message.request_id, (group,))
+        for group in message.each(ipp.JOB_GROUP):
+            job = ipp.Message(message.version, message.code, message.request_id, (group,))
             if status.text(job, "job-name").endswith(f"[{key}]"):
                 job_id, uuid = status.job_id(job), status.job_uuid(job)
                 found.append((job_id, status.remote_job(job, f"{job_id};{uuid}" if uuid else str(job_id))))
@@ -179,8 +198,14 @@ class IppPrinter(DocumentPrinterDevice):
     async def resume(self) -> DocumentPrinterStatus:
         """Resume-Printer if stopped, CUPS-Accept-Jobs if rejecting; the status afterwards."""
         now = await self.read_status()
-        needed = [op for op, wanted in ((Op.RESUME_PRINTER, now.state is PrinterState.STOPPED),
-                                        (Op.CUPS_ACCEPT_JOBS, not now.accepting)) if wanted]
+        needed = [
+            op
+            for op, wanted in (
+                (ipp.Op.RESUME_PRINTER, now.state is PrinterState.STOPPED),
+                (ipp.Op.CUPS_ACCEPT_JOBS, not now.accepting),
+            )
+            if wanted
+        ]
         if not needed:
             return now
         if not (await self._fresh_capabilities()).can_resume:
@@ -209,8 +234,8 @@ def job_name(options: PrintOptions) -> str:
     return f"{title} [{options.key}]" if options.key else title
 
 
-def _requested(names: tuple[str, ...]) -> Attribute:
-    return attr("requested-attributes", Tag.KEYWORD, *names)
+def _requested(names: tuple[str, ...]) -> ipp.Attribute:
+    return ipp.attr("requested-attributes", ipp.Tag.KEYWORD, *names)
 
 
 def _parse_remote_id(remote_id: str) -> tuple[int, str]:

@@ -11,9 +11,7 @@ rest keep IPP's word (toner-low → TONER_LOW).
 
 from __future__ import annotations
 
-from drivers.ipp import protocol as ipp
-from drivers.ipp.codes import ORIENTATION, JobState, Op, PrinterState
-from hubd.classes.printer.document_printer import (
+from hubd.classes.printer.contract import (
     Condition,
     DocumentCapabilities,
     DocumentPrinterStatus,
@@ -21,48 +19,79 @@ from hubd.classes.printer.document_printer import (
     RemoteJobState,
     Severity,
 )
-from hubd.classes.printer.document_printer import PrinterState as State
-from hubd.driver_api import ProtocolError, StatusSource
+from hubd.classes.printer.contract import DocumentPrinterState as State
+from hubd.driver_api import ProtocolError, StatusSource, ipp
 
 STATUS_ATTRIBUTES = (
-    "printer-state", "printer-state-reasons", "printer-state-message", "printer-is-accepting-jobs",
+    "printer-state",
+    "printer-state-reasons",
+    "printer-state-message",
+    "printer-is-accepting-jobs",
     "queued-job-count",
 )
 CAPABILITY_ATTRIBUTES = (
-    "printer-make-and-model", "document-format-supported", "media-supported", "media-default",
-    "media-ready", "sides-supported", "color-supported", "print-color-mode-supported",
-    "printer-resolution-supported", "copies-supported", "page-ranges-supported",
-    "orientation-requested-supported", "print-scaling-supported", "operations-supported",
+    "printer-make-and-model",
+    "document-format-supported",
+    "media-supported",
+    "media-default",
+    "media-ready",
+    "sides-supported",
+    "color-supported",
+    "print-color-mode-supported",
+    "printer-resolution-supported",
+    "copies-supported",
+    "page-ranges-supported",
+    "orientation-requested-supported",
+    "print-scaling-supported",
+    "operations-supported",
 )
 JOB_ATTRIBUTES = (
-    "job-id", "job-name", "job-state", "job-state-reasons", "job-state-message",
-    "job-impressions-completed", "job-media-sheets-completed",
+    "job-id",
+    "job-name",
+    "job-state",
+    "job-state-reasons",
+    "job-state-message",
+    "job-impressions-completed",
+    "job-media-sheets-completed",
 )
 
 _SUFFIXES = {"-report": Severity.REPORT, "-warning": Severity.WARNING, "-error": Severity.ERROR}
 _PROGRESS = ("connecting-to-device", "cups-waiting-for-job-completed", "cups-remote-")
-UNREACHABLE_MESSAGES = frozenset({
-    "The printer may not exist or is unavailable at this time.",
-    "The printer is unreachable at this time.",
-    "The printer is not responding.",
-    "Waiting for printer to become available.",
-})
+UNREACHABLE_MESSAGES = frozenset(
+    {
+        "The printer may not exist or is unavailable at this time.",
+        "The printer is unreachable at this time.",
+        "The printer is not responding.",
+        "Waiting for printer to become available.",
+    }
+)
 """What CUPS's backends (ipp.c, network.c, usb) put in printer-state-message, and nowhere else,
 while they cannot reach the printer: the ipp backend sets no state reason for it."""
 _HUB_REASONS = {
-    "media-empty": "PAPER_OUT", "media-low": "PAPER_LOW", "media-needed": "PAPER_NEEDED",
-    "media-jam": "PAPER_JAM", "offline": "PRINTER_OFFLINE", "door-open": "COVER_OPEN",
-    "cover-open": "COVER_OPEN", "shutdown": "PRINTER_SHUTDOWN",
+    "media-empty": "PAPER_OUT",
+    "media-low": "PAPER_LOW",
+    "media-needed": "PAPER_NEEDED",
+    "media-jam": "PAPER_JAM",
+    "offline": "PRINTER_OFFLINE",
+    "door-open": "COVER_OPEN",
+    "cover-open": "COVER_OPEN",
+    "shutdown": "PRINTER_SHUTDOWN",
 }
-_PRINTER_STATES = {PrinterState.IDLE: State.IDLE, PrinterState.PROCESSING: State.PROCESSING,
-                   PrinterState.STOPPED: State.STOPPED}
+_PRINTER_STATES = {
+    ipp.PrinterState.IDLE: State.IDLE,
+    ipp.PrinterState.PROCESSING: State.PROCESSING,
+    ipp.PrinterState.STOPPED: State.STOPPED,
+}
 _JOB_STATES = {
-    JobState.PENDING: RemoteJobState.PENDING, JobState.PENDING_HELD: RemoteJobState.HELD,
-    JobState.PROCESSING: RemoteJobState.PROCESSING, JobState.PROCESSING_STOPPED: RemoteJobState.STOPPED,
-    JobState.CANCELED: RemoteJobState.CANCELED, JobState.ABORTED: RemoteJobState.ABORTED,
-    JobState.COMPLETED: RemoteJobState.COMPLETED,
+    ipp.JobState.PENDING: RemoteJobState.PENDING,
+    ipp.JobState.PENDING_HELD: RemoteJobState.HELD,
+    ipp.JobState.PROCESSING: RemoteJobState.PROCESSING,
+    ipp.JobState.PROCESSING_STOPPED: RemoteJobState.STOPPED,
+    ipp.JobState.CANCELED: RemoteJobState.CANCELED,
+    ipp.JobState.ABORTED: RemoteJobState.ABORTED,
+    ipp.JobState.COMPLETED: RemoteJobState.COMPLETED,
 }
-_RESUME_OPS = {Op.RESUME_PRINTER, Op.CUPS_ACCEPT_JOBS}
+_RESUME_OPS = {ipp.Op.RESUME_PRINTER, ipp.Op.CUPS_ACCEPT_JOBS}
 
 
 def upper_snake(keyword: str) -> str:
@@ -129,12 +158,14 @@ def printer_status(message: ipp.Message, source: StatusSource) -> DocumentPrinte
     accepting = _bool(message, "printer-is-accepting-jobs")
     words = text(message, "printer-state-message")
     found = conditions(ipp.strings(ipp.values_of(message, "printer-state-reasons")))
-    if source is StatusSource.SPOOLER and words in UNREACHABLE_MESSAGES and not any(
-        c.reason == "PRINTER_OFFLINE" for c in found
+    if (
+        source is StatusSource.SPOOLER
+        and words in UNREACHABLE_MESSAGES
+        and not any(c.reason == "PRINTER_OFFLINE" for c in found)
     ):
         found += (Condition("PRINTER_OFFLINE", Severity.WARNING, "offline"),)
     return DocumentPrinterStatus(
-        state=_PRINTER_STATES[PrinterState(state)],
+        state=_PRINTER_STATES[ipp.PrinterState(state)],
         accepting=accepting is not False,
         conditions=found,
         message=words,
@@ -145,15 +176,17 @@ def printer_status(message: ipp.Message, source: StatusSource) -> DocumentPrinte
 
 def capabilities(message: ipp.Message) -> DocumentCapabilities:
     """A Get-Printer-Attributes answer as capabilities (absent attributes give empty values)."""
+
     def keywords(name: str) -> tuple[str, ...]:
         return ipp.strings(ipp.values_of(message, name))
 
     copies = [v.high for v in ipp.values_of(message, "copies-supported") if isinstance(v, ipp.IntRange)]
     resolutions = tuple(
         (v.x, v.y) if v.units == 3 else (round(v.x * 2.54), round(v.y * 2.54))
-        for v in ipp.values_of(message, "printer-resolution-supported") if isinstance(v, ipp.Resolution)
+        for v in ipp.values_of(message, "printer-resolution-supported")
+        if isinstance(v, ipp.Resolution)
     )
-    orientations = {n: k for k, n in ORIENTATION.items()}
+    orientations = {n: k for k, n in ipp.ORIENTATION.items()}
     ops = {v for v in ipp.values_of(message, "operations-supported") if isinstance(v, int)}
     return DocumentCapabilities(
         make_and_model=text(message, "printer-make-and-model"),
@@ -167,8 +200,11 @@ def capabilities(message: ipp.Message) -> DocumentCapabilities:
         resolutions_dpi=resolutions,
         copies_max=max(copies, default=1),
         page_ranges_supported=_bool(message, "page-ranges-supported") is True,
-        orientations=tuple(orientations[v] for v in ipp.values_of(message, "orientation-requested-supported")
-                           if isinstance(v, int) and v in orientations),
+        orientations=tuple(
+            orientations[v]
+            for v in ipp.values_of(message, "orientation-requested-supported")
+            if isinstance(v, int) and v in orientations
+        ),
         print_scaling=keywords("print-scaling-supported"),
         can_resume=bool(ops & _RESUME_OPS),
     )
@@ -179,14 +215,15 @@ def remote_job(message: ipp.Message, remote_id: str) -> RemoteJob:
     state = _int(message, "job-state")
     if state not in _JOB_STATES:
         raise ProtocolError(f"job {remote_id}: no usable job-state ({state!r})")
-    reasons = tuple(upper_snake(r) for r in ipp.strings(ipp.values_of(message, "job-state-reasons"))
-                    if r != "none")
+    reasons = tuple(
+        upper_snake(r) for r in ipp.strings(ipp.values_of(message, "job-state-reasons")) if r != "none"
+    )
     pages = _int(message, "job-impressions-completed")
     if pages is None:
         pages = _int(message, "job-media-sheets-completed")
     return RemoteJob(
         remote_id=remote_id,
-        state=_JOB_STATES[JobState(state)],
+        state=_JOB_STATES[ipp.JobState(state)],
         reasons=reasons,
         message=text(message, "job-state-message"),
         pages_completed=pages,

@@ -5,8 +5,8 @@ as one IPP Print-Job (``document-format application/vnd.cups-raw``: no filters) 
 CUPS job id (``QUEUE-12``). ``queue_state`` reads the queue's printer-state,
 printer-state-reasons, printer-state-message and printer-is-accepting-jobs with
 Get-Printer-Attributes. ``server`` is the scheduler's unix socket path or ``host:port`` on
-loopback (default ``/run/cups/cups.sock``). The IPP client is the IPP driver's
-(``drivers.ipp``: one IPP codec in the tree, so this transport reaches up to it). The spooler,
+loopback (default ``/run/cups/cups.sock``). The IPP client is the transport's own
+(``hubd.transport.ipp``, which the IPP document-printer driver uses too). The spooler,
 not this transport, talks to the printer: a job that cannot reach it stays queued in CUPS.
 """
 
@@ -15,12 +15,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from drivers.ipp import protocol as ipp
-from drivers.ipp.client import IppClient, endpoint, local_user
-from drivers.ipp.codes import Op, Tag
-from drivers.ipp.status import job_id
 from hubd.errors import HubError, TransportError
+from hubd.transport import ipp
 from hubd.transport.base import Caps, Transport
+from hubd.transport.ipp import IppClient, Op, Tag, endpoint, local_user
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +26,12 @@ MAX_JOB_BYTES = 64 * 1024 * 1024
 IPP_TIMEOUT = 10.0
 RAW = "application/vnd.cups-raw"
 _STATES = {3: "idle", 4: "processing", 5: "stopped"}
-_STATE_ATTRIBUTES = ("printer-state", "printer-state-reasons", "printer-state-message",
-                     "printer-is-accepting-jobs")
+_STATE_ATTRIBUTES = (
+    "printer-state",
+    "printer-state-reasons",
+    "printer-state-message",
+    "printer-is-accepting-jobs",
+)
 
 
 @dataclass(frozen=True)
@@ -98,13 +100,20 @@ class CupsTransport(Transport):
         if not self._job:
             return ""
         safe_title = "".join(ch for ch in title if ch.isprintable())[:200] or "kioskhub"
-        operation = [ipp.attr("job-name", Tag.NAME, safe_title),
-                     ipp.attr("document-format", Tag.MIME_TYPE, RAW)]
+        operation = [
+            ipp.attr("job-name", Tag.NAME, safe_title),
+            ipp.attr("document-format", Tag.MIME_TYPE, RAW),
+        ]
         data = bytes(self._job)
         try:
-            number = job_id(await self._client.call(Op.PRINT_JOB, operation, document=data))
+            answer = await self._client.call(Op.PRINT_JOB, operation, document=data)
         except HubError as err:
             raise _as_transport_error(self.url, err) from err
+        number = next(iter(ipp.values_of(answer, "job-id")), None)
+        if not isinstance(number, int) or isinstance(number, bool) or number <= 0:
+            raise TransportError(
+                f"{self.url}: the scheduler answered without a job-id", reason="SPOOLER_ERROR"
+            )
         self._job.clear()
         log.info("%s: spooled %d bytes as %s-%d", self.url, len(data), self.queue, number)
         return f"{self.queue}-{number}"
@@ -138,4 +147,3 @@ def _as_transport_error(url: str, err: HubError) -> TransportError:
         err.reason, "SPOOLER_ERROR"
     )
     return TransportError(f"{url}: {err.message}", reason=reason)
-

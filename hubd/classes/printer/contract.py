@@ -1,4 +1,7 @@
-"""The receipt-printer device class: honest status, printer geometry, and job delivery.
+"""The printer device classes: receipt printers here, document printers in ``document_printer``
+(re-exported: a driver imports this module only).
+
+The receipt-printer device class: honest status, printer geometry, and job delivery.
 
 A printer driver (ESC/P dot-matrix, ESC/POS thermal) says how big its paper and dots are
 (``geometry``), turns a device-independent ``PrintProgram`` into its bytes (``encode``) and
@@ -29,6 +32,23 @@ import abc
 import enum
 from dataclasses import dataclass
 
+from hubd.classes.printer.document_printer import (
+    MEDIA_A4,
+    PAUSED,
+    QUEUE_NOT_ACCEPTING,
+    Condition,
+    DocumentCapabilities,
+    DocumentPrinterDevice,
+    DocumentPrinterStatus,
+    DocumentSource,
+    Orientation,
+    PrintOptions,
+    RemoteJob,
+    RemoteJobState,
+    Severity,
+    Sides,
+)
+from hubd.classes.printer.document_printer import PrinterState as DocumentPrinterState
 from hubd.device import Device, DeviceClass, DeviceEvent, DeviceState, StatusSource
 from hubd.render.program import Cut, Feed, Geometry, ImageBand, Placed, PrintProgram, TextLine
 
@@ -185,6 +205,21 @@ class PrinterDevice(Device):
 
 __all__ = [
     "JOB_LOST",
+    "MEDIA_A4",
+    "PAUSED",
+    "QUEUE_NOT_ACCEPTING",
+    "Condition",
+    "DocumentCapabilities",
+    "DocumentPrinterDevice",
+    "DocumentPrinterState",
+    "DocumentPrinterStatus",
+    "DocumentSource",
+    "Orientation",
+    "PrintOptions",
+    "RemoteJob",
+    "RemoteJobState",
+    "Severity",
+    "Sides",
     "PAPER_LOADED",
     "PAPER_OUT",
     "PRINTER_OFFLINE",

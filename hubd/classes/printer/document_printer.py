@@ -109,9 +109,11 @@ class DocumentPrinterStatus:
     def why_blocked(self) -> str:
         """The reason printing cannot go on now, "" when it can.
 
-        Stopped (paused) or not accepting jobs, an error-severity condition, or off line at any
-        severity (a spooler reports an unreachable printer as ``offline-report`` while it keeps
-        the jobs).
+        Stopped (paused) or not accepting jobs, an error-severity condition, or off line or out
+        of paper at any severity (a spooler reports an unreachable printer as ``offline-report``
+        while it keeps the jobs; an IPP Everywhere printer reports an empty tray as
+        ``media-empty-report`` when idle and ``-warning`` while printing: either way the next
+        sheet cannot come).
         """
         errors = [c.reason for c in self.conditions if c.severity is Severity.ERROR]
         if self.state is PrinterState.STOPPED:
@@ -120,7 +122,7 @@ class DocumentPrinterStatus:
             return QUEUE_NOT_ACCEPTING
         if errors:
             return errors[0]
-        return PRINTER_OFFLINE if self.has(PRINTER_OFFLINE) else ""
+        return next((r for r in _BLOCKING_AT_ANY_SEVERITY if self.has(r)), "")
 
     def has(self, reason: str) -> bool:
         """True when a condition with ``reason`` is present (any severity)."""
@@ -286,5 +288,6 @@ class DocumentPrinterDevice(Device):
         return events
 
 
+_BLOCKING_AT_ANY_SEVERITY = (PRINTER_OFFLINE, PAPER_OUT)
 _RAISED = {PAPER_OUT: "PAPER_OUT", PRINTER_OFFLINE: "PRINTER_OFFLINE"}
 _CLEARED = {PAPER_OUT: "PAPER_LOADED", PRINTER_OFFLINE: "PRINTER_ONLINE"}

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from drivers.ipp import DRIVER, IppPrinter
-from drivers.ipp.client import endpoint
 from drivers.ipp.driver import job_name
 from drivers.ipp.status import condition, conditions
 from hubd.classes.printer.document_printer import (
@@ -21,6 +20,7 @@ from hubd.classes.printer.document_printer import (
 )
 from hubd.device import DeviceClass, DeviceState, StatusSource
 from hubd.errors import InvalidArgument
+from hubd.transport.ipp.client import endpoint
 
 
 @pytest.mark.parametrize(
@@ -66,7 +66,10 @@ def status(*keywords: str, state: PrinterState = PrinterState.IDLE, accepting: b
     [
         (status(), DeviceState.AVAILABLE, ""),
         (status("toner-low-warning"), DeviceState.AVAILABLE, "TONER_LOW"),  # a warning does not block
-        (status("media-empty-report"), DeviceState.AVAILABLE, "PAPER_OUT"),  # nor does a report
+        (status("toner-low-report"), DeviceState.AVAILABLE, "TONER_LOW"),  # nor does a report
+        # ...but no paper stops the next sheet whatever the severity (ippeveprinter: -report idle)
+        (status("media-empty-report"), DeviceState.UNAVAILABLE, "PAPER_OUT"),
+        (status("media-empty-warning", state=PrinterState.PROCESSING), DeviceState.UNAVAILABLE, "PAPER_OUT"),
         (status("toner-low-report", "media-low-warning"), DeviceState.AVAILABLE, "PAPER_LOW"),  # warnings 1st
         (status("media-jam-error"), DeviceState.UNAVAILABLE, "PAPER_JAM"),  # an error does
         (status("offline-report", state=PrinterState.PROCESSING), DeviceState.UNAVAILABLE, "PRINTER_OFFLINE"),

@@ -26,8 +26,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from drivers.ipp.codes import END_OF_ATTRIBUTES, Tag
-from hubd.driver_api import InvalidArgument, ProtocolError
+from hubd.errors import InvalidArgument, ProtocolError
+from hubd.transport.ipp.codes import END_OF_ATTRIBUTES, Tag
 
 MAX_DEPTH = 8
 """Deepest collection nesting decoded (media-col-database nests 2 levels)."""

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from drivers.ipp import protocol as ipp
-from drivers.ipp.codes import JOB_GROUP, OPERATION_GROUP, Op, Tag
 from hubd.errors import InvalidArgument, ProtocolError
+from hubd.transport.ipp import protocol as ipp
+from hubd.transport.ipp.codes import JOB_GROUP, OPERATION_GROUP, Op, Tag
 
 
 def field(tag: int, name: bytes, value: bytes) -> bytes:

@@ -30,21 +30,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from drivers.ipp import protocol as ipp
-from drivers.ipp.codes import JOB_GROUP, OPERATION_GROUP, UNSUPPORTED_GROUP, Op, Tag, status_name
-from hubd.driver_api import (
+from hubd.errors import (
     DeviceNotReady,
     DeviceUnavailable,
     FailedPrecondition,
     HubError,
     InvalidArgument,
     NotFound,
-    ParsedUrl,
     ProtocolError,
     ResourceExhausted,
     TransportError,
     TransportTimeout,
 )
+from hubd.transport.base import ParsedUrl
+from hubd.transport.ipp import protocol as ipp
+from hubd.transport.ipp.codes import JOB_GROUP, OPERATION_GROUP, UNSUPPORTED_GROUP, Op, Tag, status_name
 
 if TYPE_CHECKING:
     import httpx
