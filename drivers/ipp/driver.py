@@ -31,6 +31,7 @@ from hubd.classes.printer.contract import DocumentPrinterState as PrinterState
 from hubd.driver_api import (
     DeviceUnavailable,
     FailedPrecondition,
+    HubError,
     InvalidArgument,
     NotFound,
     Option,
@@ -82,6 +83,9 @@ class IppPrinter(DocumentPrinterDevice):
         message = await self._client.call(
             ipp.Op.GET_PRINTER_ATTRIBUTES, [_requested(status.STATUS_ATTRIBUTES)]
         )
+        if self._caps is None:  # once: the make and model people see in the status
+            with contextlib.suppress(HubError):
+                await self.capabilities()
         return status.printer_status(message, self.status_source)
 
     async def capabilities(self) -> DocumentCapabilities:

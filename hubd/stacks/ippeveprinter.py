@@ -19,19 +19,26 @@ would), ``stop`` turns it off; a new ``start`` on the same dir and port turns it
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import functools
 import http.client
 import logging
 import os
 import socket
 import ssl
 import subprocess
+import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
+from hubd.config import DeviceConfig
 from hubd.errors import DeviceUnavailable
+from hubd.stacks.ippeveprinter_files import DBUS_CONF, PRINT_COMMAND, PRINTER_PPD
 from hubd.stacks.process import (
+    free_port,
     log_tail,
     missing,
     require_binary,
@@ -40,6 +47,10 @@ from hubd.stacks.process import (
     stop_all,
     wait_until,
 )
+
+if TYPE_CHECKING:
+    from hubd.classes.spec import SimulatedDevice
+    from hubd.stacks.simulated import StackResult
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +70,8 @@ class IppEvePaths:
     root: Path
     port: int
     bus_socket: Path
+    out: Path | None = None
+    """Where documents land, if not ``root/printouts``."""
 
     @property
     def url(self) -> str:
@@ -68,7 +81,7 @@ class IppEvePaths:
     @property
     def printouts(self) -> Path:
         """Where received documents land."""
-        return self.root / "printouts"
+        return self.out or self.root / "printouts"
 
     @property
     def certificate(self) -> Path:
@@ -89,11 +102,11 @@ class Printout:
     attributes: dict[str, str]
 
 
-def paths(dir: Path, port: int) -> IppEvePaths:
+def paths(dir: Path, port: int, printouts: Path | None = None) -> IppEvePaths:
     """The paths of the instance in ``dir``; a too-long bus socket path moves under the temp dir."""
     root = Path(dir).resolve()
     bus = socket_home(root, root / "dbus", root / "dbus" / "bus.sock", "dbus") / "bus.sock"
-    return IppEvePaths(root, port, bus)
+    return IppEvePaths(root, port, bus, printouts)
 
 
 def missing_binaries() -> list[str]:
@@ -103,8 +116,8 @@ def missing_binaries() -> list[str]:
 
 def write_config(p: IppEvePaths, *, render: bool = False) -> None:
     """Write printer.conf, print-command and dbus.conf; make the directories."""
-    for sub in ("spool", "printouts", "keys"):
-        (p.root / sub).mkdir(parents=True, exist_ok=True)
+    for folder in (p.root / "spool", p.printouts, p.root / "keys"):
+        folder.mkdir(parents=True, exist_ok=True)
     p.bus_socket.parent.mkdir(parents=True, exist_ok=True)
     (p.root / "printer.ppd").write_text(PRINTER_PPD)
     command = p.root / "print-command"
@@ -137,14 +150,15 @@ def _http_get(p: IppEvePaths, path: str) -> int:
 
 
 def start(dir: Path, port: int, *, name: str = NAME, render: bool = False,
-          timeout: float = START_TIMEOUT, die_with_parent: bool = False) -> list[subprocess.Popen[bytes]]:
+          timeout: float = START_TIMEOUT, die_with_parent: bool = False, printouts: Path | None = None,
+          abandon: threading.Event | None = None) -> list[subprocess.Popen[bytes]]:
     """Start dbus-daemon and ippeveprinter on ``port``; wait until the printer answers HTTP.
 
     Returns ``[dbus-daemon, ippeveprinter]``. On failure stops both and raises
     ``DeviceUnavailable`` (STACK_NOT_INSTALLED, or STACK_START_FAILED with metadata ``cause``:
     exited or timeout).
     """
-    p = paths(dir, port)
+    p = paths(dir, port, printouts)
     write_config(p, render=render)
     p.bus_socket.unlink(missing_ok=True)
     e = env(p)
@@ -153,17 +167,18 @@ def start(dir: Path, port: int, *, name: str = NAME, render: bool = False,
     procs = [start_process([dbus, f"--config-file={p.root / 'dbus.conf'}", "--nofork", "--nopidfile"],
                            env=e, log_path=p.root / "dbus.log", die_with_parent=die_with_parent)]
     try:
-        wait_until(p.bus_socket.exists, timeout, what="dbus-daemon", alive=procs)
+        wait_until(p.bus_socket.exists, timeout, what="dbus-daemon", alive=procs, abandon=abandon)
         argv: list[str | Path] = [
             ippeve, "-v", "-r", "off", "-n", "localhost", "-p", str(port), "-P", p.root / "printer.ppd",
             "-d", p.root / "spool", "-K", p.root / "keys", "-c", p.root / "print-command", name,
         ]
         procs.append(start_process(argv, env=e, cwd=p.root, log_path=p.log_file,
                                    die_with_parent=die_with_parent))
-        wait_until(lambda: _http_get(p, "/") == 200, timeout, what="ippeveprinter", alive=procs)
-    except (TimeoutError, ChildProcessError) as err:
+        wait_until(lambda: _http_get(p, "/") == 200, timeout, what="ippeveprinter", alive=procs,
+                   abandon=abandon)
+    except (TimeoutError, ChildProcessError, InterruptedError) as err:
         stop_all(procs)
-        cause = "exited" if isinstance(err, ChildProcessError) else "timeout"
+        cause = {ChildProcessError: "exited", InterruptedError: "abandoned"}.get(type(err), "timeout")
         raise DeviceUnavailable(
             f"private ippeveprinter on port {port} did not start ({cause})\n"
             f"--- ippeveprinter.log:\n{log_tail(p.log_file)}\n--- dbus.log:\n{log_tail(p.root / 'dbus.log')}",
@@ -192,6 +207,30 @@ def stop(procs: list[subprocess.Popen[bytes]]) -> None:
     stop_all(procs)
 
 
+async def simulate(state_dir: Path, device: SimulatedDevice) -> StackResult:
+    """``hubd --simulate``: a private ippeveprinter (an A4 duplex laser) started in the background;
+    documents it prints land in ``state/printouts/<device>/`` with a PNG per page. Absent
+    ippeveprinter or dbus-daemon: the device is listed UNAVAILABLE STACK_NOT_INSTALLED."""
+    from hubd.stacks.simulated import StackResult
+
+    absent = missing_binaries()
+    if absent:
+        detail = f"ippeveprinter is not installed (missing {', '.join(absent)})"
+        return StackResult(DeviceConfig(device.device_id, device.driver), missing=detail)
+    port = free_port()
+    root, out = state_dir / "stacks" / device.device_id, state_dir / "printouts" / device.device_id
+    p = paths(root, port, out)
+    abandon = threading.Event()
+    begin = functools.partial(start, root, port, render=True, die_with_parent=True, printouts=out,
+                              abandon=abandon)
+    task = asyncio.create_task(asyncio.to_thread(begin), name=f"stack:ippeveprinter:{device.device_id}")
+    cfg = DeviceConfig(device.device_id, device.driver, p.url, options=dict(device.options),
+                       poll_interval=device.poll_interval, default=device.default)
+    record: dict[str, object] = {"stack": "ippeveprinter", "url": p.url, "output": str(out),
+                                 "web": f"http://127.0.0.1:{port}/"}
+    return StackResult(cfg, record=record, task=task, abandon=abandon, stop=stop)
+
+
 def set_media(p: IppEvePaths, sheets: int, size: str = A4) -> None:
     """Load the main tray with ``sheets`` of ``size`` (0 empties it: media-empty) via its web form."""
     query = urlencode({f"size{MAIN_TRAY}": size, f"type{MAIN_TRAY}": "", f"level{MAIN_TRAY}": sheets})
@@ -217,105 +256,3 @@ def printouts(p: IppEvePaths) -> list[Printout]:
         lines = text.splitlines()
         found.append(Printout(pdf, dict(line.split("=", 1) for line in lines if "=" in line)))
     return found
-
-
-PRINT_COMMAND = """#!/bin/sh
-# Run by ippeveprinter for each document: $1 is the spooled file, IPP_* the job's attributes.
-set -e
-base="@OUT@/$(date +%s%N)-$(basename "$1" .pdf)"
-env | grep '^IPP_' | sort > "$base.env" || true
-pages=$(pdfinfo "$1" 2>/dev/null | sed -n 's/^Pages: *//p')
-if [ -n "$pages" ]; then
-  n=$((pages * ${IPP_COPIES:-1}))
-  echo "ATTR: job-impressions=$n job-impressions-completed=$n" >&2
-fi
-if [ -n "@RENDER@" ]; then pdftoppm -r 50 -png "$1" "$base" || true; fi
-cp "$1" "$base.tmp"
-mv "$base.tmp" "$base.pdf"
-"""
-
-DBUS_CONF = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path=@SOCKET@</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <allow own="*"/>
-    <allow send_type="method_call"/>
-    <allow send_type="signal"/>
-    <allow send_requested_reply="true" send_type="method_return"/>
-    <allow send_requested_reply="true" send_type="error"/>
-    <allow receive_type="method_call"/>
-    <allow receive_type="method_return"/>
-    <allow receive_type="error"/>
-    <allow receive_type="signal"/>
-  </policy>
-</busconfig>
-"""
-
-PRINTER_PPD = """*PPD-Adobe: "4.3"
-*% An A4 monochrome duplex laser, 600 dpi, 30 ppm: ippeveprinter derives its IPP attributes from it.
-*% Sizes in exact points: A4 must come out as 21000 x 29700 (1/100 mm) or CUPS's media-col is refused.
-*FormatVersion: "4.3"
-*FileVersion: "1.0"
-*LanguageVersion: English
-*LanguageEncoding: ISOLatin1
-*PCFileName: "KLASER.PPD"
-*Manufacturer: "KIOSKHUB"
-*Product: "(Laser A4)"
-*ModelName: "KIOSKHUB Laser A4"
-*ShortNickName: "KIOSKHUB Laser A4"
-*NickName: "KIOSKHUB Laser A4"
-*1284DeviceID: "MFG:KIOSKHUB;MDL:Laser A4;CMD:PDF;"
-*PSVersion: "(3010.000) 0"
-*LanguageLevel: "3"
-*ColorDevice: False
-*DefaultColorSpace: Gray
-*FileSystem: False
-*Throughput: "30"
-*LandscapeOrientation: Plus90
-*TTRasterizer: Type42
-*DefaultResolution: 600dpi
-*OpenUI *PageSize/Media Size: PickOne
-*OrderDependency: 10 AnySetup *PageSize
-*DefaultPageSize: A4
-*PageSize A4/A4: "<</PageSize[595.28 841.89]/ImagingBBox null>>setpagedevice"
-*PageSize A5/A5: "<</PageSize[419.53 595.28]/ImagingBBox null>>setpagedevice"
-*PageSize Letter/US Letter: "<</PageSize[612 792]/ImagingBBox null>>setpagedevice"
-*PageSize Legal/US Legal: "<</PageSize[612 1008]/ImagingBBox null>>setpagedevice"
-*CloseUI: *PageSize
-*OpenUI *PageRegion: PickOne
-*OrderDependency: 10 AnySetup *PageRegion
-*DefaultPageRegion: A4
-*PageRegion A4/A4: "<</PageSize[595.28 841.89]/ImagingBBox null>>setpagedevice"
-*PageRegion A5/A5: "<</PageSize[419.53 595.28]/ImagingBBox null>>setpagedevice"
-*PageRegion Letter/US Letter: "<</PageSize[612 792]/ImagingBBox null>>setpagedevice"
-*PageRegion Legal/US Legal: "<</PageSize[612 1008]/ImagingBBox null>>setpagedevice"
-*CloseUI: *PageRegion
-*DefaultImageableArea: A4
-*ImageableArea A4/A4: "12 12 583.28 829.89"
-*ImageableArea A5/A5: "12 12 407.53 583.28"
-*ImageableArea Letter/US Letter: "12 12 600 780"
-*ImageableArea Legal/US Legal: "12 12 600 996"
-*DefaultPaperDimension: A4
-*PaperDimension A4/A4: "595.28 841.89"
-*PaperDimension A5/A5: "419.53 595.28"
-*PaperDimension Letter/US Letter: "612 792"
-*PaperDimension Legal/US Legal: "612 1008"
-*OpenUI *InputSlot/Paper Source: PickOne
-*OrderDependency: 20 AnySetup *InputSlot
-*DefaultInputSlot: Main
-*InputSlot Main/Main Tray: "<</MediaPosition 0>>setpagedevice"
-*CloseUI: *InputSlot
-*OpenUI *Duplex/2-Sided Printing: PickOne
-*OrderDependency: 30 AnySetup *Duplex
-*DefaultDuplex: None
-*Duplex None/Off: "<</Duplex false>>setpagedevice"
-*Duplex DuplexNoTumble/Long Edge: "<</Duplex true/Tumble false>>setpagedevice"
-*Duplex DuplexTumble/Short Edge: "<</Duplex true/Tumble true>>setpagedevice"
-*CloseUI: *Duplex
-*DefaultFont: Courier
-*Font Courier: Standard "(002.004S)" Standard ROM
-"""

@@ -41,6 +41,11 @@ class PrinterServiceStub:
                 request_serializer=kioskhub_dot_v1_dot_printer__pb2.PrintDocumentRequest.SerializeToString,
                 response_deserializer=kioskhub_dot_v1_dot_printer__pb2.PrintDocumentResponse.FromString,
                 _registered_method=True)
+        self.StreamPrintDocument = channel.stream_unary(
+                '/kioskhub.v1.PrinterService/StreamPrintDocument',
+                request_serializer=kioskhub_dot_v1_dot_printer__pb2.StreamPrintDocumentRequest.SerializeToString,
+                response_deserializer=kioskhub_dot_v1_dot_printer__pb2.StreamPrintDocumentResponse.FromString,
+                _registered_method=True)
         self.GetPrintJob = channel.unary_unary(
                 '/kioskhub.v1.PrinterService/GetPrintJob',
                 request_serializer=kioskhub_dot_v1_dot_printer__pb2.GetPrintJobRequest.SerializeToString,
@@ -83,6 +88,23 @@ class PrinterServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def StreamPrintDocument(self, request_iterator, context):
+        """Queue a document for an A4 document printer, sent in chunks: the first message carries the
+        header (printer, request_id, options), the rest the file's bytes in order (at most 1 MiB
+        each). PDF is printed as it is; JPEG and PNG become a one-page PDF without re-encoding.
+        The document is checked (a PDF that is not one, truncated, damaged, encrypted with a user
+        password or forbidding printing is refused with the reason) and written to disk, and the
+        job committed, before this returns. Larger than [printing] max_document_mb: refused as soon
+        as the stream passes the cap.
+        Errors: INVALID_ARGUMENT (header.<field>, or document: DOCUMENT_TOO_LARGE, DOCUMENT_EMPTY,
+        NOT_A_PDF, PDF_TRUNCATED, PDF_DAMAGED, PDF_ENCRYPTED, PDF_TOO_MANY_PAGES, PDF_PAGE_TOO_LARGE,
+        PDF_TOO_COMPLEX, IMAGE_TOO_LARGE, IMAGE_UNREADABLE); ALREADY_EXISTS REQUEST_ID_REUSED;
+        NOT_FOUND DEVICE_NOT_FOUND; RESOURCE_EXHAUSTED STORAGE_FULL (nothing was queued).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetPrintJob(self, request, context):
         """One job. Errors: NOT_FOUND PRINT_JOB_NOT_FOUND.
         """
@@ -99,9 +121,11 @@ class PrinterServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def CancelPrintJob(self, request, context):
-        """Cancel a job that has not started printing. Not idempotent-safe to retry blindly: a retry
-        after success returns the cancelled job; after it started printing, FAILED_PRECONDITION
-        JOB_STATE. Errors: NOT_FOUND PRINT_JOB_NOT_FOUND; FAILED_PRECONDITION JOB_STATE.
+        """Cancel a job that has not started printing (a document job also while its printer has it:
+        the printer is asked to cancel it). A retry after success returns the cancelled job; after
+        a receipt started printing, FAILED_PRECONDITION JOB_STATE.
+        Errors: NOT_FOUND PRINT_JOB_NOT_FOUND; FAILED_PRECONDITION JOB_STATE; UNAVAILABLE (the
+        document printer could not be asked; the job goes on).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -117,7 +141,8 @@ class PrinterServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetPrinterStatus(self, request, context):
-        """Paper, online and error state of a printer as last observed (held in memory: no device I/O).
+        """Paper, online and error state of a printer (receipt or document) as last observed (held in
+        memory: no device I/O).
         Errors: NOT_FOUND DEVICE_NOT_FOUND; INVALID_ARGUMENT (not a printer, or several printers
         and none is the default).
         """
@@ -132,6 +157,11 @@ def add_PrinterServiceServicer_to_server(servicer, server):
                     servicer.PrintDocument,
                     request_deserializer=kioskhub_dot_v1_dot_printer__pb2.PrintDocumentRequest.FromString,
                     response_serializer=kioskhub_dot_v1_dot_printer__pb2.PrintDocumentResponse.SerializeToString,
+            ),
+            'StreamPrintDocument': grpc.stream_unary_rpc_method_handler(
+                    servicer.StreamPrintDocument,
+                    request_deserializer=kioskhub_dot_v1_dot_printer__pb2.StreamPrintDocumentRequest.FromString,
+                    response_serializer=kioskhub_dot_v1_dot_printer__pb2.StreamPrintDocumentResponse.SerializeToString,
             ),
             'GetPrintJob': grpc.unary_unary_rpc_method_handler(
                     servicer.GetPrintJob,
@@ -188,6 +218,33 @@ class PrinterService:
             '/kioskhub.v1.PrinterService/PrintDocument',
             kioskhub_dot_v1_dot_printer__pb2.PrintDocumentRequest.SerializeToString,
             kioskhub_dot_v1_dot_printer__pb2.PrintDocumentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StreamPrintDocument(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_unary(
+            request_iterator,
+            target,
+            '/kioskhub.v1.PrinterService/StreamPrintDocument',
+            kioskhub_dot_v1_dot_printer__pb2.StreamPrintDocumentRequest.SerializeToString,
+            kioskhub_dot_v1_dot_printer__pb2.StreamPrintDocumentResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -41,6 +41,19 @@ class PrinterServiceStub:
     (the request_id names a job with a different printer or document); NOT_FOUND
     DEVICE_NOT_FOUND; RESOURCE_EXHAUSTED STORAGE_FULL (nothing was queued).
     """
+    StreamPrintDocument: _grpc.StreamUnaryMultiCallable[_printer_pb2.StreamPrintDocumentRequest, _printer_pb2.StreamPrintDocumentResponse]
+    """Queue a document for an A4 document printer, sent in chunks: the first message carries the
+    header (printer, request_id, options), the rest the file's bytes in order (at most 1 MiB
+    each). PDF is printed as it is; JPEG and PNG become a one-page PDF without re-encoding.
+    The document is checked (a PDF that is not one, truncated, damaged, encrypted with a user
+    password or forbidding printing is refused with the reason) and written to disk, and the
+    job committed, before this returns. Larger than [printing] max_document_mb: refused as soon
+    as the stream passes the cap.
+    Errors: INVALID_ARGUMENT (header.<field>, or document: DOCUMENT_TOO_LARGE, DOCUMENT_EMPTY,
+    NOT_A_PDF, PDF_TRUNCATED, PDF_DAMAGED, PDF_ENCRYPTED, PDF_TOO_MANY_PAGES, PDF_PAGE_TOO_LARGE,
+    PDF_TOO_COMPLEX, IMAGE_TOO_LARGE, IMAGE_UNREADABLE); ALREADY_EXISTS REQUEST_ID_REUSED;
+    NOT_FOUND DEVICE_NOT_FOUND; RESOURCE_EXHAUSTED STORAGE_FULL (nothing was queued).
+    """
     GetPrintJob: _grpc.UnaryUnaryMultiCallable[_printer_pb2.GetPrintJobRequest, _printer_pb2.GetPrintJobResponse]
     """One job. Errors: NOT_FOUND PRINT_JOB_NOT_FOUND."""
     ListPrintJobs: _grpc.UnaryUnaryMultiCallable[_printer_pb2.ListPrintJobsRequest, _printer_pb2.ListPrintJobsResponse]
@@ -48,9 +61,11 @@ class PrinterServiceStub:
     Errors: INVALID_ARGUMENT (page_token not from this listing, a bad state filter).
     """
     CancelPrintJob: _grpc.UnaryUnaryMultiCallable[_printer_pb2.CancelPrintJobRequest, _printer_pb2.CancelPrintJobResponse]
-    """Cancel a job that has not started printing. Not idempotent-safe to retry blindly: a retry
-    after success returns the cancelled job; after it started printing, FAILED_PRECONDITION
-    JOB_STATE. Errors: NOT_FOUND PRINT_JOB_NOT_FOUND; FAILED_PRECONDITION JOB_STATE.
+    """Cancel a job that has not started printing (a document job also while its printer has it:
+    the printer is asked to cancel it). A retry after success returns the cancelled job; after
+    a receipt started printing, FAILED_PRECONDITION JOB_STATE.
+    Errors: NOT_FOUND PRINT_JOB_NOT_FOUND; FAILED_PRECONDITION JOB_STATE; UNAVAILABLE (the
+    document printer could not be asked; the job goes on).
     """
     ResumePrintJob: _grpc.UnaryUnaryMultiCallable[_printer_pb2.ResumePrintJobRequest, _printer_pb2.ResumePrintJobResponse]
     """Print a held job (one that was printing when the hub stopped, under the "hold" recovery
@@ -58,7 +73,8 @@ class PrinterServiceStub:
     Errors: NOT_FOUND PRINT_JOB_NOT_FOUND; FAILED_PRECONDITION JOB_STATE (not held).
     """
     GetPrinterStatus: _grpc.UnaryUnaryMultiCallable[_printer_pb2.GetPrinterStatusRequest, _printer_pb2.GetPrinterStatusResponse]
-    """Paper, online and error state of a printer as last observed (held in memory: no device I/O).
+    """Paper, online and error state of a printer (receipt or document) as last observed (held in
+    memory: no device I/O).
     Errors: NOT_FOUND DEVICE_NOT_FOUND; INVALID_ARGUMENT (not a printer, or several printers
     and none is the default).
     """
@@ -76,6 +92,19 @@ class PrinterServiceAsyncStub(PrinterServiceStub):
     (the request_id names a job with a different printer or document); NOT_FOUND
     DEVICE_NOT_FOUND; RESOURCE_EXHAUSTED STORAGE_FULL (nothing was queued).
     """
+    StreamPrintDocument: _aio.StreamUnaryMultiCallable[_printer_pb2.StreamPrintDocumentRequest, _printer_pb2.StreamPrintDocumentResponse]  # type: ignore[assignment]
+    """Queue a document for an A4 document printer, sent in chunks: the first message carries the
+    header (printer, request_id, options), the rest the file's bytes in order (at most 1 MiB
+    each). PDF is printed as it is; JPEG and PNG become a one-page PDF without re-encoding.
+    The document is checked (a PDF that is not one, truncated, damaged, encrypted with a user
+    password or forbidding printing is refused with the reason) and written to disk, and the
+    job committed, before this returns. Larger than [printing] max_document_mb: refused as soon
+    as the stream passes the cap.
+    Errors: INVALID_ARGUMENT (header.<field>, or document: DOCUMENT_TOO_LARGE, DOCUMENT_EMPTY,
+    NOT_A_PDF, PDF_TRUNCATED, PDF_DAMAGED, PDF_ENCRYPTED, PDF_TOO_MANY_PAGES, PDF_PAGE_TOO_LARGE,
+    PDF_TOO_COMPLEX, IMAGE_TOO_LARGE, IMAGE_UNREADABLE); ALREADY_EXISTS REQUEST_ID_REUSED;
+    NOT_FOUND DEVICE_NOT_FOUND; RESOURCE_EXHAUSTED STORAGE_FULL (nothing was queued).
+    """
     GetPrintJob: _aio.UnaryUnaryMultiCallable[_printer_pb2.GetPrintJobRequest, _printer_pb2.GetPrintJobResponse]  # type: ignore[assignment]
     """One job. Errors: NOT_FOUND PRINT_JOB_NOT_FOUND."""
     ListPrintJobs: _aio.UnaryUnaryMultiCallable[_printer_pb2.ListPrintJobsRequest, _printer_pb2.ListPrintJobsResponse]  # type: ignore[assignment]
@@ -83,9 +112,11 @@ class PrinterServiceAsyncStub(PrinterServiceStub):
     Errors: INVALID_ARGUMENT (page_token not from this listing, a bad state filter).
     """
     CancelPrintJob: _aio.UnaryUnaryMultiCallable[_printer_pb2.CancelPrintJobRequest, _printer_pb2.CancelPrintJobResponse]  # type: ignore[assignment]
-    """Cancel a job that has not started printing. Not idempotent-safe to retry blindly: a retry
-    after success returns the cancelled job; after it started printing, FAILED_PRECONDITION
-    JOB_STATE. Errors: NOT_FOUND PRINT_JOB_NOT_FOUND; FAILED_PRECONDITION JOB_STATE.
+    """Cancel a job that has not started printing (a document job also while its printer has it:
+    the printer is asked to cancel it). A retry after success returns the cancelled job; after
+    a receipt started printing, FAILED_PRECONDITION JOB_STATE.
+    Errors: NOT_FOUND PRINT_JOB_NOT_FOUND; FAILED_PRECONDITION JOB_STATE; UNAVAILABLE (the
+    document printer could not be asked; the job goes on).
     """
     ResumePrintJob: _aio.UnaryUnaryMultiCallable[_printer_pb2.ResumePrintJobRequest, _printer_pb2.ResumePrintJobResponse]  # type: ignore[assignment]
     """Print a held job (one that was printing when the hub stopped, under the "hold" recovery
@@ -93,7 +124,8 @@ class PrinterServiceAsyncStub(PrinterServiceStub):
     Errors: NOT_FOUND PRINT_JOB_NOT_FOUND; FAILED_PRECONDITION JOB_STATE (not held).
     """
     GetPrinterStatus: _aio.UnaryUnaryMultiCallable[_printer_pb2.GetPrinterStatusRequest, _printer_pb2.GetPrinterStatusResponse]  # type: ignore[assignment]
-    """Paper, online and error state of a printer as last observed (held in memory: no device I/O).
+    """Paper, online and error state of a printer (receipt or document) as last observed (held in
+    memory: no device I/O).
     Errors: NOT_FOUND DEVICE_NOT_FOUND; INVALID_ARGUMENT (not a printer, or several printers
     and none is the default).
     """
@@ -113,6 +145,25 @@ class PrinterServiceServicer(metaclass=_abc_1.ABCMeta):
         Errors: INVALID_ARGUMENT (a field, named in BadRequest); ALREADY_EXISTS REQUEST_ID_REUSED
         (the request_id names a job with a different printer or document); NOT_FOUND
         DEVICE_NOT_FOUND; RESOURCE_EXHAUSTED STORAGE_FULL (nothing was queued).
+        """
+
+    @_abc_1.abstractmethod
+    def StreamPrintDocument(
+        self,
+        request_iterator: _MaybeAsyncIterator[_printer_pb2.StreamPrintDocumentRequest],
+        context: _ServicerContext,
+    ) -> _typing.Union[_printer_pb2.StreamPrintDocumentResponse, _abc.Awaitable[_printer_pb2.StreamPrintDocumentResponse]]:
+        """Queue a document for an A4 document printer, sent in chunks: the first message carries the
+        header (printer, request_id, options), the rest the file's bytes in order (at most 1 MiB
+        each). PDF is printed as it is; JPEG and PNG become a one-page PDF without re-encoding.
+        The document is checked (a PDF that is not one, truncated, damaged, encrypted with a user
+        password or forbidding printing is refused with the reason) and written to disk, and the
+        job committed, before this returns. Larger than [printing] max_document_mb: refused as soon
+        as the stream passes the cap.
+        Errors: INVALID_ARGUMENT (header.<field>, or document: DOCUMENT_TOO_LARGE, DOCUMENT_EMPTY,
+        NOT_A_PDF, PDF_TRUNCATED, PDF_DAMAGED, PDF_ENCRYPTED, PDF_TOO_MANY_PAGES, PDF_PAGE_TOO_LARGE,
+        PDF_TOO_COMPLEX, IMAGE_TOO_LARGE, IMAGE_UNREADABLE); ALREADY_EXISTS REQUEST_ID_REUSED;
+        NOT_FOUND DEVICE_NOT_FOUND; RESOURCE_EXHAUSTED STORAGE_FULL (nothing was queued).
         """
 
     @_abc_1.abstractmethod
@@ -139,9 +190,11 @@ class PrinterServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _printer_pb2.CancelPrintJobRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_printer_pb2.CancelPrintJobResponse, _abc.Awaitable[_printer_pb2.CancelPrintJobResponse]]:
-        """Cancel a job that has not started printing. Not idempotent-safe to retry blindly: a retry
-        after success returns the cancelled job; after it started printing, FAILED_PRECONDITION
-        JOB_STATE. Errors: NOT_FOUND PRINT_JOB_NOT_FOUND; FAILED_PRECONDITION JOB_STATE.
+        """Cancel a job that has not started printing (a document job also while its printer has it:
+        the printer is asked to cancel it). A retry after success returns the cancelled job; after
+        a receipt started printing, FAILED_PRECONDITION JOB_STATE.
+        Errors: NOT_FOUND PRINT_JOB_NOT_FOUND; FAILED_PRECONDITION JOB_STATE; UNAVAILABLE (the
+        document printer could not be asked; the job goes on).
         """
 
     @_abc_1.abstractmethod
@@ -161,7 +214,8 @@ class PrinterServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _printer_pb2.GetPrinterStatusRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_printer_pb2.GetPrinterStatusResponse, _abc.Awaitable[_printer_pb2.GetPrinterStatusResponse]]:
-        """Paper, online and error state of a printer as last observed (held in memory: no device I/O).
+        """Paper, online and error state of a printer (receipt or document) as last observed (held in
+        memory: no device I/O).
         Errors: NOT_FOUND DEVICE_NOT_FOUND; INVALID_ARGUMENT (not a printer, or several printers
         and none is the default).
         """

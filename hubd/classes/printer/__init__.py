@@ -21,8 +21,8 @@ def _zone_problem(name: str) -> str:
 
 SPEC = ClassSpec(
     name="printer",
-    title="Printing: receipts on the dot-matrix and thermal printers",
-    device_classes=(DeviceClass.RECEIPT_PRINTER,),
+    title="Printing: receipts on the dot-matrix and thermal printers, documents on the A4 laser",
+    device_classes=(DeviceClass.RECEIPT_PRINTER, DeviceClass.DOCUMENT_PRINTER),
     services=("hubd.classes.printer.service:PrinterServicer",),
     runner="hubd.classes.printer.spooler:runner",
     cli="hubd.classes.printer.cli",
@@ -31,6 +31,7 @@ SPEC = ClassSpec(
     simulate=(
         SimulatedDevice("receipt", "escp", options={"model": "tvs-msp250"}, output=True, default=True),
         SimulatedDevice("thermal", "escpos", output=True),
+        SimulatedDevice("laser", "ipp", output=True),
     ),
     settings_section="printing",
     settings={
@@ -51,6 +52,11 @@ SPEC = ClassSpec(
             3600,
             3650 * 86400,
         ),
+        "max_document_mb": Option(int, 50, "a document larger than this (MB) is refused", 1, 1024),
+        "resume_paused": Option(
+            bool, True, "re-enable a paused or rejecting document-printer queue (CUPS stops a queue "
+            "when its printer fails; kiosk operators do not run cupsenable)"
+        ),
     },
     events={
         "JOB_QUEUED": "a print job was accepted and committed",
@@ -65,6 +71,9 @@ SPEC = ClassSpec(
         "PAPER_LOADED": "paper is back",
         "PRINTER_OFFLINE": "the printer reports it is off line",
         "PRINTER_ONLINE": "the printer is on line again",
+        "PRINTER_ALERT": "a document printer reports a condition (attributes: reason, severity)",
+        "PRINTER_ALERT_CLEARED": "a document printer's condition went away (attribute: reason)",
+        "PRINTER_RESUMED": "the hub re-enabled a paused or rejecting document-printer queue",
     },
     reasons={
         "PAPER_OUT": "the printer has no paper",
@@ -88,6 +97,30 @@ SPEC = ClassSpec(
         "JOB_TOO_LARGE": "the job is larger than the link accepts",
         "SPOOLER_TIMEOUT": "the spooler did not answer in time",
         "FONT_MISSING": "a font the receipt needs is not installed",
+        "PAUSED": "the document printer's queue is paused (by an admin, or by CUPS after a failure)",
+        "PRINTER_STOPPED": "the document printer stopped processing jobs",
+        "PAPER_JAM": "paper is jammed in the printer",
+        "PAPER_LOW": "the printer's paper is running low",
+        "COVER_OPEN": "a door or cover of the printer is open",
+        "TONER_LOW": "the toner is running low (printing goes on)",
+        "TONER_EMPTY": "the toner is empty",
+        "HELD_AT_PRINTER": "the printer holds the job (job-hold-until)",
+        "DOCUMENT_REFUSED": "the printer cannot print the document with these options",
+        "DOCUMENT_MISSING": "the document's file is gone from the state directory",
+        "PRINTER_ABORTED": "the printer aborted the job",
+        "REMOTE_JOB_NOT_FOUND": "the printer no longer knows the job (it restarted)",
+        "RESUME_NOT_SUPPORTED": "the printer cannot be re-enabled over IPP",
+        "DOCUMENT_TOO_LARGE": "the document is larger than [printing] max_document_mb",
+        "DOCUMENT_EMPTY": "the document has no bytes",
+        "NOT_A_PDF": "the document is not a PDF, JPEG or PNG",
+        "PDF_TRUNCATED": "the PDF is cut short",
+        "PDF_DAMAGED": "the PDF is damaged",
+        "PDF_ENCRYPTED": "the PDF needs a password or forbids printing",
+        "PDF_TOO_MANY_PAGES": "the PDF has more pages than allowed",
+        "PDF_PAGE_TOO_LARGE": "a PDF page is larger than a printer could take",
+        "PDF_TOO_COMPLEX": "the PDF decompresses past the limits (a bomb?)",
+        "IMAGE_TOO_LARGE": "the image has too many pixels",
+        "IMAGE_UNREADABLE": "the image cannot be read",
     },
     event_payload="hubd.classes.printer.convert:event_payload",
 )

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import grpc
 
+from hubd.classes.printer import cli_document
 from hubd.cli.common import (
     EXIT_FAILED,
     TIMEOUT,
@@ -25,6 +26,7 @@ from hubd.cli.output import ago, enum_name, table
 from kioskhub.v1 import common_pb2, printer_pb2, printer_pb2_grpc
 
 PrintJob = printer_pb2.PrintJob
+Severity = printer_pb2.PrinterCondition.Severity
 FINAL = {PrintJob.STATE_SUCCEEDED, PrintJob.STATE_FAILED, PrintJob.STATE_EXPIRED, PrintJob.STATE_CANCELLED}
 SETTLED = FINAL | {PrintJob.STATE_HELD}
 DEFAULT_WAIT = 120.0
@@ -58,7 +60,12 @@ def register(
     text.add_argument("file")
     receipt = _parser(what, add_globals, "receipt", "print a receipt", "hubctl print receipt --sample")
     receipt.add_argument("--sample", action="store_true", required=True, help="a realistic sample receipt")
-    for p in (text, receipt):
+    document = _parser(
+        what, add_globals, "document", "print a PDF (or JPEG/PNG) on the A4 document printer",
+        "hubctl print document certificate.pdf --copies 2 --sides two-sided-long-edge --wait",
+    )
+    cli_document.add_arguments(document)
+    for p in (text, receipt, document):
         p.add_argument("--printer", default="", help="printer id (default: the only or default printer)")
         p.add_argument("--request-id", default="", help="idempotency key (default: a new one)")
         p.add_argument(
@@ -144,15 +151,17 @@ def _read_text(name: str) -> str:
 
 def cmd_print(ch: grpc.Channel, args: argparse.Namespace) -> int | None:
     """Submit a document; with --wait, follow it to the end (exit 1 unless it succeeded)."""
-    req = printer_pb2.PrintDocumentRequest(
-        device_id=args.printer, request_id=args.request_id or f"hubctl-{secrets.token_hex(8)}"
-    )
-    if args.what == "text":
-        req.text.text = _read_text(args.file)
-    else:
-        req.receipt.CopyFrom(_sample_receipt())
+    request_id = args.request_id or f"hubctl-{secrets.token_hex(8)}"
     stub = printer_pb2_grpc.PrinterServiceStub(ch)
-    job = stub.PrintDocument(req, timeout=TIMEOUT).print_job
+    if args.what == "document":
+        job = cli_document.submit(stub, args, request_id)
+    else:
+        req = printer_pb2.PrintDocumentRequest(device_id=args.printer, request_id=request_id)
+        if args.what == "text":
+            req.text.text = _read_text(args.file)
+        else:
+            req.receipt.CopyFrom(_sample_receipt())
+        job = stub.PrintDocument(req, timeout=TIMEOUT).print_job
     if not args.wait:
         emit(args, job, job_rows([job]))
         return None
@@ -243,6 +252,9 @@ def cmd_printer(ch: grpc.Channel, args: argparse.Namespace) -> None:
         ["online", _known(st, "online")],
         ["error", _known(st, "error")],
         ["pending jobs", str(st.pending_job_count)],
+        *([["accepting jobs", _known(st, "accepting_jobs")]] if st.HasField("accepting_jobs") else []),
+        *[["condition", f"{c.reason} ({enum_name(Severity.Name(c.severity), 'SEVERITY_')})"]
+          for c in st.conditions],
         ["model", st.model or "-"],
         ["source", enum_name(common_pb2.StatusSource.Name(st.source), "STATUS_SOURCE_")],
         ["last seen", ago(st.last_seen_time)],

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, timedelta, tzinfo
 from typing import Any
 
-from hubd.classes.printer import documents
-from hubd.classes.printer.contract import Confirmation, Paper, PrinterStatus
+from hubd.classes.printer import document_convert, documents
+from hubd.classes.printer.contract import Confirmation, DocumentPrinterStatus, Paper, PrinterStatus
 from hubd.classes.printer.records import Job, JobState
 from hubd.errors import InvalidArgument
 from hubd.rpc.convert import source_to_pb, state_to_pb, timestamp
@@ -18,7 +18,10 @@ from kioskhub.v1 import printer_pb2
 PrintJob = printer_pb2.PrintJob
 MAX_WINDOW = timedelta(days=7)
 _STATE_NAMES = {JobState.DONE: "SUCCEEDED"}
-_KINDS = {"text": PrintJob.KIND_TEXT, "image": PrintJob.KIND_IMAGE, "receipt": PrintJob.KIND_RECEIPT}
+_KINDS = {
+    "text": PrintJob.KIND_TEXT, "image": PrintJob.KIND_IMAGE, "receipt": PrintJob.KIND_RECEIPT,
+    "document": PrintJob.KIND_DOCUMENT,
+}
 _CONFIRMATIONS = {
     Confirmation.PRINTER.value: PrintJob.CONFIRMATION_DEVICE,
     Confirmation.BYTES_ONLY.value: PrintJob.CONFIRMATION_BYTES_ONLY,
@@ -59,7 +62,7 @@ def job_states_from_pb(values: Any) -> list[JobState] | None:
 
 def job_to_pb(job: Job) -> printer_pb2.PrintJob:
     """A core job as ``PrintJob``."""
-    return PrintJob(
+    msg = PrintJob(
         print_job_id=job.job_id,
         device_id=job.printer_id,
         request_id=job.idempotency_key,
@@ -76,6 +79,9 @@ def job_to_pb(job: Job) -> printer_pb2.PrintJob:
         finish_time=timestamp(job.finished_at),
         confirmation=_CONFIRMATIONS.get(job.confirmation, PrintJob.CONFIRMATION_UNSPECIFIED),
     )
+    if job.kind == "document":
+        document_convert.fill_job(msg, job)
+    return msg
 
 
 def window(value: Any, field: str) -> timedelta | None:
@@ -155,6 +161,8 @@ def printer_status_to_pb(sup: Supervisor, pending: int) -> printer_pb2.PrinterSt
         pending_job_count=pending,
     )
     reading = sup.current
+    if isinstance(reading, DocumentPrinterStatus):
+        document_convert.fill_status(msg, reading)
     if isinstance(reading, PrinterStatus):
         msg.paper = _PAPER[reading.paper]
         if reading.online is not None:

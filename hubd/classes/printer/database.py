@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import builtins
 import errno
+import json
 import logging
 import sqlite3
 import threading
@@ -97,6 +98,13 @@ class JobDatabase:
         where, args = _filter(printer_id, states)
         with self._guard():
             return int(self._db.execute(f"SELECT COUNT(*) FROM jobs WHERE {where}", args).fetchone()[0])
+
+    def document_hashes(self) -> set[str]:
+        """The files (SHA-256) of document jobs whose payload is kept."""
+        sql = "SELECT payload FROM jobs WHERE kind = 'document' AND length(payload) > 0"
+        with self._guard():
+            rows = self._db.execute(sql).fetchall()
+        return {str(json.loads(bytes(r[0]))["document"]) for r in rows}
 
     @contextmanager
     def _guard(self) -> Iterator[None]:

@@ -65,6 +65,7 @@ CRASH_POINTS = {
     "job_claimed": "claim_next committed the job as printing, before any byte was sent",
     "mid_send": "the worker has sent part of a job to the printer",
     "after_send_before_done": "the printer took every byte, the job is not yet marked done",
+    "document_sent": "a document job's printer created its job and the id is committed",
     "job_done": "mark_done committed, before the worker moves on",
 }
 """The print queue's crash points (``KIOSKHUB_CRASH_AT``), with what has happened at each."""
@@ -86,6 +87,9 @@ class JobQueue(JobDatabase):
         payload: bytes,
         ttl: timedelta | None = None,
         deadline: datetime | None = None,
+        *,
+        pages: int = 0,
+        document_size: int = 0,
     ) -> Job:
         """Commit a new job (or return the one already under this key) before returning.
 
@@ -125,6 +129,8 @@ class JobQueue(JobDatabase):
                 deadline=deadline,
                 expires_at=None if ttl is None else now + ttl,
                 finished_at=None,
+                pages=pages,
+                document_size=document_size,
             )
             insert(db, job)
             crash.crash_point("submit_before_commit")
@@ -176,6 +182,23 @@ class JobQueue(JobDatabase):
             return self._move(job_id, {_P, _Q}, JobState.QUEUED, reason, detail, duplicate=dup)
         why = f"retry deadline passed while {reason}: {detail}".rstrip(": ")
         return self._move(job_id, {_P, _Q}, JobState.FAILED, "DEADLINE_EXCEEDED", why)
+
+    def mark_sent(self, job_id: str, remote_id: str) -> Job:
+        """A printing document job reached its printer, which calls it ``remote_id``."""
+        job = self._move(job_id, {_P}, JobState.PRINTING, "", "", remote_id=remote_id)
+        crash.crash_point("document_sent")
+        return job
+
+    def mark_lost(self, job_id: str, reason: str, detail: str = "") -> Job:
+        """A document job its printer no longer knows (restarted): queued again, marked
+        duplicate (it may have printed), to be sent anew; failed once past its deadline."""
+        job = self.mark_waiting(job_id, reason, detail, partial=True)
+        return self._move(job_id, {job.state.value}, job.state, job.reason, job.detail, remote_id="")
+
+    def mark_cancelled(self, job_id: str, reason: str, detail: str = "") -> Job:
+        """printing -> cancelled: a document job its printer cancelled (asked by us or not)."""
+        check_reason(reason)
+        return self._move(job_id, {_P}, JobState.CANCELLED, reason, detail)
 
     def mark_stalled(self, job_id: str, reason: str, detail: str = "") -> Job:
         """A printing job stays printing but shows why it is not moving ("" clears)."""
@@ -230,7 +253,10 @@ class JobQueue(JobDatabase):
         self, policy: Literal["reprint", "hold"] = "reprint", printer_id: str | None = None
     ) -> builtins.list[Job]:
         """Jobs found printing (at startup; or on one printer when its worker restarts after a
-        failure) are requeued (reprint) or held, all marked duplicate."""
+        failure) are requeued (reprint) or held, marked duplicate. A document job is not marked:
+        its printer's job list tells the worker whether it got there (``remote_id``, or
+        ``find_job`` by the job id), so it is followed, not sent again, or sent for the first
+        time."""
         if policy not in ("reprint", "hold"):
             raise ValueError(f"recover policy must be 'reprint' or 'hold', not {policy!r}")
         state = JobState.QUEUED if policy == "reprint" else JobState.HELD
@@ -242,7 +268,8 @@ class JobQueue(JobDatabase):
         with self._tx() as db:
             ids = [r[0] for r in db.execute(f"SELECT job_id FROM jobs WHERE {where}", args)]
             db.execute(
-                "UPDATE jobs SET state = ?, reason = ?, detail = ?, duplicate = 1, updated_at = ?"
+                "UPDATE jobs SET state = ?, reason = ?, detail = ?, updated_at = ?,"
+                " duplicate = CASE kind WHEN 'document' THEN duplicate ELSE 1 END"
                 f" WHERE {where}",
                 (state.value, reason, detail, to_us(self._clock.now()), *args),
             )
@@ -286,6 +313,7 @@ class JobQueue(JobDatabase):
         detail: str,
         duplicate: bool | None = None,
         confirmation: Confirmation | None = None,
+        remote_id: str | None = None,
     ) -> Job:
         now = to_us(self._clock.now())
         finished = now if to.final else None
@@ -304,8 +332,9 @@ class JobQueue(JobDatabase):
                 )
             db.execute(
                 "UPDATE jobs SET state = ?, reason = ?, detail = ?, updated_at = ?,"
-                " finished_at = ?, duplicate = COALESCE(?, duplicate), confirmation = ? WHERE job_id = ?",
-                (to.value, reason, detail, now, finished, dup, how, job_id),
+                " finished_at = ?, duplicate = COALESCE(?, duplicate), confirmation = ?,"
+                " remote_id = COALESCE(?, remote_id) WHERE job_id = ?",
+                (to.value, reason, detail, now, finished, dup, how, remote_id, job_id),
             )
         job = self.get(job_id)
         log.info("job %s -> %s %s", job_id, to.value, reason)

@@ -19,12 +19,13 @@ from hubd.errors import InvalidArgument
 
 log = logging.getLogger(__name__)
 
-KINDS = frozenset({"text", "image", "receipt", "raw"})
+KINDS = frozenset({"text", "image", "receipt", "raw", "document"})
 MAX_KEY_LEN = 128
 MAX_PRINTER_ID_LEN = 64
 MAX_PAYLOAD = 16 * 1024 * 1024
-SCHEMA_VERSION = 2
-"""1: the first schema; 2: ``confirmation`` (added to a version 1 database when it is opened)."""
+SCHEMA_VERSION = 3
+"""1: the first schema; 2: ``confirmation``; 3: ``remote_id``, ``pages``, ``document_size`` (the
+columns a newer version added are added to an older database when it is opened)."""
 
 
 class JobState(enum.StrEnum):
@@ -70,6 +71,12 @@ class Job:
     confirmation: str = ""
     """How a done job was confirmed (``contract.Confirmation``: ``printer``, ``spooler``,
     ``bytes only``); "" until then."""
+    remote_id: str = ""
+    """A document job's id at its printer or spooler once sent ("" before, or once lost)."""
+    pages: int = 0
+    """A document job's page count (before copies and page ranges)."""
+    document_size: int = 0
+    """A document job's file size in bytes."""
 
     @property
     def waiting(self) -> bool:
@@ -96,7 +103,10 @@ CREATE TABLE IF NOT EXISTS jobs (
     deadline        INTEGER,
     expires_at      INTEGER,
     finished_at     INTEGER,
-    confirmation    TEXT NOT NULL DEFAULT ''
+    confirmation    TEXT NOT NULL DEFAULT '',
+    remote_id       TEXT NOT NULL DEFAULT '',
+    pages           INTEGER NOT NULL DEFAULT 0,
+    document_size   INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS jobs_by_printer_state ON jobs (printer_id, state, seq);
 CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state, seq);
@@ -120,13 +130,22 @@ def connect(path: Path) -> sqlite3.Connection:
     db.execute("PRAGMA busy_timeout=5000")
     db.executescript(SCHEMA)
     columns = {row[1] for row in db.execute("PRAGMA table_info(jobs)")}
-    if "confirmation" not in columns:  # a version 1 database
-        db.execute("ALTER TABLE jobs ADD COLUMN confirmation TEXT NOT NULL DEFAULT ''")
+    for name, kind in _ADDED_COLUMNS.items():
+        if name not in columns:  # a database an older version made
+            db.execute(f"ALTER TABLE jobs ADD COLUMN {name} {kind}")
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version < SCHEMA_VERSION:
         db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
     path.chmod(0o600)
     return db
+
+
+_ADDED_COLUMNS = {
+    "confirmation": "TEXT NOT NULL DEFAULT ''",
+    "remote_id": "TEXT NOT NULL DEFAULT ''",
+    "pages": "INTEGER NOT NULL DEFAULT 0",
+    "document_size": "INTEGER NOT NULL DEFAULT 0",
+}
 
 
 def new_job_id(db: sqlite3.Connection) -> str:
@@ -241,6 +260,9 @@ def row_to_job(row: sqlite3.Row) -> Job:
         expires_at=from_us(row["expires_at"]),
         finished_at=from_us(row["finished_at"]),
         confirmation=row["confirmation"],
+        remote_id=row["remote_id"],
+        pages=row["pages"],
+        document_size=row["document_size"],
     )
 
 

@@ -21,9 +21,14 @@ from datetime import timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from hubd.classes.printer import pdf
+from hubd.classes.printer.document_jobs import DocumentJob, DocumentStore
+from hubd.classes.printer.document_printer import DocumentPrinterDevice
+from hubd.classes.printer.document_worker import DocumentWorker
 from hubd.classes.printer.queue import JobQueue
 from hubd.classes.printer.records import Job, JobState
 from hubd.classes.printer.worker import PrintWorker
+from hubd.classes.printer.worker_base import QueueWorker
 from hubd.clock import Clock
 from hubd.config import HubConfig
 from hubd.errors import HubError
@@ -32,6 +37,7 @@ from hubd.supervisor import Supervisor
 from hubd.tasks import TaskHealth, recovered, supervise
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterable
     from pathlib import Path
 
     from hubd.app import Hub
@@ -67,12 +73,15 @@ def zone(name: str) -> tzinfo:
 
 @dataclass(frozen=True)
 class PrintingConfig:
-    """``[printing]``: crash recovery, the receipts' time zone, how long finished jobs are kept."""
+    """``[printing]``: crash recovery, the receipts' time zone, how long finished jobs are kept,
+    the document size cap and whether a paused document-printer queue is re-enabled."""
 
     recovery: Literal["reprint", "hold"] = "reprint"
     timezone: str = "Asia/Kolkata"
     keep_payload: float = 86400.0
     keep_jobs: float = 30 * 86400.0
+    max_document_mb: int = 50
+    resume_paused: bool = True
 
     @property
     def zone(self) -> tzinfo:
@@ -83,7 +92,15 @@ class PrintingConfig:
     def from_config(cls, config: HubConfig) -> PrintingConfig:
         """The ``[printing]`` section, checked."""
         s = config.section("printing")
-        return cls(s["recovery"], s["timezone"], float(s["keep_payload"]), float(s["keep_jobs"]))
+        return cls(
+            s["recovery"], s["timezone"], float(s["keep_payload"]), float(s["keep_jobs"]),
+            int(s["max_document_mb"]), bool(s["resume_paused"]),
+        )
+
+    @property
+    def pdf_limits(self) -> pdf.PdfLimits:
+        """What a document may be (its size from ``max_document_mb``)."""
+        return pdf.PdfLimits(max_bytes=self.max_document_mb * pdf.MB)
 
 
 def runner(hub: Hub) -> Spooler:
@@ -99,7 +116,8 @@ class Spooler:
         self.bus = bus
         self.clock = clock
         self.config = config
-        self.workers: dict[str, PrintWorker] = {}
+        self.workers: dict[str, PrintWorker | DocumentWorker] = {}
+        self.documents = DocumentStore(state_dir, config.pdf_limits)
         self.printers: dict[str, Supervisor] = {}
         self._queue: JobQueue | None = None
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="jobs")
@@ -130,8 +148,10 @@ class Spooler:
             )
         for job in await self.call(self.queue.list, None, _PENDING, 1_000_000):
             self._pending.setdefault(job.printer_id, set()).add(job.job_id)
+        await self.sweep_documents(older_than=0.0)  # nothing is arriving yet
         for sup in printers:
-            worker = PrintWorker(self, sup, self.clock)
+            kind = DocumentWorker if isinstance(sup.device, DocumentPrinterDevice) else PrintWorker
+            worker = kind(self, sup, self.clock)
             self.workers[sup.id] = worker
             self.printers[sup.id] = sup
             report = functools.partial(self._worker_health, sup)
@@ -148,13 +168,13 @@ class Spooler:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         for worker in self.workers.values():
-            await worker.device.abort_job()
+            await worker.abort()
         if self._queue is not None:
             # Runs after any call a cancelled worker left in flight on the queue's thread.
             await self.call(self._queue.close)
         self._thread.shutdown()
 
-    async def _run_worker(self, worker: PrintWorker) -> None:
+    async def _run_worker(self, worker: QueueWorker) -> None:
         """One life of a worker. After a failure (its supervisor restarts it) a job it left
         printing is recovered as after a crash: reprinted marked DUPLICATE, or held."""
         if worker.health.failures:
@@ -169,14 +189,14 @@ class Spooler:
         else:
             sup.clear_fault()
 
-    def failing(self, worker: PrintWorker, err: HubError) -> None:
+    def failing(self, worker: QueueWorker, err: HubError) -> None:
         """A worker is retrying something that must happen (a commit on a full disk): shown on its
         printer meanwhile."""
         if (worker.health.reason, worker.health.detail) != (err.reason, err.message):
             worker.health.reason, worker.health.detail = err.reason, err.message
             self._worker_health(worker.sup, worker.health)
 
-    def worked(self, worker: PrintWorker) -> None:
+    def worked(self, worker: QueueWorker) -> None:
         """A worker made progress: a failure it reported is over."""
         recovered(worker.health, functools.partial(self._worker_health, worker.sup))
 
@@ -223,6 +243,28 @@ class Spooler:
         self._wake(job.printer_id)
         return job
 
+    async def accept_document(self, chunks: AsyncIterable[bytes]) -> pdf.Document:
+        """Receive and check a document into the store (refusals: INVALID_ARGUMENT ``document``)."""
+        return await self.documents.accept(chunks)
+
+    async def submit_document(
+        self,
+        printer_id: str,
+        key: str,
+        document: pdf.Document,
+        job: DocumentJob,
+        ttl: timedelta | None = None,
+        retry_for: timedelta | None = None,
+    ) -> Job:
+        """Persist a document job (its file is already in the store) and wake its worker."""
+        deadline = self.clock.now() + (retry_for or DEFAULT_RETRY)
+        committed = await self.call(
+            self.queue.submit, printer_id, key, "document", job.payload(), ttl=ttl or DEFAULT_TTL,
+            deadline=deadline, pages=document.pages, document_size=document.size,
+        )
+        self._wake(committed.printer_id)
+        return committed
+
     async def get(self, job_id: str) -> Job:
         """One job (NOT_FOUND PRINT_JOB_NOT_FOUND)."""
         return await self.call(self.queue.get, job_id)
@@ -235,7 +277,11 @@ class Spooler:
         return await self.call(self.queue.page, printer_id, states, size, before)
 
     async def cancel(self, job_id: str) -> Job:
-        """Cancel a job not yet printing."""
+        """Cancel a job not yet printing (a document job also while its printer has it)."""
+        job = await self.get(job_id)
+        worker = self.workers.get(job.printer_id)
+        if job.state is JobState.PRINTING and isinstance(worker, DocumentWorker):
+            return await worker.cancel(job)
         return await self.call(self.queue.cancel, job_id)
 
     async def resume(self, job_id: str) -> Job:
@@ -267,6 +313,7 @@ class Spooler:
             self.queue.drop_payloads, now - timedelta(seconds=self.config.keep_payload)
         )
         rows = await self.call(self.queue.purge, now - timedelta(seconds=self.config.keep_jobs))
+        await self.sweep_documents()
         if payloads or rows:
             log.info(
                 "print retention: dropped %d finished jobs' payloads (%d bytes), deleted %d jobs",
@@ -275,6 +322,13 @@ class Spooler:
                 rows,
             )
         return payloads, size, rows
+
+
+    async def sweep_documents(self, older_than: float | None = None) -> int:
+        """Remove document files no kept job needs (see ``DocumentStore.sweep``)."""
+        needed = await self.call(self.queue.document_hashes)
+        extra = {} if older_than is None else {"older_than": older_than}
+        return await asyncio.to_thread(self.documents.sweep, needed, **extra)
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:

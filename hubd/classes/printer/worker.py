@@ -11,9 +11,8 @@ it goes back to the queue marked duplicate (part of it may be on paper already) 
 with the banner when the printer is back. A job that cannot start because the printer said it
 cannot print waits queued with that reason.
 
-A job store that cannot write (disk full) does not end the worker or leave a job half-recorded:
-state changes are retried with backoff until they commit (the job stays ``printing`` meanwhile,
-and a crash then reprints it marked DUPLICATE); a reason that cannot be shown is only logged.
+A job store that cannot write (disk full) leaves the job ``printing`` while the commit is
+retried (``QueueWorker._commit``); a crash meanwhile reprints it marked DUPLICATE.
 """
 
 from __future__ import annotations
@@ -21,17 +20,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from hubd.classes.printer.contract import UNCONFIRMED, Confirmation, Delivery, PrinterDevice, PrinterStatus
 from hubd.classes.printer.documents import build_program
 from hubd.classes.printer.records import Job
+from hubd.classes.printer.worker_base import RETRY_MAX, RETRY_MIN, QueueWorker
 from hubd.clock import Clock
 from hubd.crash import crash_point
 from hubd.errors import DeviceUnavailable, HubError, TransportError, TransportTimeout
 from hubd.supervisor import Supervisor
-from hubd.tasks import TaskHealth
 
 if TYPE_CHECKING:
     from hubd.classes.printer.spooler import Spooler
@@ -44,7 +42,6 @@ T = TypeVar("T")
 # not per chunk, so a slow serial line does not look stalled because a chunk is big.
 FIRST_CHUNK, CHUNK = 512, 8192
 STALL_TIMEOUT = 2.0
-RETRY_MIN, RETRY_MAX = 0.5, 10.0
 CONFIRM_FIRST, CONFIRM_MAX = 0.002, 0.5
 """Seconds between looks at an unconfirmed job: quick at first (most confirm at once), then calmer."""
 CONFIRM_LIMIT = 10.0
@@ -56,19 +53,13 @@ NEVER_CONNECTED = frozenset(
 )
 
 
-class PrintWorker:
-    """Prints one printer's queue in order."""
+class PrintWorker(QueueWorker):
+    """Prints one receipt printer's queue in order."""
 
     def __init__(self, printing: Spooler, sup: Supervisor, clock: Clock) -> None:
+        super().__init__(printing, sup, clock)
         assert isinstance(sup.device, PrinterDevice)
-        self.printing = printing
-        self.queue = printing.queue
-        self._q = printing.call  # queue calls run on the queue's thread
-        self.sup = sup
         self.device: PrinterDevice = sup.device
-        self.clock = clock
-        self.wake = asyncio.Event()
-        self.health = TaskHealth(f"print-worker:{sup.id}")
         self._retry = RETRY_MIN
         self._accepted = 0
 
@@ -91,26 +82,16 @@ class PrintWorker:
                 await self._idle(self._retry)
                 self._retry = min(RETRY_MAX, self._retry * 2)
 
+    async def abort(self) -> None:
+        """Drop the job in flight's queued bytes and close the link."""
+        await self.device.abort_job()
+
     def _blocked(self) -> PrinterStatus | None:
         """The last observed status if it says the printer cannot print now."""
         reading = self.sup.reading
         if isinstance(reading, PrinterStatus) and reading.blocks_printing:
             return reading
         return None
-
-    async def _idle(self, seconds: float) -> None:
-        """Until a job is submitted, the printer's status changes, or ``seconds`` pass."""
-        waits = [
-            asyncio.ensure_future(self.wake.wait()),
-            asyncio.ensure_future(self.sup.wait_changed()),
-            asyncio.ensure_future(self.clock.sleep(seconds)),
-        ]
-        try:
-            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for w in waits:
-                w.cancel()
-        self.wake.clear()
 
     async def print(self, job: Job) -> bool:
         """Print one claimed job; True when it is done."""
@@ -133,33 +114,6 @@ class PrintWorker:
         crash_point("after_send_before_done")
         await self._commit(self.queue.mark_done, job.job_id, confirmation)
         return True
-
-    async def _commit(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """A queue change that must happen: retried with backoff while the job store cannot write."""
-        delay = RETRY_MIN
-        while True:
-            try:
-                result = await self._q(fn, *args, **kwargs)
-            except HubError as err:
-                if not err.reason.startswith("STORAGE"):
-                    raise
-                if delay == RETRY_MIN:
-                    log.error("%s: job store: %s; retrying", self.sup.id, err.message)
-                self.printing.failing(self, err)  # shown on the printer meanwhile
-            else:
-                self.printing.worked(self)  # the queue answered: a storage failure is over
-                return result
-            await self.clock.sleep(delay)
-            delay = min(RETRY_MAX, delay * 2)
-
-    async def _show(self, fn: Callable[..., object], *args: Any) -> None:
-        """A reason shown on a job: worth a try, not worth stopping a print for."""
-        try:
-            await self._q(fn, *args)
-        except HubError as err:
-            if not err.reason.startswith("STORAGE"):
-                raise
-            log.warning("%s: job store: %s (reason not recorded)", self.sup.id, err.message)
 
     def _encode(self, job: Job) -> bytes:
         return self.device.encode(build_program(job, self.device.geometry()))
