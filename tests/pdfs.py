@@ -34,6 +34,33 @@ def text_pdf(path: Path, pages: int, size: tuple[int, int] = A4_PT) -> Path:
     return path
 
 
+def heavy_pdf(path: Path, pages: int, kb_per_page: int = 100) -> Path:
+    """``text_pdf`` pages, each also showing a noise image of ``kb_per_page`` KB (uncompressible):
+    a document big enough that sending it takes many chunks."""
+    import os
+
+    text_pdf(path, pages)
+    side = int((kb_per_page * 1024) ** 0.5)
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        for page in pdf.pages:
+            image = pikepdf.Stream(pdf, os.urandom(side * side))
+            image.Type, image.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
+            image.Width, image.Height, image.BitsPerComponent = side, side, 8
+            image.ColorSpace = pikepdf.Name.DeviceGray
+            page.Resources.XObject = pikepdf.Dictionary(Im1=image)
+            page.contents_add(pdf.make_stream(b"q 100 0 0 100 72 500 cm /Im1 Do Q"))
+        pdf.save(path)
+    return path
+
+
+def pdf_images(path: Path) -> list[tuple[int, int, int]]:
+    """(page, width, height) of every image, by poppler's ``pdfimages -list`` (not ours)."""
+    out = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True,
+                         check=True).stdout
+    rows = [line.split() for line in out.splitlines()[2:] if line.strip()]
+    return [(int(r[0]), int(r[3]), int(r[4])) for r in rows]
+
+
 def encrypted_pdf(path: Path, source: Path, *, user: str = "secret", printable: bool = True) -> Path:
     """``source`` encrypted (AES-256); ``user=""`` opens without a password."""
     with pikepdf.open(source) as pdf:

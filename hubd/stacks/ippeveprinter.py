@@ -121,7 +121,7 @@ def write_config(p: IppEvePaths, *, render: bool = False) -> None:
     p.bus_socket.parent.mkdir(parents=True, exist_ok=True)
     (p.root / "printer.ppd").write_text(PRINTER_PPD)
     command = p.root / "print-command"
-    script = PRINT_COMMAND.replace("@OUT@", str(p.printouts))
+    script = PRINT_COMMAND.replace("@OUT@", str(p.printouts)).replace("@ROOT@", str(p.root))
     command.write_text(script.replace("@RENDER@", "1" if render else ""))
     command.chmod(0o755)
     (p.root / "dbus.conf").write_text(DBUS_CONF.replace("@SOCKET@", str(p.bus_socket)))
@@ -240,6 +240,11 @@ def set_media(p: IppEvePaths, sheets: int, size: str = A4) -> None:
 def set_toner(p: IppEvePaths, percent: int) -> None:
     """Set the black toner level (below 10 %: toner-low, 0: toner-empty) via its web form."""
     _form(p, f"/supplies?{urlencode({'supply0': 10, 'supply1': percent})}")
+
+
+def set_delay(p: IppEvePaths, seconds: float) -> None:
+    """Make the printer take ``seconds`` over each document from now on (0: at once)."""
+    (p.root / "delay").write_text(f"{seconds:g}" if seconds > 0 else "")
 
 
 def _form(p: IppEvePaths, path: str) -> None:

@@ -5,6 +5,7 @@ model: an A4 monochrome duplex laser at 600 dpi). ``@NAME@`` marks are filled in
 PRINT_COMMAND = """#!/bin/sh
 # Run by ippeveprinter for each document: $1 is the spooled file, IPP_* the job's attributes.
 set -e
+if [ -s "@ROOT@/delay" ]; then sleep "$(cat "@ROOT@/delay")"; fi
 base="@OUT@/$(date +%s%N)-$(basename "$1" .pdf)"
 env | grep '^IPP_' | sort > "$base.env" || true
 pages=$(pdfinfo "$1" 2>/dev/null | sed -n 's/^Pages: *//p')

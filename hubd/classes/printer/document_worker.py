@@ -175,7 +175,7 @@ class DocumentWorker(QueueWorker):
             else:
                 if remote.state.done:
                     return await self._ended(job, remote)
-                why = self._why_waiting(remote)
+                why = await self._blocked() or self._why_waiting(remote)  # (re-enables a paused queue)
             if why != shown:
                 await self._show(self.queue.mark_stalled, job.job_id, *why)
                 shown = why

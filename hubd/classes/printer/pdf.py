@@ -153,14 +153,10 @@ async def _run_checker(path: Path, target: Path, kind: str, limits: PdfLimits) -
     root = str(Path(__file__).resolve().parents[3])
     pythonpath = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
 
-    def limit() -> None:  # pragma: no cover - runs in the child
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_AS, (limits.checker_memory_bytes,) * 2)
-        resource.setrlimit(resource.RLIMIT_CPU, (limits.checker_cpu_seconds,) * 2)
-
+    # The child limits itself first thing (``_main``): no preexec_fn, which is not safe to run
+    # between fork and exec in a process with threads (gRPC's), and made children crash here.
     proc = await asyncio.create_subprocess_exec(
-        *argv, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, preexec_fn=limit,
+        *argv, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         env={**os.environ, "PYTHONPATH": pythonpath},
     )
     seconds = limits.checker_cpu_seconds * 2
@@ -318,9 +314,14 @@ def _inflated_size(data: bytes, rounds: int, cap: int) -> int:
 
 
 def _main(argv: list[str]) -> int:  # pragma: no cover - exercised through check()
+    import resource
+
     kind, source, target, raw_limits = argv
+    limits = PdfLimits(**json.loads(raw_limits))
+    resource.setrlimit(resource.RLIMIT_AS, (limits.checker_memory_bytes,) * 2)
+    resource.setrlimit(resource.RLIMIT_CPU, (limits.checker_cpu_seconds,) * 2)
     try:
-        verdict = _child(kind, Path(source), Path(target), PdfLimits(**json.loads(raw_limits)))
+        verdict = _child(kind, Path(source), Path(target), limits)
     except _Refusal as refusal:
         verdict = {"reason": refusal.reason, "message": str(refusal)}
     except MemoryError:
