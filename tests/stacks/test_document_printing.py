@@ -168,7 +168,8 @@ async def test_a_paused_queue_shows_why_and_is_resumed_by_policy(
             device_ids=["laser"], resume_boot_id=boot, resume_after_sequence=0))
         done = await finished(running, job.print_job_id, timeout=60)
         assert done.state == PrintJob.STATE_SUCCEEDED
-        while (ev := (await asyncio.wait_for(events.read(), 10)).event).type != hub_pb2.EVENT_TYPE_PRINTER_RESUMED:
+        resumed = hub_pb2.EVENT_TYPE_PRINTER_RESUMED
+        while (ev := (await asyncio.wait_for(events.read(), 10)).event).type != resumed:
             pass
         assert ev.reason == "PAUSED" and "toner being changed" in ev.message
         events.cancel()
@@ -210,7 +211,8 @@ async def test_cancelling_a_job_the_printer_has(ippeve_stack: IppEveStack, three
         assert (await job_now(running, job.print_job_id)).state == PrintJob.STATE_CANCELLED
 
 
-async def test_documents_are_refused_before_anything_is_queued(ippeve_stack: IppEveStack, tmp_path: Path) -> None:
+async def test_documents_are_refused_before_anything_is_queued(ippeve_stack: IppEveStack,
+                                                               tmp_path: Path) -> None:
     big = heavy_pdf(tmp_path / "big.pdf", 20)  # ~2 MB
     not_pdf = tmp_path / "notes.pdf"
     not_pdf.write_text("just text\n")
