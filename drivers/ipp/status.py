@@ -53,6 +53,7 @@ JOB_ATTRIBUTES = (
     "job-state-message",
     "job-impressions-completed",
     "job-media-sheets-completed",
+    "job-k-octets",
 )
 
 _SUFFIXES = {"-report": Severity.REPORT, "-warning": Severity.WARNING, "-error": Severity.ERROR}
@@ -228,4 +229,5 @@ def remote_job(message: ipp.Message, remote_id: str) -> RemoteJob:
         message=text(message, "job-state-message"),
         pages_completed=pages,
         name=text(message, "job-name"),
+        k_octets=_int(message, "job-k-octets"),
     )

@@ -199,6 +199,7 @@ async def test_print_through_a_cups_queue(laser_queue: IppPrinter, ippeve_stack:
     assert (got["IPP_COPIES"], got["IPP_SIDES"]) == ("2", "two-sided-long-edge")
     assert "media-size={x-dimension=21000 y-dimension=29700}" in got["IPP_MEDIA_COL"]  # A4
     assert (await printer.find_job("cups-1")) == job
+    assert job.k_octets == -(-three_pages.stat().st_size // 1024)  # CUPS says it holds all of it
 
 
 async def test_cups_keeps_the_job_while_the_printer_is_off(

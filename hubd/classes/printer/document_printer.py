@@ -217,6 +217,8 @@ class RemoteJob:
     message: str = ""
     pages_completed: int | None = None
     name: str = ""
+    k_octets: int | None = None
+    """The document's size as the printer holds it (IPP ``job-k-octets``), when it says."""
 
 
 class DocumentPrinterDevice(Device):

@@ -120,7 +120,10 @@ class DocumentWorker(QueueWorker):
     async def print(self, job: Job) -> bool:
         """Send (or find) one claimed job and follow it; True when it ended."""
         try:
-            remote_id = job.remote_id or await self._find(job) or await self._send(job)
+            remote_id = job.remote_id
+            if not remote_id and job.attempts > 1:
+                remote_id, job = await self._find(job)
+            remote_id = remote_id or await self._send(job)
         except InvalidArgument as err:  # the printer cannot honour an option, or no document
             reason = "DOCUMENT_REFUSED" if err.reason == InvalidArgument.default_reason else err.reason
             await self._commit(self.queue.mark_failed, job.job_id, reason, err.message)
@@ -131,17 +134,30 @@ class DocumentWorker(QueueWorker):
             return False
         return await self._follow(job, remote_id)
 
-    async def _find(self, job: Job) -> str:
-        """A job claimed before (a crash, or an answer lost) may have reached the printer."""
-        if job.attempts <= 1:
-            return ""
+    async def _find(self, job: Job) -> tuple[str, Job]:
+        """A job claimed before (a crash, or an answer lost) may have reached the printer: its
+        remote id if the printer has all of it; else ("", the job to send again). A printer keeps
+        (and may print) a document cut short by a crash mid-send, so a job found without proof it
+        is whole (``job-k-octets`` at least the file's size) is cancelled there and sent again,
+        marked DUPLICATE when part of it may be on paper."""
         found = await self.device.find_job(job.job_id)
         if found is None:
-            return ""
-        log.warning("%s: job %s was already at the printer as %s: following it", self.sup.id, job.job_id,
-                    found.remote_id)
-        await self._commit(self.queue.mark_sent, job.job_id, found.remote_id)
-        return found.remote_id
+            return "", job
+        need_k = -(-job.document_size // 1024)
+        if found.k_octets is not None and found.k_octets >= need_k:
+            log.warning("%s: job %s was already at the printer as %s: following it", self.sup.id, job.job_id,
+                        found.remote_id)
+            return (await self._commit(self.queue.mark_sent, job.job_id, found.remote_id)).remote_id, job
+        if not found.state.done:
+            found = await self.device.cancel(found.remote_id)
+        printed = found.state not in (RemoteJobState.PENDING, RemoteJobState.HELD, RemoteJobState.CANCELED)
+        printed = printed or bool(found.pages_completed)
+        log.warning("%s: job %s was at the printer as %s (%s, %s of %d KB): it may be cut short; sending it "
+                    "again%s", self.sup.id, job.job_id, found.remote_id, found.state.value,
+                    "?" if found.k_octets is None else found.k_octets, need_k, " marked DUPLICATE" * printed)
+        if printed and not job.duplicate:
+            job = await self._commit(self.queue.mark_duplicate, job.job_id)
+        return "", job
 
     async def _send(self, job: Job) -> str:
         doc = DocumentJob.of(job)

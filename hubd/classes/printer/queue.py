@@ -189,6 +189,10 @@ class JobQueue(JobDatabase):
         crash.crash_point("document_sent")
         return job
 
+    def mark_duplicate(self, job_id: str) -> Job:
+        """A printing job about to be sent again when part of it may be on paper already."""
+        return self._move(job_id, {_P}, JobState.PRINTING, "", "", duplicate=True)
+
     def mark_lost(self, job_id: str, reason: str, detail: str = "") -> Job:
         """A document job its printer no longer knows (restarted): queued again, marked
         duplicate (it may have printed), to be sent anew; failed once past its deadline."""
