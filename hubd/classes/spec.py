@@ -71,6 +71,9 @@ class ClassSpec:
     demo: str | None = None
     """A module with ``TITLE`` and ``run(session)`` (``make demo``), run in ``demo_order``."""
     demo_order: int = 50
+    later_demos: tuple[tuple[int, str], ...] = ()
+    """Further steps (``(order, module)``) a class runs later in the session (the laser printer's
+    certificate, after the payment that pays for it)."""
     simulate: tuple[SimulatedDevice, ...] = ()
     leased: bool = False
     """Operations on this class's devices need the caller's lease (metadata ``kioskhub-lease-id``)."""

@@ -14,7 +14,8 @@ from hubd.demo.session import DemoError, Session
 
 def steps() -> list[str]:
     """Step modules in run order: what the hub sees first, then each class's step."""
-    ordered = sorted((s.demo_order, s.demo) for s in specs() if s.demo)
+    firsts = [(s.demo_order, s.demo) for s in specs() if s.demo]
+    ordered = sorted(firsts + [step for s in specs() for step in s.later_demos])
     return ["hubd.demo.step_10_devices", *(module for _, module in ordered)]
 
 

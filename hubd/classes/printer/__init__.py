@@ -28,6 +28,7 @@ SPEC = ClassSpec(
     cli="hubd.classes.printer.cli",
     demo="hubd.classes.printer.demo",
     demo_order=40,
+    later_demos=((90, "hubd.classes.printer.demo_certificate"),),
     simulate=(
         SimulatedDevice("receipt", "escp", options={"model": "tvs-msp250"}, output=True, default=True),
         SimulatedDevice("thermal", "escpos", output=True),
