@@ -50,7 +50,8 @@ STATES = {
     ScanState.FAILED: pb.ScanJob.STATE_FAILED,
     ScanState.CANCELLED: pb.ScanJob.STATE_CANCELLED,
 }
-# OutputSpec field → the ScanRequest field a client set it with.
+# A field of the core's values (OutputSpec, the scanner's ScanRequest) → the ScanRequest field a
+# client set it with.
 _FIELDS = {"max_kb": "max_size_kb", "min_kb": "min_size_kb", "dpi": "resolution_dpi",
            "min_dpi": "resolution_dpi", "pdfa": "format", "autocrop": "auto_crop"}
 
@@ -96,7 +97,13 @@ def _output(request: pb.ScanRequest, presets: Mapping[str, OutputSpec]) -> Outpu
     try:
         return dataclasses.replace(base, **changes).check()  # type: ignore[arg-type]
     except InvalidArgument as err:
-        raise InvalidArgument(_FIELDS.get(err.field, err.field), err.description) from err
+        raise field_error(err) from err
+
+
+def field_error(err: InvalidArgument) -> InvalidArgument:
+    """``err`` naming the ScanRequest field the client set (``resolution_dpi``, not ``dpi``)."""
+    field = _FIELDS.get(err.field, err.field)
+    return err if field == err.field else InvalidArgument(field, err.description, reason=err.reason)
 
 
 def order_from_pb(request: pb.ScanRequest, config: ScannerConfig) -> ScanOrder:

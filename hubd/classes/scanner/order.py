@@ -96,5 +96,5 @@ def nearest_dpi(src: SourceCapabilities, wanted: int) -> int:
             offered.add(r.low + -(-(wanted - r.low) // step) * step)
     usable = sorted(d for d in offered if src.supports_dpi(d))
     if not usable:
-        raise InvalidArgument("resolution_dpi", f"the scanner offers no resolution ({src.describe_dpis()})")
+        raise InvalidArgument("dpi", f"the scanner offers no resolution ({src.describe_dpis()})")
     return next((d for d in usable if d >= wanted), usable[-1])

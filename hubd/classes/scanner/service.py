@@ -61,17 +61,20 @@ class ScannerServicer(scanner_pb2_grpc.ScannerServiceServicer):
         """The job, its pages, the file's header and bytes, the job at its end."""
         order = convert.order_from_pb(request, self.scans.config)
         sup = self._leased(request.device_id)
-        async with contextlib.aclosing(self.scans.scan(sup, order)) as progress:
-            async for item in progress:
-                if isinstance(item, ScanJobInfo):
-                    yield scanner_pb2.ScanResponse(job=convert.job_to_pb(item))
-                elif isinstance(item, PageInfo):
-                    yield scanner_pb2.ScanResponse(page=convert.page_to_pb(item))
-                else:
-                    yield scanner_pb2.ScanResponse(file=convert.file_to_pb(item, order.output))
-                    data = memoryview(item.data)
-                    for start in range(0, len(data), CHUNK):
-                        yield scanner_pb2.ScanResponse(file_chunk=bytes(data[start : start + CHUNK]))
+        try:
+            async with contextlib.aclosing(self.scans.scan(sup, order)) as progress:
+                async for item in progress:
+                    if isinstance(item, ScanJobInfo):
+                        yield scanner_pb2.ScanResponse(job=convert.job_to_pb(item))
+                    elif isinstance(item, PageInfo):
+                        yield scanner_pb2.ScanResponse(page=convert.page_to_pb(item))
+                    else:
+                        yield scanner_pb2.ScanResponse(file=convert.file_to_pb(item, order.output))
+                        data = memoryview(item.data)
+                        for start in range(0, len(data), CHUNK):
+                            yield scanner_pb2.ScanResponse(file_chunk=bytes(data[start : start + CHUNK]))
+        except InvalidArgument as err:  # what this scanner cannot do, named as the request names it
+            raise convert.field_error(err) from err
 
     async def CancelScan(self, request: scanner_pb2.CancelScanRequest, context: Ctx) -> Any:
         """Stop a running scan; its stream ends with the job CANCELLED."""
