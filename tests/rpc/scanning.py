@@ -1,4 +1,5 @@
-"""A ScannerService client's side in tests: read a Scan stream into what it delivered."""
+"""A ScannerService client's side in tests: a Scan stream read into what it delivered (the
+fixtures, a hub serving the eSCL scanner simulator, are in ``tests/rpc/conftest.py``)."""
 
 from __future__ import annotations
 

@@ -1,26 +1,23 @@
-"""ScannerService over a real server and hub, against the eSCL scanner simulator over HTTP: a
+"""ScannerService over a real server and scanning, against the eSCL scanner simulator over HTTP: a
 feeder job page by page (503 while a page is scanned, 404 after the last), the file in chunks
 within its size cap, CancelScan mid-job, a dropped connection and a jam ending the job with a
-reason while the hub stays up, refusals naming the field or limit, leases, and request_id
+reason while the scanning stays up, refusals naming the field or limit, leases, and request_id
 replays. What is checked comes from the simulator (its request log, its sheets, its counters)."""
 
 from __future__ import annotations
 
 import asyncio
 import io
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import grpc
 import pikepdf
 import pytest
 from PIL import Image
 
-from hubd.config import DeviceConfig, HubConfig
 from kioskhub.v1 import common_pb2, hub_pb2, hub_pb2_grpc, scanner_pb2
 from simulators.escl_scanner import EsclScannerSim
-from tests.rpc.conftest import Running, error_info, eventually, serving, watch_from_now
+from tests.rpc.conftest import Running, error_info, eventually, watch_from_now
 from tests.rpc.leasing import acquire, next_event, presenting
 from tests.rpc.scanning import Job, read, scan, states, stub
 
@@ -29,46 +26,17 @@ ADF = scanner_pb2.SCAN_SOURCE_ADF
 GRAY = scanner_pb2.SCAN_COLOR_MODE_GRAY
 
 
-@pytest.fixture
-async def sim() -> AsyncIterator[EsclScannerSim]:
-    scanner = EsclScannerSim(seed=3)
-    scanner.state.scan_seconds = 0.15  # every page is first answered 503
-    await scanner.start("tcp://127.0.0.1:0")
-    yield scanner
-    await scanner.stop()
-
-
-def scanner_device(url: str) -> DeviceConfig:
-    return DeviceConfig("scanner", "escl", url, options={"retry_interval": 0.05, "page_timeout": 20.0},
-                        poll_interval=0.1, timeout=2.0, stale_after=2, max_backoff=0.2)
-
-
-@pytest.fixture
-async def hub(tmp_path: Path, sim: EsclScannerSim) -> AsyncIterator[Running]:
-    sections = {"scanner": {"presets": {"passport_photo": {"max_kb": 45},
-                                        "ration_card": {"format": "jpeg", "max_kb": 100}}}}
-    config = HubConfig(devices={"scanner": scanner_device(sim.url)}, sections=sections)
-    async with serving(config, tmp_path, tmp_path / "hubd.sock") as running:
-        yield running
-
-
-@pytest.fixture
-async def md(hub: Running) -> tuple[tuple[str, str], ...]:
-    """The metadata presenting a lease on the scanner."""
-    _lease, metadata = await acquire(hub.channel, "scanner", "counter-app")
-    return metadata
-
-
-def requests(sim: EsclScannerSim, method: str, suffix: str = "") -> list[int]:
-    return [status for m, path, status in sim.log if m == method and path.endswith(suffix)]
+def requests(escl: EsclScannerSim, method: str, suffix: str = "") -> list[int]:
+    return [status for m, path, status in escl.log if m == method and path.endswith(suffix)]
 
 
 async def test_feeder_pages_then_the_file_in_chunks_within_the_cap(
-    hub: Running, sim: EsclScannerSim, md
+    scanning: Running, escl: EsclScannerSim, scan_lease
 ) -> None:
-    sim.state.adf_sheets = 3
-    events = await watch_from_now(hub.channel, ("scanner",))
-    got = await scan(hub.channel, md, source=ADF, resolution_dpi=150, color_mode=GRAY, max_size_kb=120)
+    escl.state.adf_sheets = 3
+    events = await watch_from_now(scanning.channel, ("scanner",))
+    got = await scan(scanning.channel, scan_lease, source=ADF, resolution_dpi=150, color_mode=GRAY,
+                     max_size_kb=120)
     assert got.error is None, got.error
     assert got.order[:5] == ["job", "page", "page", "page", "job"] and got.order[5] == "file"
     assert set(got.order[6:-1]) == {"file_chunk"} and got.order[-1] == "job"
@@ -81,8 +49,8 @@ async def test_feeder_pages_then_the_file_in_chunks_within_the_cap(
     with pikepdf.open(io.BytesIO(got.data)) as pdf:
         assert len(pdf.pages) == 3
     # the simulator: every page answered 503 first, the feeder ran empty, NextDocument then 404
-    assert 503 in requests(sim, "GET", "/NextDocument") and requests(sim, "GET", "/NextDocument")[-1] == 404
-    assert sim.state.adf_sheets == 0 and sim.state.pages_delivered == 3
+    assert 503 in requests(escl, "GET", "/NextDocument") and requests(escl, "GET", "/NextDocument")[-1] == 404
+    assert escl.state.adf_sheets == 0 and escl.state.pages_delivered == 3
     started = await next_event(events, "SCAN_STARTED")
     assert started.scan_job.scan_job_id == got.scan_job_id and started.scan_job.source == ADF
     pages = [await next_event(events, "SCAN_PAGE") for _ in range(3)]
@@ -92,55 +60,57 @@ async def test_feeder_pages_then_the_file_in_chunks_within_the_cap(
     events.cancel()
 
 
-async def test_cancel_mid_job_stops_the_scanner(hub: Running, sim: EsclScannerSim, md) -> None:
-    sim.state.adf_sheets, sim.state.scan_seconds = 5, 0.6
-    stream = stub(hub.channel).Scan(scanner_pb2.ScanRequest(source=ADF, resolution_dpi=100), metadata=md)
+async def test_cancel_mid_job_stops_the_scanner(scanning: Running, escl: EsclScannerSim, scan_lease) -> None:
+    escl.state.adf_sheets, escl.state.scan_seconds = 5, 0.6
+    request = scanner_pb2.ScanRequest(source=ADF, resolution_dpi=100)
+    stream = stub(scanning.channel).Scan(request, metadata=scan_lease)
     first = (await stream.read()).job
     assert (await stream.read()).page.page_number == 1  # now the scanner works on page 2
-    reply = await stub(hub.channel).CancelScan(scanner_pb2.CancelScanRequest(scan_job_id=first.scan_job_id),
-                                               metadata=md)
+    cancel = scanner_pb2.CancelScanRequest(scan_job_id=first.scan_job_id)
+    reply = await stub(scanning.channel).CancelScan(cancel, metadata=scan_lease)
     assert reply.scan_job.state == Job.STATE_CANCELLED and reply.scan_job.reason == "CANCELLED"
     rest = await asyncio.wait_for(read(stream), 10)
     assert rest.error is None and rest.file is None and not rest.chunks
     assert states(rest)[-1] == "STATE_CANCELLED"
-    assert sim.state.jobs_canceled == 1 and 200 in requests(sim, "DELETE")  # the scanner was told
-    assert sim.state.adf_sheets >= 3  # it stopped feeding
-    again = await stub(hub.channel).CancelScan(scanner_pb2.CancelScanRequest(scan_job_id=first.scan_job_id),
-                                               metadata=md)
+    assert escl.state.jobs_canceled == 1 and 200 in requests(escl, "DELETE")  # the scanner was told
+    assert escl.state.adf_sheets >= 3  # it stopped feeding
+    again = await stub(scanning.channel).CancelScan(cancel, metadata=scan_lease)
     assert again.scan_job.state == Job.STATE_CANCELLED
-    sim.state.scan_seconds = 0.1
-    assert (await scan(hub.channel, md, resolution_dpi=75)).file is not None  # the scanner works on
+    escl.state.scan_seconds = 0.1
+    assert (await scan(scanning.channel, scan_lease, resolution_dpi=75)).file is not None  # works on
 
 
 async def test_a_dropped_connection_ends_the_scan_with_a_reason_and_the_hub_stays_up(
-    hub: Running, sim: EsclScannerSim, md
+    scanning: Running, escl: EsclScannerSim, scan_lease
 ) -> None:
-    sim.state.adf_sheets, sim.state.drop_at_page = 3, 2
-    events = await watch_from_now(hub.channel, ("scanner",))
-    got = await scan(hub.channel, md, source=ADF, resolution_dpi=100)
+    escl.state.adf_sheets, escl.state.drop_at_page = 3, 2
+    events = await watch_from_now(scanning.channel, ("scanner",))
+    got = await scan(scanning.channel, scan_lease, source=ADF, resolution_dpi=100)
     code, reason, meta = got.reason()
     assert (code, reason) == (grpc.StatusCode.UNAVAILABLE, "DISCONNECTED")
     assert meta["scanJobId"] == got.scan_job_id and meta["pagesScanned"] == "1" and len(got.pages) == 1
     failed = await next_event(events, "SCAN_FAILED")
     assert failed.reason == "DISCONNECTED" and failed.scan_job.state == Job.STATE_FAILED
     events.cancel()
-    info = await hub_pb2_grpc.HubServiceStub(hub.channel).GetHubInfo(hub_pb2.GetHubInfoRequest())
+    info = await hub_pb2_grpc.HubServiceStub(scanning.channel).GetHubInfo(hub_pb2.GetHubInfoRequest())
     assert info.version
-    ok = await scan(hub.channel, md, resolution_dpi=75)
+    ok = await scan(scanning.channel, scan_lease, resolution_dpi=75)
     assert ok.error is None and states(ok)[-1] == "STATE_SUCCEEDED"
 
 
-async def test_a_jam_fails_the_scan_and_shows_on_the_device(hub: Running, sim: EsclScannerSim, md) -> None:
-    sim.state.adf_sheets, sim.state.jam_at_sheet = 4, 2
-    events = await watch_from_now(hub.channel, ("scanner",))
-    got = await scan(hub.channel, md, source=ADF, resolution_dpi=100)
+async def test_a_jam_fails_the_scan_and_shows_on_the_device(
+    scanning: Running, escl: EsclScannerSim, scan_lease
+) -> None:
+    escl.state.adf_sheets, escl.state.jam_at_sheet = 4, 2
+    events = await watch_from_now(scanning.channel, ("scanner",))
+    got = await scan(scanning.channel, scan_lease, source=ADF, resolution_dpi=100)
     assert got.reason()[:2] == (grpc.StatusCode.FAILED_PRECONDITION, "ADF_JAM") and len(got.pages) == 1
     assert (await next_event(events, "ADF_JAM")).device_id == "scanner"  # the supervisor saw it too
-    device = hub.hub.devices["scanner"]
+    device = scanning.hub.devices["scanner"]
     await eventually(lambda: _async(device.status.reason == "ADF_JAM"))
-    refused = await scan(hub.channel, md, source=ADF, resolution_dpi=100)
+    refused = await scan(scanning.channel, scan_lease, source=ADF, resolution_dpi=100)
     assert refused.reason()[:2] == (grpc.StatusCode.FAILED_PRECONDITION, "ADF_JAM") and not refused.jobs
-    sim.state.jammed = False  # the operator takes the sheet out
+    escl.state.jammed = False  # the operator takes the sheet out
     await eventually(lambda: _async(device.status.reason == ""))
     events.cancel()
 
@@ -149,14 +119,14 @@ async def _async(value: bool) -> bool:
     return value
 
 
-async def test_leases_are_enforced(hub: Running, sim: EsclScannerSim) -> None:
-    scanner = stub(hub.channel)
+async def test_leases_are_enforced(scanning: Running, escl: EsclScannerSim) -> None:
+    scanner = stub(scanning.channel)
     with pytest.raises(grpc.aio.AioRpcError) as err:
         await scanner.GetScannerCapabilities(scanner_pb2.GetScannerCapabilitiesRequest())
     assert err.value.code() == grpc.StatusCode.FAILED_PRECONDITION
     assert error_info(err.value).reason == "LEASE_REQUIRED"
-    assert (await scan(hub.channel, (), resolution_dpi=75)).reason()[1] == "LEASE_REQUIRED"
-    lease, mine = await acquire(hub.channel, "scanner", "counter-app", ttl=60)
+    assert (await scan(scanning.channel, (), resolution_dpi=75)).reason()[1] == "LEASE_REQUIRED"
+    lease, mine = await acquire(scanning.channel, "scanner", "counter-app", ttl=60)
     stream = scanner.Scan(scanner_pb2.ScanRequest(resolution_dpi=75), metadata=mine)
     job = (await stream.read()).job
     expiry = lease.expire_time.ToDatetime(tzinfo=UTC)
@@ -170,7 +140,7 @@ async def test_leases_are_enforced(hub: Running, sim: EsclScannerSim) -> None:
             info = error_info(err.value)
             assert info.reason == "DEVICE_BUSY" and info.metadata["holder"] == "counter-app"
             assert abs(datetime.fromisoformat(info.metadata["expireTime"]) - expiry) < timedelta(seconds=1)
-        assert (await scan(hub.channel, theirs)).reason()[1] == "DEVICE_BUSY"
+        assert (await scan(scanning.channel, theirs)).reason()[1] == "DEVICE_BUSY"
     assert (await read(stream)).error is None  # the holder's scan was never disturbed
 
 
@@ -192,29 +162,31 @@ async def test_leases_are_enforced(hub: Running, sim: EsclScannerSim) -> None:
     ],
 )
 async def test_bad_requests_name_the_field_and_scan_nothing(
-    hub: Running, sim: EsclScannerSim, md, fields, field
+    scanning: Running, escl: EsclScannerSim, scan_lease, fields, field
 ) -> None:
-    got = await scan(hub.channel, md, **fields)
+    got = await scan(scanning.channel, scan_lease, **fields)
     code, reason, meta = got.reason()
     assert (code, reason) == (grpc.StatusCode.INVALID_ARGUMENT, "INVALID_ARGUMENT") and meta["field"] == field
-    assert not got.jobs and not requests(sim, "POST")
+    assert not got.jobs and not requests(escl, "POST")
 
 
-async def test_refusals_before_the_job_name_the_reason(hub: Running, sim: EsclScannerSim, md) -> None:
-    sim.state.adf_sheets = 0
-    got = await scan(hub.channel, md, source=ADF)
+async def test_refusals_before_the_job_name_the_reason(
+    scanning: Running, escl: EsclScannerSim, scan_lease
+) -> None:
+    escl.state.adf_sheets = 0
+    got = await scan(scanning.channel, scan_lease, source=ADF)
     assert got.reason()[:2] == (grpc.StatusCode.FAILED_PRECONDITION, "ADF_EMPTY") and not got.jobs
-    sim.state.busy = True  # another computer's job holds the scanner
-    got = await scan(hub.channel, md, resolution_dpi=75)
+    escl.state.busy = True  # another computer's job holds the scanner
+    got = await scan(scanning.channel, scan_lease, resolution_dpi=75)
     assert got.reason()[:2] == (grpc.StatusCode.FAILED_PRECONDITION, "SCANNER_BUSY")
 
 
 async def test_a_window_no_quality_can_meet_is_refused_naming_the_limit(
-    hub: Running, sim: EsclScannerSim, md
+    scanning: Running, escl: EsclScannerSim, scan_lease
 ) -> None:
-    events = await watch_from_now(hub.channel, ("scanner",))
+    events = await watch_from_now(scanning.channel, ("scanner",))
     jpeg = scanner_pb2.SCAN_FILE_FORMAT_JPEG
-    got = await scan(hub.channel, md, format=jpeg, max_size_kb=2, resolution_dpi=150)
+    got = await scan(scanning.channel, scan_lease, format=jpeg, max_size_kb=2, resolution_dpi=150)
     code, reason, meta = got.reason()
     assert (code, reason) == (grpc.StatusCode.FAILED_PRECONDITION, "SIZE_LIMIT_UNREACHABLE")
     assert meta["maxKb"] == "2" and float(meta["smallestKb"]) > 2 and meta["scanJobId"] == got.scan_job_id
@@ -224,24 +196,26 @@ async def test_a_window_no_quality_can_meet_is_refused_naming_the_limit(
     events.cancel()
 
 
-async def test_a_request_id_replays_the_file_without_scanning_again(hub: Running, sim: EsclScannerSim,
-                                                                    md) -> None:
+async def test_a_request_id_replays_the_file_without_scanning_again(scanning: Running, escl: EsclScannerSim,
+                                                                    scan_lease) -> None:
     fields = {"request_id": "9b2f6c1e-upload-1", "resolution_dpi": 100, "max_size_kb": 80}
-    first = await scan(hub.channel, md, **fields)
-    delivered = sim.state.pages_delivered
-    again = await scan(hub.channel, md, **fields)
+    first = await scan(scanning.channel, scan_lease, **fields)
+    delivered = escl.state.pages_delivered
+    again = await scan(scanning.channel, scan_lease, **fields)
     assert again.error is None and again.data == first.data and again.file == first.file
-    assert again.scan_job_id == first.scan_job_id and sim.state.pages_delivered == delivered
-    other = await scan(hub.channel, md, **{**fields, "max_size_kb": 90})
+    assert again.scan_job_id == first.scan_job_id and escl.state.pages_delivered == delivered
+    other = await scan(scanning.channel, scan_lease, **{**fields, "max_size_kb": 90})
     code, reason, meta = other.reason()
     assert (code, reason) == (grpc.StatusCode.ALREADY_EXISTS, "REQUEST_ID_REUSED")
     assert meta["scanJobId"] == first.scan_job_id
 
 
-async def test_capabilities_and_the_configured_presets(hub: Running, sim: EsclScannerSim, md) -> None:
-    caps = (await stub(hub.channel).GetScannerCapabilities(
-        scanner_pb2.GetScannerCapabilitiesRequest(), metadata=md)).scanner_capabilities
-    assert caps.make_and_model == sim.state.make_and_model and caps.device_id == "scanner"
+async def test_capabilities_and_the_configured_presets(
+    scanning: Running, escl: EsclScannerSim, scan_lease
+) -> None:
+    caps = (await stub(scanning.channel).GetScannerCapabilities(
+        scanner_pb2.GetScannerCapabilitiesRequest(), metadata=scan_lease)).scanner_capabilities
+    assert caps.make_and_model == escl.state.make_and_model and caps.device_id == "scanner"
     assert [s.source for s in caps.sources] == [scanner_pb2.SCAN_SOURCE_FLATBED, ADF,
                                                 scanner_pb2.SCAN_SOURCE_ADF_DUPLEX]
     flatbed = caps.sources[0]
@@ -252,8 +226,8 @@ async def test_capabilities_and_the_configured_presets(hub: Running, sim: EsclSc
     assert presets["pan_application"].format == scanner_pb2.SCAN_FILE_FORMAT_PDF_A
 
 
-async def test_a_configured_preset_is_used(hub: Running, sim: EsclScannerSim, md) -> None:
-    sim.state.platen_document = "id_card"
-    got = await scan(hub.channel, md, preset="ration_card", resolution_dpi=150)
+async def test_a_configured_preset_is_used(scanning: Running, escl: EsclScannerSim, scan_lease) -> None:
+    escl.state.platen_document = "id_card"
+    got = await scan(scanning.channel, scan_lease, preset="ration_card", resolution_dpi=150)
     assert got.error is None and len(got.data) <= 100_000 and got.jobs[0].preset == "ration_card"
     assert Image.open(io.BytesIO(got.data)).format == "JPEG"
