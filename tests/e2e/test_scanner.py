@@ -141,3 +141,47 @@ def test_scanner_lists_capabilities_and_presets(hub: HubProcess) -> None:
     assert shown.returncode == 0, shown.stderr
     assert "KioskHub Sim eSCL MFP 4200" in shown.stdout and "passport_photo" in shown.stdout
     assert re.search(r"^adf_duplex +75, 100, 150, 200, 300, 600 ", shown.stdout, re.M)
+
+
+def test_random_scan_requests_under_a_lease_never_reach_internal(hub: HubProcess,
+                                                                 tmp_path: Path) -> None:
+    """The property test of test_fuzz_rpc, with the scanner leased so requests reach the scanner:
+    each ends OK or with a status a client can act on, scans cut short by the client included."""
+    from hypothesis import HealthCheck, given, settings
+
+    from hubd.cli.common import error_info
+    from kioskhub.v1 import scanner_pb2
+    from tests.e2e.test_fuzz_rpc import ACCEPTABLE, _build, message_dict
+
+    request_type = scanner_pb2.DESCRIPTOR.message_types_by_name["ScanRequest"]
+    with grpc.insecure_channel(hub.target) as ch:
+        stub = hub_pb2_grpc.HubServiceStub(ch)
+        lease = stub.AcquireLease(hub_pb2.AcquireLeaseRequest(device_id="scanner", holder="fuzz",
+                                                              ttl=Duration(seconds=300))).lease
+        md = (("kioskhub-lease-id", lease.lease_id),)
+        scan = ch.unary_stream("/kioskhub.v1.ScannerService/Scan",
+                               request_serializer=lambda m: m.SerializeToString(),
+                               response_deserializer=scanner_pb2.ScanResponse.FromString)
+
+        @settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+        @given(message_dict(request_type))
+        def check(data: dict[str, object]) -> None:
+            request = _build(request_type, {k: v for k, v in data.items() if k != "device_id"})
+            stream = scan(request, metadata=md, timeout=2.0)
+            try:
+                next(iter(stream), None)  # the first message (a job started), then the client goes
+                stream.cancel()
+            except grpc.RpcError as err:
+                code, reason, message, _md, _v = error_info(err)
+                assert code in ACCEPTABLE | {grpc.StatusCode.CANCELLED}, f"{data!r} -> {code.name} {message}"
+                ours = code not in (grpc.StatusCode.CANCELLED, grpc.StatusCode.DEADLINE_EXCEEDED)
+                assert reason or not ours, message
+
+        try:
+            check()
+        finally:
+            stub.ReleaseLease(hub_pb2.ReleaseLeaseRequest(lease_id=lease.lease_id))
+    assert hub.serving()
+    after = tmp_path / "after.pdf"
+    wait_for(lambda: hub.hubctl("scan", "--dpi", "75", "-o", str(after)).returncode == 0,
+             what="a scan after the random ones (the last cancelled job may still be ending)")

@@ -243,9 +243,9 @@ class Scans:
         if record.order.request_id:
             record.output = output
         self._finish(record, ScanState.SUCCEEDED)
-        log.info("%s: %s made %s of %d page(s), %d bytes at %d dpi, quality %s (%d tries)", record.device_id,
-                 record.scan_job_id, output.format.name, output.pages, len(output.data), output.dpi,
-                 output.quality, output.attempts)
+        log.info("%s: %s made %s of %d page(s), %d bytes at %d dpi, JPEG quality %s (%d tries)",
+                 record.device_id, record.scan_job_id, output.format.name, output.pages, len(output.data),
+                 output.dpi, output.quality or "-", output.attempts)
         yield output
         yield record.info()
 
