@@ -21,7 +21,7 @@ def run(session: Session) -> None:
     pages = len(re.findall(r"^page \d+:", shown, re.M))
     if pages != 2 or size > CAP_KB * 1000 or out.read_bytes()[:5] != b"%PDF-":
         raise DemoError(f"expected a 2-page PDF under {CAP_KB} KB, got {pages} page(s), {size} bytes")
-    made = re.search(r"at (\d+) dpi(?:, JPEG quality (\d+))?", shown)
+    made = re.search(r"^wrote .* at (\d+) dpi(?:, JPEG quality (\d+))?$", shown, re.M)
     how = f" at {made.group(1)} dpi, JPEG quality {made.group(2) or '-'}" if made else ""
     outcome = f"{pages} pages, {size / 1000:.0f} KB <= {CAP_KB} KB{how}"
     session.record("a 2-page scan to a capped PDF", outcome, out)
