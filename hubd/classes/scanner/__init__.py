@@ -17,8 +17,9 @@ def _presets_problem(tables: Any) -> str:
 
     try:
         with_overrides(tables)
-    except InvalidArgument as err:
-        return str(err)
+    except InvalidArgument as err:  # the config loader names scanner.presets itself
+        where = err.field.removeprefix("presets").removeprefix(".")
+        return f"{where}: {err.description}" if where else err.description
     return ""
 
 
