@@ -93,13 +93,15 @@ class ScannerServiceServicer:
         WARMING_UP (the scanner stayed warming up), SHUTDOWN_IMMINENT (the UPS battery is low);
         INVALID_ARGUMENT (a field, named in BadRequest: a source, resolution or colour mode the
         scanner does not offer, an inconsistent size window, an unknown preset); ALREADY_EXISTS
-        REQUEST_ID_REUSED (the request_id names a different scan); NOT_FOUND DEVICE_NOT_FOUND.
-        Errors after the job started (ErrorInfo metadata scanJobId and pagesScanned): FAILED_PRECONDITION
-        ADF_JAM, COVER_OPEN, ADF_EMPTY (the feeder had no paper), SCAN_ABORTED (the scanner ended the
-        job), SIZE_LIMIT_UNREACHABLE (even the lowest resolution and JPEG quality allowed is over
-        max_size_kb: metadata maxKb, smallestKb), SIZE_MINIMUM_UNREACHABLE (a PDF under min_size_kb);
-        UNAVAILABLE DISCONNECTED, TIMEOUT, PROTOCOL_ERROR, IO_ERROR (the link to the scanner failed:
-        scan again).
+        REQUEST_ID_REUSED (the request_id names a different scan), FAILED_PRECONDITION JOB_STATE (its
+        scan is still running); NOT_FOUND DEVICE_NOT_FOUND.
+        Errors after the job started (ErrorInfo metadata scanJobId and pagesScanned):
+        FAILED_PRECONDITION ADF_JAM, COVER_OPEN, ADF_EMPTY (the feeder had no paper), SCAN_ABORTED
+        (the scanner ended the job), SIZE_LIMIT_UNREACHABLE (even the lowest resolution and JPEG
+        quality allowed are over max_size_kb: metadata maxKb, smallestKb, minDpi, minQuality),
+        SIZE_MINIMUM_UNREACHABLE (a PDF under min_size_kb); RESOURCE_EXHAUSTED SCAN_TOO_LARGE (the
+        pages need more memory than a scan may take); UNAVAILABLE DISCONNECTED, TIMEOUT,
+        PROTOCOL_ERROR, IO_ERROR (the link to the scanner failed: scan again).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -61,13 +61,15 @@ class ScannerServiceStub:
     WARMING_UP (the scanner stayed warming up), SHUTDOWN_IMMINENT (the UPS battery is low);
     INVALID_ARGUMENT (a field, named in BadRequest: a source, resolution or colour mode the
     scanner does not offer, an inconsistent size window, an unknown preset); ALREADY_EXISTS
-    REQUEST_ID_REUSED (the request_id names a different scan); NOT_FOUND DEVICE_NOT_FOUND.
-    Errors after the job started (ErrorInfo metadata scanJobId and pagesScanned): FAILED_PRECONDITION
-    ADF_JAM, COVER_OPEN, ADF_EMPTY (the feeder had no paper), SCAN_ABORTED (the scanner ended the
-    job), SIZE_LIMIT_UNREACHABLE (even the lowest resolution and JPEG quality allowed is over
-    max_size_kb: metadata maxKb, smallestKb), SIZE_MINIMUM_UNREACHABLE (a PDF under min_size_kb);
-    UNAVAILABLE DISCONNECTED, TIMEOUT, PROTOCOL_ERROR, IO_ERROR (the link to the scanner failed:
-    scan again).
+    REQUEST_ID_REUSED (the request_id names a different scan), FAILED_PRECONDITION JOB_STATE (its
+    scan is still running); NOT_FOUND DEVICE_NOT_FOUND.
+    Errors after the job started (ErrorInfo metadata scanJobId and pagesScanned):
+    FAILED_PRECONDITION ADF_JAM, COVER_OPEN, ADF_EMPTY (the feeder had no paper), SCAN_ABORTED
+    (the scanner ended the job), SIZE_LIMIT_UNREACHABLE (even the lowest resolution and JPEG
+    quality allowed are over max_size_kb: metadata maxKb, smallestKb, minDpi, minQuality),
+    SIZE_MINIMUM_UNREACHABLE (a PDF under min_size_kb); RESOURCE_EXHAUSTED SCAN_TOO_LARGE (the
+    pages need more memory than a scan may take); UNAVAILABLE DISCONNECTED, TIMEOUT,
+    PROTOCOL_ERROR, IO_ERROR (the link to the scanner failed: scan again).
     """
     CancelScan: _grpc.UnaryUnaryMultiCallable[_scanner_pb2.CancelScanRequest, _scanner_pb2.CancelScanResponse]
     """Stop a running scan: the scanner is told to stop, its Scan stream ends with the job
@@ -111,13 +113,15 @@ class ScannerServiceAsyncStub(ScannerServiceStub):
     WARMING_UP (the scanner stayed warming up), SHUTDOWN_IMMINENT (the UPS battery is low);
     INVALID_ARGUMENT (a field, named in BadRequest: a source, resolution or colour mode the
     scanner does not offer, an inconsistent size window, an unknown preset); ALREADY_EXISTS
-    REQUEST_ID_REUSED (the request_id names a different scan); NOT_FOUND DEVICE_NOT_FOUND.
-    Errors after the job started (ErrorInfo metadata scanJobId and pagesScanned): FAILED_PRECONDITION
-    ADF_JAM, COVER_OPEN, ADF_EMPTY (the feeder had no paper), SCAN_ABORTED (the scanner ended the
-    job), SIZE_LIMIT_UNREACHABLE (even the lowest resolution and JPEG quality allowed is over
-    max_size_kb: metadata maxKb, smallestKb), SIZE_MINIMUM_UNREACHABLE (a PDF under min_size_kb);
-    UNAVAILABLE DISCONNECTED, TIMEOUT, PROTOCOL_ERROR, IO_ERROR (the link to the scanner failed:
-    scan again).
+    REQUEST_ID_REUSED (the request_id names a different scan), FAILED_PRECONDITION JOB_STATE (its
+    scan is still running); NOT_FOUND DEVICE_NOT_FOUND.
+    Errors after the job started (ErrorInfo metadata scanJobId and pagesScanned):
+    FAILED_PRECONDITION ADF_JAM, COVER_OPEN, ADF_EMPTY (the feeder had no paper), SCAN_ABORTED
+    (the scanner ended the job), SIZE_LIMIT_UNREACHABLE (even the lowest resolution and JPEG
+    quality allowed are over max_size_kb: metadata maxKb, smallestKb, minDpi, minQuality),
+    SIZE_MINIMUM_UNREACHABLE (a PDF under min_size_kb); RESOURCE_EXHAUSTED SCAN_TOO_LARGE (the
+    pages need more memory than a scan may take); UNAVAILABLE DISCONNECTED, TIMEOUT,
+    PROTOCOL_ERROR, IO_ERROR (the link to the scanner failed: scan again).
     """
     CancelScan: _aio.UnaryUnaryMultiCallable[_scanner_pb2.CancelScanRequest, _scanner_pb2.CancelScanResponse]  # type: ignore[assignment]
     """Stop a running scan: the scanner is told to stop, its Scan stream ends with the job
@@ -170,13 +174,15 @@ class ScannerServiceServicer(metaclass=_abc_1.ABCMeta):
         WARMING_UP (the scanner stayed warming up), SHUTDOWN_IMMINENT (the UPS battery is low);
         INVALID_ARGUMENT (a field, named in BadRequest: a source, resolution or colour mode the
         scanner does not offer, an inconsistent size window, an unknown preset); ALREADY_EXISTS
-        REQUEST_ID_REUSED (the request_id names a different scan); NOT_FOUND DEVICE_NOT_FOUND.
-        Errors after the job started (ErrorInfo metadata scanJobId and pagesScanned): FAILED_PRECONDITION
-        ADF_JAM, COVER_OPEN, ADF_EMPTY (the feeder had no paper), SCAN_ABORTED (the scanner ended the
-        job), SIZE_LIMIT_UNREACHABLE (even the lowest resolution and JPEG quality allowed is over
-        max_size_kb: metadata maxKb, smallestKb), SIZE_MINIMUM_UNREACHABLE (a PDF under min_size_kb);
-        UNAVAILABLE DISCONNECTED, TIMEOUT, PROTOCOL_ERROR, IO_ERROR (the link to the scanner failed:
-        scan again).
+        REQUEST_ID_REUSED (the request_id names a different scan), FAILED_PRECONDITION JOB_STATE (its
+        scan is still running); NOT_FOUND DEVICE_NOT_FOUND.
+        Errors after the job started (ErrorInfo metadata scanJobId and pagesScanned):
+        FAILED_PRECONDITION ADF_JAM, COVER_OPEN, ADF_EMPTY (the feeder had no paper), SCAN_ABORTED
+        (the scanner ended the job), SIZE_LIMIT_UNREACHABLE (even the lowest resolution and JPEG
+        quality allowed are over max_size_kb: metadata maxKb, smallestKb, minDpi, minQuality),
+        SIZE_MINIMUM_UNREACHABLE (a PDF under min_size_kb); RESOURCE_EXHAUSTED SCAN_TOO_LARGE (the
+        pages need more memory than a scan may take); UNAVAILABLE DISCONNECTED, TIMEOUT,
+        PROTOCOL_ERROR, IO_ERROR (the link to the scanner failed: scan again).
         """
 
     @_abc_1.abstractmethod
