@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import threading
 from datetime import UTC, datetime, timedelta
 
 import grpc
@@ -15,6 +16,7 @@ import pikepdf
 import pytest
 from PIL import Image
 
+from hubd.classes.scanner import output, scans
 from kioskhub.v1 import common_pb2, hub_pb2, hub_pb2_grpc, scanner_pb2
 from simulators.escl_scanner import EsclScannerSim
 from tests.rpc.conftest import Running, error_info, eventually, watch_from_now
@@ -61,7 +63,7 @@ async def test_feeder_pages_then_the_file_in_chunks_within_the_cap(
 
 
 async def test_cancel_mid_job_stops_the_scanner(scanning: Running, escl: EsclScannerSim, scan_lease) -> None:
-    escl.state.adf_sheets, escl.state.scan_seconds = 5, 0.6
+    escl.state.adf_sheets, escl.state.scan_seconds = 5, 1.0  # the job would take 5 s
     request = scanner_pb2.ScanRequest(source=ADF, resolution_dpi=100)
     stream = stub(scanning.channel).Scan(request, metadata=scan_lease)
     first = (await stream.read()).job
@@ -73,11 +75,34 @@ async def test_cancel_mid_job_stops_the_scanner(scanning: Running, escl: EsclSca
     assert rest.error is None and rest.file is None and not rest.chunks
     assert states(rest)[-1] == "STATE_CANCELLED"
     assert escl.state.jobs_canceled == 1 and 200 in requests(escl, "DELETE")  # the scanner was told
-    assert escl.state.adf_sheets >= 3  # it stopped feeding
+    assert escl.state.adf_sheets >= 2  # it stopped feeding
     again = await stub(scanning.channel).CancelScan(cancel, metadata=scan_lease)
     assert again.scan_job.state == Job.STATE_CANCELLED
     escl.state.scan_seconds = 0.1
     assert (await scan(scanning.channel, scan_lease, resolution_dpi=75)).file is not None  # works on
+
+
+async def test_cancel_while_the_file_is_made_sends_no_file(
+    scanning: Running, escl: EsclScannerSim, scan_lease, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gate = threading.Event()  # the file is made only once the test has cancelled (no race to win)
+    monkeypatch.setattr(scans, "render", lambda pages, spec: gate.wait(20) and output.render(pages, spec))
+    stream = stub(scanning.channel).Scan(scanner_pb2.ScanRequest(resolution_dpi=150), metadata=scan_lease)
+    first = (await stream.read()).job
+    assert (await stream.read()).page.page_number == 1
+    assert (await stream.read()).job.state == Job.STATE_PROCESSING
+    cancel = scanner_pb2.CancelScanRequest(scan_job_id=first.scan_job_id)
+    try:
+        reply = await stub(scanning.channel).CancelScan(cancel, metadata=scan_lease)
+    finally:
+        gate.set()
+    assert reply.scan_job.state == Job.STATE_CANCELLED and reply.scan_job.page_count == 1
+    rest = await asyncio.wait_for(read(stream), 10)
+    assert rest.error is None and rest.file is None and states(rest) == ["STATE_CANCELLED"]
+    with pytest.raises(grpc.aio.AioRpcError) as err:  # a cancelled job is not cancelled "again" into success
+        await stub(scanning.channel).CancelScan(scanner_pb2.CancelScanRequest(scan_job_id="scan-" + "0" * 16),
+                                                metadata=scan_lease)
+    assert error_info(err.value).reason == "SCAN_JOB_NOT_FOUND"
 
 
 async def test_a_dropped_connection_ends_the_scan_with_a_reason_and_the_hub_stays_up(

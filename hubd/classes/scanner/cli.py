@@ -145,6 +145,9 @@ def receive(args: argparse.Namespace, stream: Iterable[scanner_pb2.ScanResponse]
     """Show the stream's progress and write its file to ``out`` (only once it is complete)."""
     header: scanner_pb2.ScanFile | None = None
     fd, temp = tempfile.mkstemp(prefix=".scan-", dir=out.parent)
+    umask = os.umask(0o022)
+    os.umask(umask)
+    os.chmod(temp, 0o666 & ~umask)  # as a file the operator saved (mkstemp makes it 0600)
     received = 0
     try:
         with os.fdopen(fd, "wb") as sink:

@@ -253,15 +253,13 @@ class Scans:
         """The file, made in a worker thread; None when the job was cancelled meanwhile (the
         thread finishes on its own and its result is dropped)."""
         work = asyncio.ensure_future(asyncio.to_thread(render, pages, record.order.output))
+        work.add_done_callback(lambda f: f.cancelled() or f.exception())  # an abandoned outcome is no error
         cancelled = asyncio.ensure_future(record.cancel_requested.wait())
         try:
             await asyncio.wait({work, cancelled}, return_when=asyncio.FIRST_COMPLETED)
         finally:
             cancelled.cancel()
-        if record.cancel_requested.is_set():
-            work.add_done_callback(lambda f: f.cancelled() or f.exception())  # never "never retrieved"
-            return None
-        return work.result()
+        return None if record.cancel_requested.is_set() else work.result()
 
     async def cancel(self, record: ScanRecord) -> ScanRecord:
         """Stop a running job (the caller checked the lease); a cancelled one is returned again,
