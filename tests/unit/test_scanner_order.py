@@ -46,6 +46,8 @@ def test_a_preset_with_the_requests_fields_laid_over_it() -> None:
     assert feeder.max_pages == CONFIG.max_pages
     one = order_from_pb(pb.ScanRequest(source=pb.SCAN_SOURCE_ADF, format=pb.SCAN_FILE_FORMAT_PNG), CONFIG)
     assert one.max_pages == 1  # a PNG holds one page: the feeder stops after it
+    thumb = order_from_pb(pb.ScanRequest(preset="thumb_impression", resolution_dpi=300), CONFIG)
+    assert (thumb.dpi, thumb.output.dpi) == (300, 200)  # scanned at 300, the file says the preset's 200
 
 
 def test_equal_requests_are_equal_orders_whatever_their_request_id() -> None:

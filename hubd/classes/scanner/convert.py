@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from hubd.classes.scanner.contract import ColorMode, ScanArea, ScannerCapabilities, ScanSource
 from hubd.classes.scanner.order import ScannerConfig, ScanOrder
 from hubd.classes.scanner.output import OutputFile, OutputFormat, OutputSpec, resolve
-from hubd.classes.scanner.scans import PageInfo, ScanJobInfo, ScanState
+from hubd.classes.scanner.records import PageInfo, ScanJobInfo, ScanState
 from hubd.errors import InvalidArgument, quote
 from hubd.rpc.convert import state_to_pb, timestamp
 from hubd.supervisor import Supervisor
@@ -85,11 +85,11 @@ def _output(request: pb.ScanRequest, presets: Mapping[str, OutputSpec]) -> Outpu
             changes[key] = value
     if request.width_px or request.height_px:
         changes["width_px"], changes["height_px"] = request.width_px or None, request.height_px or None
-    if request.resolution_dpi:
-        changes["dpi"] = request.resolution_dpi
-        if base.min_dpi is not None and base.min_dpi > request.resolution_dpi:
-            why = f"preset {request.preset} needs at least {base.min_dpi} dpi"
-            raise InvalidArgument("resolution_dpi", why)
+    # resolution_dpi is the scan's: the file keeps it, or the preset's own (a thumb impression's
+    # 240 x 240 px "at 200 dpi" stays so whatever the scan's); only a preset's floor is checked.
+    if request.resolution_dpi and base.min_dpi is not None and base.min_dpi > request.resolution_dpi:
+        why = f"preset {request.preset} needs at least {base.min_dpi} dpi"
+        raise InvalidArgument("resolution_dpi", why)
     if request.HasField("auto_crop"):
         changes["autocrop"] = request.auto_crop
     if request.HasField("deskew"):

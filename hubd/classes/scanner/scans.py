@@ -16,24 +16,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import enum
 import logging
 import uuid
 from collections.abc import AsyncGenerator
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from hubd.classes.scanner.contract import (
-    ColorMode,
-    JobState,
-    ScanJob,
-    ScannedPage,
-    ScannerCapabilities,
-    ScannerDevice,
-)
+from hubd.classes.scanner.contract import JobState, ScanJob, ScannedPage, ScannerCapabilities, ScannerDevice
 from hubd.classes.scanner.order import ScannerConfig, ScanOrder
 from hubd.classes.scanner.output import OutputFile, render
+from hubd.classes.scanner.records import PageInfo, Progress, ScanRecord, ScanState
 from hubd.classes.ups.power import PowerPolicy
 from hubd.errors import (
     AlreadyExists,
@@ -57,80 +49,6 @@ MAX_JOB_PIXELS_BYTES = 1 << 30
 once): 40 colour or 120 gray A4 pages at 300 dpi, 10 colour ones at 600 dpi."""
 
 
-class ScanState(enum.Enum):
-    """Where a scan job is."""
-
-    SCANNING = "scanning"
-    PROCESSING = "processing"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-
-
-@dataclass(frozen=True)
-class PageInfo:
-    """What is known of a delivered page without its pixels."""
-
-    number: int
-    width_px: int
-    height_px: int
-    dpi: int
-    color_mode: ColorMode
-    size_bytes: int
-
-    @classmethod
-    def of(cls, page: ScannedPage) -> PageInfo:
-        """The info of ``page``."""
-        return cls(page.number, page.width_px, page.height_px, page.dpi, page.color_mode, len(page.data))
-
-
-@dataclass(frozen=True)
-class ScanJobInfo:
-    """A scan job as it is at one moment (what events carry and the API shows)."""
-
-    scan_job_id: str
-    device_id: str
-    order: ScanOrder
-    state: ScanState
-    dpi: int
-    page_count: int
-    created: datetime
-    ended: datetime | None = None
-    reason: str = ""
-    detail: str = ""
-
-
-@dataclass(eq=False)
-class ScanRecord:
-    """A scan job while it runs and for keep_results after it ended."""
-
-    scan_job_id: str
-    device_id: str
-    order: ScanOrder
-    dpi: int
-    created: datetime
-    job: ScanJob | None = None
-    state: ScanState = ScanState.SCANNING
-    pages: list[PageInfo] = field(default_factory=list)
-    ended: datetime | None = None
-    reason: str = ""
-    detail: str = ""
-    output: OutputFile | None = None
-    """The file, kept only for a request_id's replay."""
-    cancel_requested: asyncio.Event = field(default_factory=asyncio.Event)
-
-    @property
-    def done(self) -> bool:
-        """True once the job has ended."""
-        return self.ended is not None
-
-    def info(self) -> ScanJobInfo:
-        """A snapshot."""
-        return ScanJobInfo(self.scan_job_id, self.device_id, self.order, self.state, self.dpi,
-                           len(self.pages), self.created, self.ended, self.reason, self.detail)
-
-
-Progress = ScanJobInfo | PageInfo | OutputFile
 EVENT_OF = {ScanState.SUCCEEDED: "SCAN_SUCCEEDED", ScanState.FAILED: "SCAN_FAILED",
             ScanState.CANCELLED: "SCAN_CANCELLED"}
 

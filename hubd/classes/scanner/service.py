@@ -13,7 +13,8 @@ from typing import Any
 
 from hubd.app import Hub
 from hubd.classes.scanner import convert
-from hubd.classes.scanner.scans import PageInfo, ScanJobInfo, Scans
+from hubd.classes.scanner.records import PageInfo, ScanJobInfo
+from hubd.classes.scanner.scans import Scans
 from hubd.device import DeviceClass
 from hubd.errors import InvalidArgument, quote
 from hubd.rpc.cache import StatusCache
