@@ -6,6 +6,7 @@ from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from kioskhub.v1 import biometric_pb2 as _biometric_pb2
 from kioskhub.v1 import common_pb2 as _common_pb2
 from kioskhub.v1 import printer_pb2 as _printer_pb2
+from kioskhub.v1 import scanner_pb2 as _scanner_pb2
 from kioskhub.v1 import smartcard_pb2 as _smartcard_pb2
 from kioskhub.v1 import ups_pb2 as _ups_pb2
 from google.protobuf.internal import containers as _containers
@@ -46,6 +47,15 @@ class EventType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     EVENT_TYPE_PRINTER_ALERT: _ClassVar[EventType]
     EVENT_TYPE_PRINTER_ALERT_CLEARED: _ClassVar[EventType]
     EVENT_TYPE_PRINTER_RESUMED: _ClassVar[EventType]
+    EVENT_TYPE_SCAN_STARTED: _ClassVar[EventType]
+    EVENT_TYPE_SCAN_PAGE: _ClassVar[EventType]
+    EVENT_TYPE_SCAN_SUCCEEDED: _ClassVar[EventType]
+    EVENT_TYPE_SCAN_FAILED: _ClassVar[EventType]
+    EVENT_TYPE_SCAN_CANCELLED: _ClassVar[EventType]
+    EVENT_TYPE_ADF_JAM: _ClassVar[EventType]
+    EVENT_TYPE_COVER_OPEN: _ClassVar[EventType]
+    EVENT_TYPE_ADF_EMPTY: _ClassVar[EventType]
+    EVENT_TYPE_ADF_LOADED: _ClassVar[EventType]
     EVENT_TYPE_RD_SERVICE_READY: _ClassVar[EventType]
     EVENT_TYPE_RD_SERVICE_NOT_READY: _ClassVar[EventType]
     EVENT_TYPE_RD_SERVICE_IN_USE: _ClassVar[EventType]
@@ -80,6 +90,15 @@ EVENT_TYPE_LEASE_RELEASE_REQUESTED: EventType
 EVENT_TYPE_PRINTER_ALERT: EventType
 EVENT_TYPE_PRINTER_ALERT_CLEARED: EventType
 EVENT_TYPE_PRINTER_RESUMED: EventType
+EVENT_TYPE_SCAN_STARTED: EventType
+EVENT_TYPE_SCAN_PAGE: EventType
+EVENT_TYPE_SCAN_SUCCEEDED: EventType
+EVENT_TYPE_SCAN_FAILED: EventType
+EVENT_TYPE_SCAN_CANCELLED: EventType
+EVENT_TYPE_ADF_JAM: EventType
+EVENT_TYPE_COVER_OPEN: EventType
+EVENT_TYPE_ADF_EMPTY: EventType
+EVENT_TYPE_ADF_LOADED: EventType
 EVENT_TYPE_RD_SERVICE_READY: EventType
 EVENT_TYPE_RD_SERVICE_NOT_READY: EventType
 EVENT_TYPE_RD_SERVICE_IN_USE: EventType
@@ -149,7 +168,7 @@ class Gap(_message.Message):
     def __init__(self, reason: _Optional[str] = ..., resume_boot_id: _Optional[str] = ..., resume_after_sequence: _Optional[int] = ...) -> None: ...
 
 class Event(_message.Message):
-    __slots__ = ("boot_id", "sequence", "publish_time", "type", "device_id", "reason", "message", "attributes", "gap", "device", "lease", "print_job", "ups_status", "biometric_info", "card_reader")
+    __slots__ = ("boot_id", "sequence", "publish_time", "type", "device_id", "reason", "message", "attributes", "gap", "device", "lease", "print_job", "ups_status", "scan_job", "biometric_info", "card_reader")
     class AttributesEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -170,6 +189,7 @@ class Event(_message.Message):
     LEASE_FIELD_NUMBER: _ClassVar[int]
     PRINT_JOB_FIELD_NUMBER: _ClassVar[int]
     UPS_STATUS_FIELD_NUMBER: _ClassVar[int]
+    SCAN_JOB_FIELD_NUMBER: _ClassVar[int]
     BIOMETRIC_INFO_FIELD_NUMBER: _ClassVar[int]
     CARD_READER_FIELD_NUMBER: _ClassVar[int]
     boot_id: str
@@ -185,9 +205,10 @@ class Event(_message.Message):
     lease: _common_pb2.Lease
     print_job: _printer_pb2.PrintJob
     ups_status: _ups_pb2.UpsStatus
+    scan_job: _scanner_pb2.ScanJob
     biometric_info: _biometric_pb2.BiometricInfo
     card_reader: _smartcard_pb2.CardReader
-    def __init__(self, boot_id: _Optional[str] = ..., sequence: _Optional[int] = ..., publish_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., type: _Optional[_Union[EventType, str]] = ..., device_id: _Optional[str] = ..., reason: _Optional[str] = ..., message: _Optional[str] = ..., attributes: _Optional[_Mapping[str, str]] = ..., gap: _Optional[_Union[Gap, _Mapping]] = ..., device: _Optional[_Union[_common_pb2.Device, _Mapping]] = ..., lease: _Optional[_Union[_common_pb2.Lease, _Mapping]] = ..., print_job: _Optional[_Union[_printer_pb2.PrintJob, _Mapping]] = ..., ups_status: _Optional[_Union[_ups_pb2.UpsStatus, _Mapping]] = ..., biometric_info: _Optional[_Union[_biometric_pb2.BiometricInfo, _Mapping]] = ..., card_reader: _Optional[_Union[_smartcard_pb2.CardReader, _Mapping]] = ...) -> None: ...
+    def __init__(self, boot_id: _Optional[str] = ..., sequence: _Optional[int] = ..., publish_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., type: _Optional[_Union[EventType, str]] = ..., device_id: _Optional[str] = ..., reason: _Optional[str] = ..., message: _Optional[str] = ..., attributes: _Optional[_Mapping[str, str]] = ..., gap: _Optional[_Union[Gap, _Mapping]] = ..., device: _Optional[_Union[_common_pb2.Device, _Mapping]] = ..., lease: _Optional[_Union[_common_pb2.Lease, _Mapping]] = ..., print_job: _Optional[_Union[_printer_pb2.PrintJob, _Mapping]] = ..., ups_status: _Optional[_Union[_ups_pb2.UpsStatus, _Mapping]] = ..., scan_job: _Optional[_Union[_scanner_pb2.ScanJob, _Mapping]] = ..., biometric_info: _Optional[_Union[_biometric_pb2.BiometricInfo, _Mapping]] = ..., card_reader: _Optional[_Union[_smartcard_pb2.CardReader, _Mapping]] = ...) -> None: ...
 
 class WatchEventsRequest(_message.Message):
     __slots__ = ("resume_boot_id", "resume_after_sequence", "device_ids")

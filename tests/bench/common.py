@@ -38,13 +38,18 @@ def median(values: list[float]) -> float:
 
 
 class Hubd:
-    """``hubd --simulate`` on a private socket, optionally with NOTIFY_SOCKET to time READY."""
+    """``hubd --simulate`` (or ``hubd --config CONFIG``, a TOML text) on a private socket, with
+    NOTIFY_SOCKET to time READY."""
 
-    def __init__(self, *extra: str) -> None:
+    def __init__(self, *extra: str, config: str | None = None) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="kh-bench-"))
         self.sock = self.dir / "hubd.sock"
         self.target = f"unix://{self.sock}"
         self.extra = extra
+        self.devices = ["--simulate"]
+        if config is not None:
+            (self.dir / "hubd.toml").write_text(config)
+            self.devices = ["--config", str(self.dir / "hubd.toml")]
         self.proc: subprocess.Popen[bytes] | None = None
         self.ready_after = 0.0
 
@@ -57,7 +62,7 @@ class Hubd:
         env = {**os.environ, "NOTIFY_SOCKET": str(notify)}
         t0 = time.perf_counter()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "hubd.cli.hubd", "--simulate", "--listen", f"unix:{self.sock}",
+            [sys.executable, "-m", "hubd.cli.hubd", *self.devices, "--listen", f"unix:{self.sock}",
              "--state-dir", str(self.dir / "state"), "--log-level", "WARNING", *self.extra],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )

@@ -18,6 +18,7 @@ from hubd.app import Hub
 from hubd.clock import Clock, FakeClock
 from hubd.config import DeviceConfig, HubConfig
 from hubd.rpc.server import HubServer
+from simulators.escl_scanner import EsclScannerSim
 from simulators.megatec_ups import MegatecUpsSim
 from simulators.rdservice import RdServiceSim
 
@@ -139,6 +140,45 @@ async def bio_timed(tmp_path: Path, rd_sim: RdServiceSim) -> AsyncIterator[tuple
     config = HubConfig(devices={"fingerprint": fingerprint(rd_sim.urls[0])}, lease_release_grace=10.0)
     async with serving(config, tmp_path, tmp_path / "hubd.sock", clock) as running:
         yield running, clock
+
+
+# -- the scanner: the eSCL scanner simulator on loopback and a hub serving it, with two presets
+# changed by its config (as [scanner.presets.<name>] tables would).
+
+
+@pytest.fixture
+async def escl() -> AsyncIterator[EsclScannerSim]:
+    """The eSCL scanner simulator on loopback."""
+    scanner = EsclScannerSim(seed=3)
+    scanner.state.scan_seconds = 0.15  # every page is first answered 503
+    await scanner.start("tcp://127.0.0.1:0")
+    yield scanner
+    await scanner.stop()
+
+
+def scanner_device(url: str) -> DeviceConfig:
+    """The scanner of a test hub: the eSCL driver, asking again soon after a 503, polled fast."""
+    return DeviceConfig("scanner", "escl", url, options={"retry_interval": 0.05, "page_timeout": 20.0},
+                        poll_interval=0.1, timeout=2.0, stale_after=2, max_backoff=0.2)
+
+
+@pytest.fixture
+async def scanning(tmp_path: Path, escl: EsclScannerSim) -> AsyncIterator[Running]:
+    """A hub serving the simulated scanner."""
+    sections = {"scanner": {"presets": {"passport_photo": {"max_kb": 45},
+                                        "ration_card": {"format": "jpeg", "max_kb": 100}}}}
+    config = HubConfig(devices={"scanner": scanner_device(escl.url)}, sections=sections)
+    async with serving(config, tmp_path, tmp_path / "hubd.sock") as running:
+        yield running
+
+
+@pytest.fixture
+async def scan_lease(scanning: Running) -> tuple[tuple[str, str], ...]:
+    """The metadata presenting a lease on the scanner."""
+    from tests.rpc.leasing import acquire
+
+    _lease, metadata = await acquire(scanning.channel, "scanner", "counter-app")
+    return metadata
 
 
 __all__ = ["Running", "error_info", "eventually", "fast_ups", "rpc_status"]

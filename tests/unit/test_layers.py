@@ -5,8 +5,9 @@
 - simulators import neither ``drivers`` nor ``hubd`` (a codec bug shared with a driver would hide);
 - the core (everything in ``hubd`` outside ``hubd/classes/<class>/``) never names a class: it
   reaches classes only through ``hubd.classes`` (the specs);
-- a class reaches another class only through that class's ``contract`` or runner module names
-  it declares (the transactions capability uses the printer's spooler), never its servicer/cli.
+- a class reaches another class only through that class's ``contract``, runner or ``output``
+  module names it declares (the transactions capability uses the printer's spooler, camera document
+  capture the scanner's size-capped output), never its servicer/cli.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-CLASS_PUBLIC = {"contract", "spooler", "power", "convert"}
+CLASS_PUBLIC = {"contract", "spooler", "power", "convert", "output"}
 
 
 def imports(path: Path) -> list[str]:

@@ -10,14 +10,26 @@ from __future__ import annotations
 import io
 import re
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pikepdf
 import pytest
 from PIL import Image
 
 from hubd.classes.scanner.contract import ColorMode, PageFormat, ScannedPage
-from hubd.classes.scanner.output import PRESETS, Fit, OutputFormat, OutputSpec, imaging, render, resolve
+from hubd.classes.scanner.output import (
+    PRESETS,
+    Fit,
+    OutputFormat,
+    OutputSpec,
+    imaging,
+    render,
+    render_image,
+    resolve,
+    with_overrides,
+)
 from hubd.errors import FailedPrecondition, InvalidArgument
 from simulators.escl_scanner import model
 from simulators.escl_scanner import pages as sim_pages
@@ -51,6 +63,7 @@ PRESET_INPUTS = {
     "thumb_impression": lambda: [scanned("thumb", 300, ColorMode.GRAY, around(sim_pages.THUMB_MM))],
     "pan_application": lambda: [scanned("form", 200, ColorMode.COLOR),
                                 scanned("id_card", 200, ColorMode.COLOR, number=2)],
+    "proof_pdf": lambda: [scanned("form", 200), scanned("id_card", 200, number=2)],
 }
 
 
@@ -83,6 +96,20 @@ def test_each_preset_is_within_its_window(name: str) -> None:
 def test_presets_are_data_and_overridable() -> None:
     assert resolve("passport_photo", {"max_kb": 40}).max_kb == 40
     assert PRESETS["passport_photo"].max_kb == 50  # the table itself is unchanged
+    changed = with_overrides({"passport_photo": {"max_kb": 45, "color_mode": "gray"},
+                              "ration_card": {"format": "jpeg", "max_kb": 100, "fit": "pad"}})
+    gray = replace(PRESETS["passport_photo"], max_kb=45, color_mode=ColorMode.GRAY)
+    assert changed["passport_photo"] == gray
+    assert changed["ration_card"] == OutputSpec(OutputFormat.JPEG, max_kb=100, fit=Fit.PAD)
+    assert PRESETS["passport_photo"].max_kb == 50 and "ration_card" not in PRESETS
+    for tables, field in (({"signature": {"format": "tiff"}}, "presets.signature.format"),
+                          ({"signature": {"colour": "red"}}, "presets.signature.colour"),
+                          ({"signature": {"max_kb": 5}}, "presets.signature.min_kb"),
+                          ({"signature": 5}, "presets.signature"),
+                          ({"bad name": {}}, "presets")):
+        with pytest.raises(InvalidArgument) as err:
+            with_overrides(tables)
+        assert err.value.field == field
     with pytest.raises(InvalidArgument) as err:
         resolve("passport_photo", {"colour": "red"})
     assert err.value.field == "presets.passport_photo.colour"
@@ -265,3 +292,25 @@ def test_text_stays_legible_at_100_kb(tmp_path: Path) -> None:
     hindi = [k for k in keywords if not k.isascii()]
     assert all(k in words["eng"] for k in latin), words["eng"]
     assert all(k in words["hin"] for k in hindi), words["hin"]
+
+
+def test_a_picture_from_elsewhere_goes_through_the_same_path() -> None:
+    """render_image: what a camera's flattened page uses (numpy BGR or Pillow, preset or spec)."""
+    page = scanned("form", 150, ColorMode.COLOR)
+    rgb = np.asarray(Image.open(io.BytesIO(page.data)).convert("RGB"))
+    bgr = np.ascontiguousarray(rgb[..., ::-1])
+    result = render_image(bgr, "proof_pdf", dpi=150, bgr=True)
+    assert len(result.data) <= 200_000 and result.data.startswith(b"%PDF") and result.pages == 1
+    spec = OutputSpec(OutputFormat.JPEG, max_kb=60, color_mode=ColorMode.COLOR)
+    photo = render_image(Image.fromarray(rgb), spec, dpi=150)
+    shown = Image.open(io.BytesIO(photo.data))
+    assert len(photo.data) <= 60_000 and shown.mode == "RGB"
+    middle = np.asarray(shown.resize((40, 56)), np.int16)
+    assert np.abs(middle - np.asarray(Image.fromarray(rgb).resize((40, 56)), np.int16)).mean() < 10  # not BGR
+    for bad, field in ((np.zeros((10, 10, 4), np.uint8), "image"), ("a picture", "image")):
+        with pytest.raises(InvalidArgument) as err:
+            render_image(bad, "proof_pdf", dpi=150)
+        assert err.value.field == field
+    with pytest.raises(InvalidArgument) as err:
+        render_image(rgb, "proof_pdf", dpi=0)
+    assert err.value.field == "dpi"

@@ -176,12 +176,14 @@ def search(build: Callable[[float, int], bytes], spec: OutputSpec, prep: Prepare
     if lowest is not None and len(lowest.data) <= limit:
         return _bisect(trial, lowest, spec.min_quality + 1, q_pref - 1, limit), attempts
     smallest = len((lowest or t).data)
+    floor_dpi = round(prep.dpi * steps[-1])
     raise FailedPrecondition(
         f"cannot fit {spec.format.name} under {spec.max_kb:g} KB: the smallest acceptable version "
-        f"({round(prep.dpi * steps[-1])} dpi" + (f", JPEG quality {spec.min_quality}" if knob else "")
-        + f") is {smallest / 1000:.0f} KB; raise max_kb, or lower min_dpi/min_quality",
+        f"({floor_dpi} dpi" + (f", JPEG quality {spec.min_quality}" if knob else "")
+        + f") is {smallest / 1000:.0f} KB; raise the cap, or let the preset go lower (min_dpi, min_quality)",
         reason="SIZE_LIMIT_UNREACHABLE",
-        metadata={"maxKb": f"{spec.max_kb:g}", "smallestKb": f"{smallest / 1000:.1f}"},
+        metadata={"maxKb": f"{spec.max_kb:g}", "smallestKb": f"{smallest / 1000:.1f}",
+                  "minDpi": str(floor_dpi), **({"minQuality": str(spec.min_quality)} if knob else {})},
     )
 
 

@@ -41,6 +41,24 @@ def decode(page: ScannedPage) -> Image.Image:
     return image.convert("L" if image.mode in ("1", "LA", "I;16") else "RGB")
 
 
+def page_of(image: object, dpi: int, *, bgr: bool = False) -> ScannedPage:
+    """A picture from elsewhere (a Pillow image, or a numpy array: H x W gray, H x W x 3 colour,
+    ``bgr`` for OpenCV's channel order) as a RAW scanned page at ``dpi``."""
+    if isinstance(image, np.ndarray):
+        if image.dtype != np.uint8 or image.ndim not in (2, 3) or (image.ndim == 3 and image.shape[2] != 3):
+            got = f"{image.dtype} {image.shape}"
+            raise InvalidArgument("image", f"must be uint8 H x W or H x W x 3, got {got}")
+        image = Image.fromarray(np.ascontiguousarray(image[..., ::-1] if bgr and image.ndim == 3 else image))
+    if not isinstance(image, Image.Image):
+        raise InvalidArgument("image", f"must be a Pillow image or a numpy array, got {type(image).__name__}")
+    if image.mode not in ("L", "RGB"):
+        image = image.convert("L" if image.mode in ("1", "LA", "I;16", "I", "F") else "RGB")
+    if isinstance(dpi, bool) or not isinstance(dpi, int) or not 10 <= dpi <= 2400:
+        raise InvalidArgument("dpi", f"must be 10..2400, got {dpi!r:.20}")
+    mode = ColorMode.COLOR if image.mode == "RGB" else ColorMode.GRAY
+    return ScannedPage(1, image.tobytes(), PageFormat.RAW, image.width, image.height, dpi, mode)
+
+
 def to_mode(image: Image.Image, mode: ColorMode) -> Image.Image:
     """Colour for COLOR, luminance for GRAY and BLACK_WHITE (thresholded at encoding time)."""
     want = "RGB" if mode is ColorMode.COLOR else "L"
