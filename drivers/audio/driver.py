@@ -114,6 +114,9 @@ class Audio(AudioDevice):
 
     def _failed(self, err: Exception, side: str, device: tuple[str, str]) -> DeviceUnavailable:
         portaudio.mark_stale()
+        if not self._server_answers():  # the server went away: neither the speaker nor the mic is at fault
+            return DeviceUnavailable(f"no PulseAudio server answers at {self.socket}",
+                                     reason="AUDIO_SERVER_UNAVAILABLE")
         what = "speaker" if side == "output" else "microphone"
         return DeviceUnavailable(f"the {what} ({device[1]}) failed: {err}", reason="AUDIO_DEVICE_FAILED",
                                  metadata={SIDE: side})
