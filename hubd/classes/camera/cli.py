@@ -135,7 +135,7 @@ def _capture(stub: camera_pb2_grpc.CameraServiceStub, args: argparse.Namespace, 
         _write(Path(args.frame), checked.photo.data)
     preset = checked.preset
     verdict = "PASSED" if checked.passed else "FAILED"
-    what = (f"{preset.name} photo {chosen.width_px}x{chosen.height_px} px, {len(chosen.data) / 1024:.1f} KB "
+    what = (f"{preset.name} {chosen.width_px}x{chosen.height_px} px, {len(chosen.data) / 1024:.1f} KB "
             f"(window {preset.min_kb:g}-{preset.max_kb:g} KB)" if checked.HasField("portal_photo")
             else f"the frame as seen, {chosen.width_px}x{chosen.height_px} px (not one face: no portal crop)")
     emit(args, _shown(checked), f"applicant photo {verdict} ({checked.face_count} face(s)); {what} -> {out}\n"

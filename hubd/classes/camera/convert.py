@@ -24,8 +24,8 @@ from hubd.classes.camera.contract import (
     Still,
 )
 from hubd.classes.camera.frames import DEFAULT_QUALITY, MAX_SIDE, MIN_SIDE, check_quality, jpeg_size
+from hubd.classes.camera.portal import OutputFormat, OutputSpec
 from hubd.classes.camera.studio import ApplicantPhoto, CapturedDocument
-from hubd.classes.scanner.output import OutputFormat, OutputSpec
 from hubd.errors import InvalidArgument
 from hubd.rpc.convert import timestamp
 from kioskhub.v1 import camera_pb2

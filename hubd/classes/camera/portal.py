@@ -30,6 +30,10 @@ FACE_LEVEL = 0.5
 DEFAULT_PHOTO_PRESET = "passport_photo"
 A4_WIDTH_MM = 210.0
 MM_PER_INCH = 25.4
+__all__ = ["OutputFile", "OutputFormat", "OutputSpec", "document_spec", "fit_page", "fit_photo",
+           "passport_crop", "photo_preset", "photo_presets"]
+"""The scanner's output types the camera class uses come from here: this module is its one door
+into the scanner class (``hubd.classes.scanner.output``)."""
 _PICTURE_ONLY = {"autocrop": False, "deskew": False}
 """A camera's crop or flattened page is already the picture: no scanner-glass cropping or deskew."""
 

@@ -27,7 +27,7 @@ from hubd.classes.camera.contract import (
     Still,
 )
 from hubd.classes.camera.frames import encode
-from hubd.classes.scanner.output import OutputFile, OutputSpec
+from hubd.classes.camera.portal import OutputFile, OutputSpec
 from hubd.config import HubConfig
 from hubd.errors import DeviceUnavailable
 
