@@ -10,6 +10,9 @@ from __future__ import annotations
 import asyncio
 import io
 import math
+import os
+import socket
+import subprocess
 import wave
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -205,3 +208,25 @@ async def test_simulate_starts_a_private_server_when_none_runs(tmp_path: Path,
     finally:
         result.stop(procs)
     assert not pulseaudio.answers(pulseaudio.paths(tmp_path / "pulseaudio").socket)
+
+
+def test_pulseaudio_does_not_speak_for_hubds_systemd_unit(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """PulseAudio speaks sd_notify: started by a hubd running under systemd it must not send the
+    unit's READY=1 (hubd says that itself, once it serves). Checked after it has also served a
+    client, so its start-up is over."""
+    if pulseaudio.missing_binaries():
+        skip_or_fail("PulseAudio is not installed (pulseaudio)")
+    notify = tmp_path / "notify"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as rx:
+        rx.bind(str(notify))
+        monkeypatch.setenv("NOTIFY_SOCKET", str(notify))
+        proc, p = pulseaudio.start(tmp_path / "pulse")
+        try:
+            subprocess.run(["pactl", "info"], env={**os.environ, **p.env()}, check=True, capture_output=True,
+                           timeout=20)
+        finally:
+            pulseaudio.stop(proc, p)
+        rx.setblocking(False)
+        with pytest.raises(BlockingIOError):
+            rx.recv(4096)
