@@ -165,7 +165,7 @@ def applicant_photo_to_pb(device_id: str, a: ApplicantPhoto) -> camera_pb2.Check
     msg = camera_pb2.CheckApplicantPhotoResponse(
         device_id=device_id, passed=report.passed, checks=[check_to_pb(c) for c in report.checks],
         face_count=len(report.faces),
-        photo=image_to_pb(frame.encoded(None, ImageFormat.JPEG), ImageFormat.JPEG, frame.width, frame.height),
+        photo=image_to_pb(a.jpeg, ImageFormat.JPEG, frame.width, frame.height),
         preset=preset_to_pb(a.preset, a.spec), capture_time=timestamp(a.captured_at),
     )
     if a.passport is not None:

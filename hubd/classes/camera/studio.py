@@ -57,6 +57,8 @@ class ApplicantPhoto:
     """A checked applicant photo: the frame, its report, and (one face found) its crops."""
 
     frame: Frame
+    jpeg: bytes
+    """The frame as JPEG."""
     report: PhotoReport
     preset: str
     spec: OutputSpec
@@ -121,19 +123,19 @@ class Studio:
         spec = portal.photo_preset(preset)  # a bad preset takes no photo
         frame, report = await self.camera(sup).check_applicant_photo()
         captured = datetime.now(UTC)
-        if len(report.faces) != 1:
-            return ApplicantPhoto(frame, report, preset or portal.DEFAULT_PHOTO_PRESET, spec, None, None,
-                                  captured)
-        face = report.faces[0]
+        face = report.faces[0] if len(report.faces) == 1 else None
 
-        def crops() -> tuple[bytes, OutputFile]:
+        def pictures() -> tuple[bytes, bytes | None, OutputFile | None]:
+            shown = frame.encoded(None, ImageFormat.JPEG)  # the camera's own JPEG when it sent one
+            if face is None:
+                return shown, None, None
             image = frame.bgr()
             passport = encode(portal.passport_crop(image, face), ImageFormat.JPEG, PASSPORT_QUALITY)
-            return passport, portal.fit_photo(image, spec, face)
+            return shown, passport, portal.fit_photo(image, spec, face)
 
-        passport, upload = await asyncio.to_thread(crops)
-        return ApplicantPhoto(frame, report, preset or portal.DEFAULT_PHOTO_PRESET, spec, passport, upload,
-                              captured)
+        shown, passport, upload = await asyncio.to_thread(pictures)
+        return ApplicantPhoto(frame, shown, report, preset or portal.DEFAULT_PHOTO_PRESET, spec, passport,
+                              upload, captured)
 
     async def document(self, sup: Supervisor, preset: str, overrides: Mapping[str, Any],
                        dpi: int | None) -> CapturedDocument:
