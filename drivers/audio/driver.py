@@ -13,6 +13,7 @@ import asyncio
 import atexit
 import logging
 import socket
+import threading
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -36,6 +37,12 @@ DEFAULTS = {"output": ("@DEFAULT_SINK@", "default"), "input": ("@DEFAULT_SOURCE@
 source, PortAudio's default device."""
 
 atexit.register(portaudio.cleanup)
+
+
+def _retrieved(future: asyncio.Future[Any]) -> None:
+    """Take an abandoned job's outcome (its caller went away), so nothing logs it as lost."""
+    if not future.cancelled():
+        future.exception()
 
 
 class Audio(AudioDevice):
@@ -107,15 +114,20 @@ class Audio(AudioDevice):
 
     def _failed(self, err: Exception, side: str, device: tuple[str, str]) -> DeviceUnavailable:
         portaudio.mark_stale()
+        if not self._server_answers():  # the server went away: neither the speaker nor the mic is at fault
+            return DeviceUnavailable(f"no PulseAudio server answers at {self.socket}",
+                                     reason="AUDIO_SERVER_UNAVAILABLE")
         what = "speaker" if side == "output" else "microphone"
         return DeviceUnavailable(f"the {what} ({device[1]}) failed: {err}", reason="AUDIO_DEVICE_FAILED",
                                  metadata={SIDE: side})
 
     async def _run(self, fn: Callable[[], T], seconds: float) -> T:
-        """Run a PortAudio job in a worker thread under the lock, stopping it if it overruns."""
+        """Run a PortAudio job in a worker thread under the lock, stopping it if it overruns or
+        its caller goes away (then the next caller need not wait out the abandoned sound)."""
+        cancel = threading.Event()
 
         def locked() -> T:
-            with portaudio.LOCK:
+            with portaudio.job(cancel):
                 return fn()
 
         future = asyncio.ensure_future(asyncio.to_thread(locked))
@@ -123,10 +135,14 @@ class Audio(AudioDevice):
         try:
             return await asyncio.wait_for(asyncio.shield(future), limit)
         except TimeoutError:
-            portaudio.stop_playback()  # ends a blocking play, so the thread returns
+            portaudio.interrupt(cancel)  # ends a blocking play, so the thread returns
             await asyncio.gather(future, return_exceptions=True)
             portaudio.mark_stale()
             raise TransportTimeout(f"audio did not finish within {limit:.0f} s", reason="TIMEOUT") from None
+        except asyncio.CancelledError:
+            portaudio.interrupt(cancel)
+            future.add_done_callback(_retrieved)
+            raise
 
     def _open_side(self, sd: Any, device: tuple[str, str], side: str, samplerate: int) -> int:
         """Find and open (then close) one side: proves it works, names it when it does not."""
@@ -166,7 +182,7 @@ class Audio(AudioDevice):
         def job() -> Samples:
             sd = portaudio.session()
             capture = self._capture(sd, device, samplerate)
-            with capture.stream:
+            with capture:
                 if not capture.wait_frames(count, seconds + self.timeout):
                     raise self._stalled(device, capture.frames)
             samples: Samples = capture.samples()[:count]
@@ -188,7 +204,7 @@ class Audio(AudioDevice):
             sd = portaudio.session()
             out_index = self._open_side(sd, out_device, "output", samplerate)
             capture = self._capture(sd, in_device, samplerate)
-            with capture.stream:
+            with capture:
                 if not capture.wait_frames(1, self.timeout):
                     raise self._stalled(in_device, 0)
                 try:

@@ -6,6 +6,10 @@ one is defined, the file is rewritten under a new name, ``ALSA_CONFIG_PATH`` is 
 alsa-lib's own configuration plus that file, and PortAudio is re-initialised so it lists it. After
 a failure the next use re-initialises too (a server may have come back). Every call into
 PortAudio holds ``LOCK`` and runs in a worker thread; sounddevice is imported on first use only.
+
+A job (``job``) can be ended early from another thread (``interrupt``: the caller went away):
+its playback stops and its recording stops waiting, so the lock is free for the next caller at
+once, not after the cancelled sound's own length.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import os
 import shutil
 import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +30,9 @@ from hubd.driver_api import DeviceUnavailable
 log = logging.getLogger(__name__)
 
 LOCK = threading.RLock()
+_DEFINITIONS = threading.Lock()
+"""Guards the PCM definitions only, held for a moment: ``define`` runs on the event loop, which
+must never wait for ``LOCK`` (a recording may hold it for minutes)."""
 ALSA_CONF = ("/usr/share/alsa/alsa.conf", "/usr/local/share/alsa/alsa.conf")
 _BASE_PATH = os.environ.get("ALSA_CONFIG_PATH") or next(
     (p for p in ALSA_CONF if os.path.exists(p)), ALSA_CONF[0])
@@ -39,14 +48,23 @@ class _State:
         self.path: Path | None = None
         self.generation = 0
         self.stale = False
+        self.job: threading.Event | None = None
+        """The cancel flag of the job holding the lock."""
+        self.capture: Capture | None = None
+        """That job's open recording."""
+
+
+class Interrupted(Exception):  # noqa: N818 - what happened, not an error of the device
+    """The job was interrupted before it could finish (its caller went away)."""
 
 
 _state = _State()
 
 
 def define(name: str, text: str) -> None:
-    """Make ALSA PCM ``name`` (its definition ``text``) a PortAudio device from the next use on."""
-    with LOCK:
+    """Make ALSA PCM ``name`` (its definition ``text``) a PortAudio device from the next use on
+    (never blocks: callable from the event loop)."""
+    with _DEFINITIONS:
         _state.definitions[name] = text
 
 
@@ -55,24 +73,26 @@ def mark_stale() -> None:
     _state.stale = True
 
 
-def _write_config() -> None:
-    """Write the definitions to a new file and point ALSA_CONFIG_PATH at it."""
+def _write_config(definitions: dict[str, str]) -> None:
+    """Write ``definitions`` to a new file and point ALSA_CONFIG_PATH at it."""
     if _state.dir is None:
         _state.dir = Path(tempfile.mkdtemp(prefix="kioskhub-alsa-"))
     _state.generation += 1
     path = _state.dir / f"pcms-{_state.generation}.conf"
-    path.write_text(protocol.config_text(_state.definitions), encoding="utf-8")
+    path.write_text(protocol.config_text(definitions), encoding="utf-8")
     os.environ["ALSA_CONFIG_PATH"] = f"{_BASE_PATH}:{path}"
     if _state.path is not None:
         _state.path.unlink(missing_ok=True)
-    _state.path, _state.written = path, dict(_state.definitions)
+    _state.path, _state.written = path, definitions
     _state.stale = True
 
 
 def session() -> Any:
     """sounddevice, with PortAudio listing every defined PCM (call with ``LOCK`` held)."""
-    if _state.definitions != _state.written:
-        _write_config()
+    with _DEFINITIONS:
+        wanted = dict(_state.definitions) if _state.definitions != _state.written else None
+    if wanted is not None:
+        _write_config(wanted)
     if _state.sd is None:
         try:
             import sounddevice
@@ -85,6 +105,30 @@ def session() -> Any:
         _state.sd._initialize()
         _state.stale = False
     return _state.sd
+
+
+@contextmanager
+def job(cancel: threading.Event) -> Iterator[None]:
+    """Hold ``LOCK`` for one job that ``interrupt(cancel)`` may end early; ``Interrupted`` if it
+    was cancelled before it began."""
+    with LOCK:
+        _state.job = cancel
+        try:
+            if cancel.is_set():  # checked after claiming the job: interrupt sees one or the other
+                raise Interrupted("cancelled before it began")
+            yield
+        finally:
+            _state.job = _state.capture = None
+
+
+def interrupt(cancel: threading.Event) -> None:
+    """End the job of ``cancel`` (from any thread): stop its playback, wake its recording."""
+    cancel.set()
+    if _state.job is cancel:
+        stop_playback()
+        capture = _state.capture
+        if capture is not None:
+            capture.abort()
 
 
 def stop_playback() -> None:
@@ -123,14 +167,28 @@ def cleanup() -> None:
 
 class Capture:
     """An input stream whose callback collects mono frames, so nothing waits on the device
-    without a deadline: ``wait_frames`` gives up after its timeout."""
+    without a deadline: ``wait_frames`` gives up after its timeout. ``with capture:`` runs the
+    stream."""
 
     def __init__(self, sd: Any, index: int, samplerate: int) -> None:
         self._chunks: list[Any] = []
         self.frames = 0
+        self.aborted = False
         self._cond = threading.Condition()
         self.stream = sd.InputStream(device=index, samplerate=samplerate, channels=1, dtype="float32",
                                      latency="high", callback=self._collect)
+        _state.capture = self
+
+    def __enter__(self) -> Capture:
+        self.stream.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Abort (not stop: nothing queued needs keeping) and close the stream."""
+        try:
+            self.stream.abort()
+        finally:
+            self.stream.close()
 
     def _collect(self, indata: Any, frames: int, time: Any, status: Any) -> None:
         with self._cond:
@@ -139,9 +197,19 @@ class Capture:
             self._cond.notify_all()
 
     def wait_frames(self, count: int, timeout: float) -> bool:
-        """True once ``count`` frames have arrived; False after ``timeout`` seconds."""
+        """True once ``count`` frames have arrived; False after ``timeout`` seconds; ``Interrupted``
+        when the job is interrupted."""
         with self._cond:
-            return self._cond.wait_for(lambda: self.frames >= count, timeout)
+            arrived = self._cond.wait_for(lambda: self.frames >= count or self.aborted, timeout)
+        if self.aborted:
+            raise Interrupted("the recording was interrupted")
+        return arrived
+
+    def abort(self) -> None:
+        """Stop waiting for frames (from any thread)."""
+        with self._cond:
+            self.aborted = True
+            self._cond.notify_all()
 
     def samples(self) -> Any:
         """Every frame collected so far, as one float32 array."""

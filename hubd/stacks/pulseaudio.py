@@ -8,19 +8,27 @@ back, for the loopback self-test), the null sink ``micfeed`` (what a test plays 
 microphone) and the source ``mic`` (``micfeed.monitor`` remapped: the kiosk's microphone).
 Clients reach it with ``PULSE_SERVER=unix:SOCKET`` (``env``); the hub's audio driver with the
 URL ``pulse://SOCKET``. The daemon runs in the foreground, in user mode, and is stopped by pid.
+
+``hubd --simulate`` (``simulate``) uses the sound server the user already runs, if one answers,
+and otherwise starts this private one with the audio device's speaker on ``speaker`` and its
+microphone on ``speaker.monitor``, so the loopback self-test hears its own tone.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import shutil
 import socket
 import subprocess
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from hubd.config import DeviceConfig
 from hubd.errors import DeviceUnavailable
 from hubd.stacks.process import (
     log_tail,
@@ -28,9 +36,14 @@ from hubd.stacks.process import (
     require_binary,
     socket_home,
     start_process,
+    stop_all,
     stop_process,
     wait_until,
 )
+
+if TYPE_CHECKING:
+    from hubd.classes.spec import SimulatedDevice
+    from hubd.stacks.simulated import StackResult
 
 log = logging.getLogger(__name__)
 
@@ -120,21 +133,44 @@ def write_config(dir: Path) -> PulsePaths:
     return p
 
 
+SYSTEMD_VARIABLES = ("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_FDS", "LISTEN_PID")
+"""hubd's own systemd variables: PulseAudio speaks sd_notify, and would tell hubd's unit READY=1."""
+
+
 def _env(p: PulsePaths) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PULSE_", "XDG_", "DBUS_"))}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("PULSE_", "XDG_", "DBUS_")) and k not in SYSTEMD_VARIABLES}
     env.update(XDG_RUNTIME_DIR=str(p.runtime), HOME=str(p.root / "home"))
     return env
 
 
-def accepting(p: PulsePaths) -> bool:
-    """True when the server accepts connections on its socket."""
+def answers(path: Path) -> bool:
+    """True when a server accepts connections on the unix socket ``path``."""
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         sock.settimeout(1.0)
         try:
-            sock.connect(str(p.socket))
+            sock.connect(str(path))
         except OSError:
             return False
     return True
+
+
+def accepting(p: PulsePaths) -> bool:
+    """True when the server accepts connections on its socket."""
+    return answers(p.socket)
+
+
+def running_server() -> Path | None:
+    """The native socket of a sound server this user already runs (``$PULSE_SERVER`` as
+    ``unix:PATH``, else ``$XDG_RUNTIME_DIR/pulse/native``: PulseAudio or PipeWire's pulse
+    server), if it accepts connections."""
+    candidates = []
+    server = os.environ.get("PULSE_SERVER", "")
+    if server.startswith("unix:"):
+        candidates.append(Path(server.removeprefix("unix:")))
+    if runtime := os.environ.get("XDG_RUNTIME_DIR", ""):
+        candidates.append(Path(runtime) / "pulse" / "native")
+    return next((path for path in candidates if answers(path)), None)
 
 
 def start(
@@ -174,3 +210,49 @@ def stop(proc: subprocess.Popen[bytes], p: PulsePaths | None = None) -> None:
     if p is not None:
         p.socket.unlink(missing_ok=True)
         p.remove_runtime()
+
+
+def _start_for_hub(root: Path, abandon: threading.Event) -> list[subprocess.Popen[bytes]]:
+    proc, _ = start(root, die_with_parent=True, abandon=abandon)
+    return [proc]
+
+
+def _stopper(p: PulsePaths) -> Callable[[list[subprocess.Popen[bytes]]], None]:
+    def stop_and_clean(procs: list[subprocess.Popen[bytes]]) -> None:
+        stop_all(procs)
+        p.socket.unlink(missing_ok=True)
+        p.remove_runtime()
+
+    return stop_and_clean
+
+
+async def simulate(state_dir: Path, device: SimulatedDevice) -> StackResult:
+    """``hubd --simulate``: the user's own sound server if one runs (its default sink and
+    source); else a private PulseAudio started in the background, the device's speaker its null
+    sink and its microphone the sink's monitor (the self-test passes). Absent PulseAudio: the
+    device is listed UNAVAILABLE STACK_NOT_INSTALLED."""
+    from hubd.stacks.simulated import StackResult
+
+    existing = running_server()
+    if existing is not None:
+        url = f"pulse://{existing}"
+        cfg = DeviceConfig(device.device_id, device.driver, url, poll_interval=device.poll_interval,
+                           default=device.default)
+        log.info("audio: using the sound server already running at %s", existing)
+        return StackResult(cfg, record={"stack": "pulseaudio", "server": "existing", "url": url})
+    if gaps := missing_binaries():
+        detail = f"PulseAudio is not installed (missing {', '.join(gaps)}) and no sound server runs"
+        return StackResult(DeviceConfig(device.device_id, device.driver), missing=detail)
+    root = (state_dir / "pulseaudio").resolve()
+    p = paths(root)
+    # The executor thread lives as long as the daemon, so the parent-death signal set from it
+    # stops PulseAudio even if hubd is killed with SIGKILL.
+    abandon = threading.Event()
+    task = asyncio.create_task(asyncio.to_thread(_start_for_hub, root, abandon), name="stack:pulseaudio")
+    cfg = DeviceConfig(device.device_id, device.driver, p.url, options=dict(device.options),
+                       poll_interval=device.poll_interval, default=device.default)
+    record: dict[str, object] = {
+        "stack": "pulseaudio", "server": "private", "url": p.url, "env": f"PULSE_SERVER=unix:{p.socket}",
+        "speaker": SPEAKER, "microphone": f"{SPEAKER}.monitor", "mic_feed": MIC_FEED, "mic": MIC,
+    }
+    return StackResult(cfg, record=record, task=task, abandon=abandon, stop=_stopper(p))

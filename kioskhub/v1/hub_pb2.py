@@ -25,7 +25,9 @@ _sym_db = _symbol_database.Default()
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
+from kioskhub.v1 import audio_pb2 as kioskhub_dot_v1_dot_audio__pb2
 from kioskhub.v1 import biometric_pb2 as kioskhub_dot_v1_dot_biometric__pb2
+from kioskhub.v1 import camera_pb2 as kioskhub_dot_v1_dot_camera__pb2
 from kioskhub.v1 import common_pb2 as kioskhub_dot_v1_dot_common__pb2
 from kioskhub.v1 import printer_pb2 as kioskhub_dot_v1_dot_printer__pb2
 from kioskhub.v1 import scanner_pb2 as kioskhub_dot_v1_dot_scanner__pb2
@@ -33,7 +35,7 @@ from kioskhub.v1 import smartcard_pb2 as kioskhub_dot_v1_dot_smartcard__pb2
 from kioskhub.v1 import ups_pb2 as kioskhub_dot_v1_dot_ups__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15kioskhub/v1/hub.proto\x12\x0bkioskhub.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bkioskhub/v1/biometric.proto\x1a\x18kioskhub/v1/common.proto\x1a\x19kioskhub/v1/printer.proto\x1a\x19kioskhub/v1/scanner.proto\x1a\x1bkioskhub/v1/smartcard.proto\x1a\x15kioskhub/v1/ups.proto\"\x13\n\x11GetHubInfoRequest\"\xa1\x01\n\x12GetHubInfoResponse\x12\x0f\n\x07version\x18\x01 \x01(\t\x12\x0f\n\x07\x62oot_id\x18\x02 \x01(\t\x12.\n\nstart_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08simulate\x18\x04 \x01(\x08\x12\x10\n\x08services\x18\x05 \x03(\t\x12\x15\n\rlast_sequence\x18\x06 \x01(\x04\"}\n\x12ListDevicesRequest\x12\x34\n\x0c\x64\x65vice_class\x18\x01 \x01(\x0e\x32\x18.kioskhub.v1.DeviceClassB\x04\xe2\x41\x01\x01\x12\x17\n\tpage_size\x18\x02 \x01(\x05\x42\x04\xe2\x41\x01\x01\x12\x18\n\npage_token\x18\x03 \x01(\tB\x04\xe2\x41\x01\x01\"T\n\x13ListDevicesResponse\x12$\n\x07\x64\x65vices\x18\x01 \x03(\x0b\x32\x13.kioskhub.v1.Device\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"+\n\x10GetDeviceRequest\x12\x17\n\tdevice_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\"8\n\x11GetDeviceResponse\x12#\n\x06\x64\x65vice\x18\x01 \x01(\x0b\x32\x13.kioskhub.v1.Device\"L\n\x03Gap\x12\x0e\n\x06reason\x18\x01 \x01(\t\x12\x16\n\x0eresume_boot_id\x18\x02 \x01(\t\x12\x1d\n\x15resume_after_sequence\x18\x03 \x01(\x04\"\x83\x05\n\x05\x45vent\x12\x0f\n\x07\x62oot_id\x18\x01 \x01(\t\x12\x10\n\x08sequence\x18\x02 \x01(\x04\x12\x30\n\x0cpublish_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12$\n\x04type\x18\x04 \x01(\x0e\x32\x16.kioskhub.v1.EventType\x12\x11\n\tdevice_id\x18\x05 \x01(\t\x12\x0e\n\x06reason\x18\x06 \x01(\t\x12\x0f\n\x07message\x18\x07 \x01(\t\x12\x36\n\nattributes\x18\x08 \x03(\x0b\x32\".kioskhub.v1.Event.AttributesEntry\x12\x1f\n\x03gap\x18\n \x01(\x0b\x32\x10.kioskhub.v1.GapH\x00\x12%\n\x06\x64\x65vice\x18\x0b \x01(\x0b\x32\x13.kioskhub.v1.DeviceH\x00\x12#\n\x05lease\x18\x0c \x01(\x0b\x32\x12.kioskhub.v1.LeaseH\x00\x12*\n\tprint_job\x18\r \x01(\x0b\x32\x15.kioskhub.v1.PrintJobH\x00\x12,\n\nups_status\x18\x0e \x01(\x0b\x32\x16.kioskhub.v1.UpsStatusH\x00\x12(\n\x08scan_job\x18\x0f \x01(\x0b\x32\x14.kioskhub.v1.ScanJobH\x00\x12\x34\n\x0e\x62iometric_info\x18\x10 \x01(\x0b\x32\x1a.kioskhub.v1.BiometricInfoH\x00\x12.\n\x0b\x63\x61rd_reader\x18\x11 \x01(\x0b\x32\x17.kioskhub.v1.CardReaderH\x00\x1a\x31\n\x0f\x41ttributesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x42\t\n\x07payload\"q\n\x12WatchEventsRequest\x12\x1c\n\x0eresume_boot_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x01\x12#\n\x15resume_after_sequence\x18\x02 \x01(\x04\x42\x04\xe2\x41\x01\x01\x12\x18\n\ndevice_ids\x18\x03 \x03(\tB\x04\xe2\x41\x01\x01\"8\n\x13WatchEventsResponse\x12!\n\x05\x65vent\x18\x01 \x01(\x0b\x32\x12.kioskhub.v1.Event\"r\n\x13\x41\x63quireLeaseRequest\x12\x17\n\tdevice_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12\x14\n\x06holder\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\x12,\n\x03ttl\x18\x03 \x01(\x0b\x32\x19.google.protobuf.DurationB\x04\xe2\x41\x01\x01\"9\n\x14\x41\x63quireLeaseResponse\x12!\n\x05lease\x18\x01 \x01(\x0b\x32\x12.kioskhub.v1.Lease\"Y\n\x11RenewLeaseRequest\x12\x16\n\x08lease_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12,\n\x03ttl\x18\x02 \x01(\x0b\x32\x19.google.protobuf.DurationB\x04\xe2\x41\x01\x01\"7\n\x12RenewLeaseResponse\x12!\n\x05lease\x18\x01 \x01(\x0b\x32\x12.kioskhub.v1.Lease\"-\n\x13ReleaseLeaseRequest\x12\x16\n\x08lease_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\"\x16\n\x14ReleaseLeaseResponse\"N\n\x1aRequestLeaseReleaseRequest\x12\x17\n\tdevice_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12\x17\n\trequester\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\"@\n\x1bRequestLeaseReleaseResponse\x12!\n\x05lease\x18\x01 \x01(\x0b\x32\x12.kioskhub.v1.Lease*\x86\n\n\tEventType\x12\x1a\n\x16\x45VENT_TYPE_UNSPECIFIED\x10\x00\x12\x12\n\x0e\x45VENT_TYPE_GAP\x10\x01\x12\x1f\n\x1b\x45VENT_TYPE_DEVICE_AVAILABLE\x10\x02\x12!\n\x1d\x45VENT_TYPE_DEVICE_UNAVAILABLE\x10\x03\x12\x19\n\x15\x45VENT_TYPE_ON_BATTERY\x10\x04\x12\x1a\n\x16\x45VENT_TYPE_LOW_BATTERY\x10\x05\x12\x16\n\x12\x45VENT_TYPE_ON_LINE\x10\x06\x12 \n\x1c\x45VENT_TYPE_SHUTDOWN_IMMINENT\x10\x07\x12\x1d\n\x19\x45VENT_TYPE_LEASE_ACQUIRED\x10\x08\x12\x1d\n\x19\x45VENT_TYPE_LEASE_RELEASED\x10\t\x12\x19\n\x15\x45VENT_TYPE_JOB_QUEUED\x10\n\x12\x1b\n\x17\x45VENT_TYPE_JOB_PRINTING\x10\x0b\x12\x1c\n\x18\x45VENT_TYPE_JOB_SUCCEEDED\x10\x0c\x12\x19\n\x15\x45VENT_TYPE_JOB_FAILED\x10\r\x12\x1a\n\x16\x45VENT_TYPE_JOB_WAITING\x10\x0e\x12\x1c\n\x18\x45VENT_TYPE_JOB_CANCELLED\x10\x0f\x12\x1a\n\x16\x45VENT_TYPE_JOB_EXPIRED\x10\x10\x12\x17\n\x13\x45VENT_TYPE_JOB_HELD\x10\x11\x12\x18\n\x14\x45VENT_TYPE_PAPER_OUT\x10\x12\x12\x1b\n\x17\x45VENT_TYPE_PAPER_LOADED\x10\x13\x12\x1e\n\x1a\x45VENT_TYPE_PRINTER_OFFLINE\x10\x14\x12\x1d\n\x19\x45VENT_TYPE_PRINTER_ONLINE\x10\x15\x12\x1c\n\x18\x45VENT_TYPE_LEASE_EXPIRED\x10\x16\x12&\n\"EVENT_TYPE_LEASE_RELEASE_REQUESTED\x10\x17\x12\x1c\n\x18\x45VENT_TYPE_PRINTER_ALERT\x10\x18\x12$\n EVENT_TYPE_PRINTER_ALERT_CLEARED\x10\x19\x12\x1e\n\x1a\x45VENT_TYPE_PRINTER_RESUMED\x10\x1a\x12\x1b\n\x17\x45VENT_TYPE_SCAN_STARTED\x10\x1e\x12\x18\n\x14\x45VENT_TYPE_SCAN_PAGE\x10\x1f\x12\x1d\n\x19\x45VENT_TYPE_SCAN_SUCCEEDED\x10 \x12\x1a\n\x16\x45VENT_TYPE_SCAN_FAILED\x10!\x12\x1d\n\x19\x45VENT_TYPE_SCAN_CANCELLED\x10\"\x12\x16\n\x12\x45VENT_TYPE_ADF_JAM\x10#\x12\x19\n\x15\x45VENT_TYPE_COVER_OPEN\x10$\x12\x18\n\x14\x45VENT_TYPE_ADF_EMPTY\x10%\x12\x19\n\x15\x45VENT_TYPE_ADF_LOADED\x10&\x12\x1f\n\x1b\x45VENT_TYPE_RD_SERVICE_READY\x10(\x12#\n\x1f\x45VENT_TYPE_RD_SERVICE_NOT_READY\x10)\x12 \n\x1c\x45VENT_TYPE_RD_SERVICE_IN_USE\x10*\x12\x1c\n\x18\x45VENT_TYPE_CARD_INSERTED\x10\x32\x12\x1b\n\x17\x45VENT_TYPE_CARD_REMOVED\x10\x33\x12\x1b\n\x17\x45VENT_TYPE_READER_ADDED\x10\x34\x12\x1d\n\x19\x45VENT_TYPE_READER_REMOVED\x10\x35\x32\xb0\x05\n\nHubService\x12M\n\nGetHubInfo\x12\x1e.kioskhub.v1.GetHubInfoRequest\x1a\x1f.kioskhub.v1.GetHubInfoResponse\x12P\n\x0bListDevices\x12\x1f.kioskhub.v1.ListDevicesRequest\x1a .kioskhub.v1.ListDevicesResponse\x12J\n\tGetDevice\x12\x1d.kioskhub.v1.GetDeviceRequest\x1a\x1e.kioskhub.v1.GetDeviceResponse\x12R\n\x0bWatchEvents\x12\x1f.kioskhub.v1.WatchEventsRequest\x1a .kioskhub.v1.WatchEventsResponse0\x01\x12S\n\x0c\x41\x63quireLease\x12 .kioskhub.v1.AcquireLeaseRequest\x1a!.kioskhub.v1.AcquireLeaseResponse\x12M\n\nRenewLease\x12\x1e.kioskhub.v1.RenewLeaseRequest\x1a\x1f.kioskhub.v1.RenewLeaseResponse\x12S\n\x0cReleaseLease\x12 .kioskhub.v1.ReleaseLeaseRequest\x1a!.kioskhub.v1.ReleaseLeaseResponse\x12h\n\x13RequestLeaseRelease\x12\'.kioskhub.v1.RequestLeaseReleaseRequest\x1a(.kioskhub.v1.RequestLeaseReleaseResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15kioskhub/v1/hub.proto\x12\x0bkioskhub.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17kioskhub/v1/audio.proto\x1a\x1bkioskhub/v1/biometric.proto\x1a\x18kioskhub/v1/camera.proto\x1a\x18kioskhub/v1/common.proto\x1a\x19kioskhub/v1/printer.proto\x1a\x19kioskhub/v1/scanner.proto\x1a\x1bkioskhub/v1/smartcard.proto\x1a\x15kioskhub/v1/ups.proto\"\x13\n\x11GetHubInfoRequest\"\xa1\x01\n\x12GetHubInfoResponse\x12\x0f\n\x07version\x18\x01 \x01(\t\x12\x0f\n\x07\x62oot_id\x18\x02 \x01(\t\x12.\n\nstart_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08simulate\x18\x04 \x01(\x08\x12\x10\n\x08services\x18\x05 \x03(\t\x12\x15\n\rlast_sequence\x18\x06 \x01(\x04\"}\n\x12ListDevicesRequest\x12\x34\n\x0c\x64\x65vice_class\x18\x01 \x01(\x0e\x32\x18.kioskhub.v1.DeviceClassB\x04\xe2\x41\x01\x01\x12\x17\n\tpage_size\x18\x02 \x01(\x05\x42\x04\xe2\x41\x01\x01\x12\x18\n\npage_token\x18\x03 \x01(\tB\x04\xe2\x41\x01\x01\"T\n\x13ListDevicesResponse\x12$\n\x07\x64\x65vices\x18\x01 \x03(\x0b\x32\x13.kioskhub.v1.Device\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"+\n\x10GetDeviceRequest\x12\x17\n\tdevice_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\"8\n\x11GetDeviceResponse\x12#\n\x06\x64\x65vice\x18\x01 \x01(\x0b\x32\x13.kioskhub.v1.Device\"L\n\x03Gap\x12\x0e\n\x06reason\x18\x01 \x01(\t\x12\x16\n\x0eresume_boot_id\x18\x02 \x01(\t\x12\x1d\n\x15resume_after_sequence\x18\x03 \x01(\x04\"\xe9\x05\n\x05\x45vent\x12\x0f\n\x07\x62oot_id\x18\x01 \x01(\t\x12\x10\n\x08sequence\x18\x02 \x01(\x04\x12\x30\n\x0cpublish_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12$\n\x04type\x18\x04 \x01(\x0e\x32\x16.kioskhub.v1.EventType\x12\x11\n\tdevice_id\x18\x05 \x01(\t\x12\x0e\n\x06reason\x18\x06 \x01(\t\x12\x0f\n\x07message\x18\x07 \x01(\t\x12\x36\n\nattributes\x18\x08 \x03(\x0b\x32\".kioskhub.v1.Event.AttributesEntry\x12\x1f\n\x03gap\x18\n \x01(\x0b\x32\x10.kioskhub.v1.GapH\x00\x12%\n\x06\x64\x65vice\x18\x0b \x01(\x0b\x32\x13.kioskhub.v1.DeviceH\x00\x12#\n\x05lease\x18\x0c \x01(\x0b\x32\x12.kioskhub.v1.LeaseH\x00\x12*\n\tprint_job\x18\r \x01(\x0b\x32\x15.kioskhub.v1.PrintJobH\x00\x12,\n\nups_status\x18\x0e \x01(\x0b\x32\x16.kioskhub.v1.UpsStatusH\x00\x12(\n\x08scan_job\x18\x0f \x01(\x0b\x32\x14.kioskhub.v1.ScanJobH\x00\x12\x34\n\x0e\x62iometric_info\x18\x10 \x01(\x0b\x32\x1a.kioskhub.v1.BiometricInfoH\x00\x12.\n\x0b\x63\x61rd_reader\x18\x11 \x01(\x0b\x32\x17.kioskhub.v1.CardReaderH\x00\x12\x32\n\rcamera_status\x18\x12 \x01(\x0b\x32\x19.kioskhub.v1.CameraStatusH\x00\x12\x30\n\x0c\x61udio_status\x18\x13 \x01(\x0b\x32\x18.kioskhub.v1.AudioStatusH\x00\x1a\x31\n\x0f\x41ttributesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x42\t\n\x07payload\"q\n\x12WatchEventsRequest\x12\x1c\n\x0eresume_boot_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x01\x12#\n\x15resume_after_sequence\x18\x02 \x01(\x04\x42\x04\xe2\x41\x01\x01\x12\x18\n\ndevice_ids\x18\x03 \x03(\tB\x04\xe2\x41\x01\x01\"8\n\x13WatchEventsResponse\x12!\n\x05\x65vent\x18\x01 \x01(\x0b\x32\x12.kioskhub.v1.Event\"r\n\x13\x41\x63quireLeaseRequest\x12\x17\n\tdevice_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12\x14\n\x06holder\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\x12,\n\x03ttl\x18\x03 \x01(\x0b\x32\x19.google.protobuf.DurationB\x04\xe2\x41\x01\x01\"9\n\x14\x41\x63quireLeaseResponse\x12!\n\x05lease\x18\x01 \x01(\x0b\x32\x12.kioskhub.v1.Lease\"Y\n\x11RenewLeaseRequest\x12\x16\n\x08lease_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12,\n\x03ttl\x18\x02 \x01(\x0b\x32\x19.google.protobuf.DurationB\x04\xe2\x41\x01\x01\"7\n\x12RenewLeaseResponse\x12!\n\x05lease\x18\x01 \x01(\x0b\x32\x12.kioskhub.v1.Lease\"-\n\x13ReleaseLeaseRequest\x12\x16\n\x08lease_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\"\x16\n\x14ReleaseLeaseResponse\"N\n\x1aRequestLeaseReleaseRequest\x12\x17\n\tdevice_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12\x17\n\trequester\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\"@\n\x1bRequestLeaseReleaseResponse\x12!\n\x05lease\x18\x01 \x01(\x0b\x32\x12.kioskhub.v1.Lease*\xfe\n\n\tEventType\x12\x1a\n\x16\x45VENT_TYPE_UNSPECIFIED\x10\x00\x12\x12\n\x0e\x45VENT_TYPE_GAP\x10\x01\x12\x1f\n\x1b\x45VENT_TYPE_DEVICE_AVAILABLE\x10\x02\x12!\n\x1d\x45VENT_TYPE_DEVICE_UNAVAILABLE\x10\x03\x12\x19\n\x15\x45VENT_TYPE_ON_BATTERY\x10\x04\x12\x1a\n\x16\x45VENT_TYPE_LOW_BATTERY\x10\x05\x12\x16\n\x12\x45VENT_TYPE_ON_LINE\x10\x06\x12 \n\x1c\x45VENT_TYPE_SHUTDOWN_IMMINENT\x10\x07\x12\x1d\n\x19\x45VENT_TYPE_LEASE_ACQUIRED\x10\x08\x12\x1d\n\x19\x45VENT_TYPE_LEASE_RELEASED\x10\t\x12\x19\n\x15\x45VENT_TYPE_JOB_QUEUED\x10\n\x12\x1b\n\x17\x45VENT_TYPE_JOB_PRINTING\x10\x0b\x12\x1c\n\x18\x45VENT_TYPE_JOB_SUCCEEDED\x10\x0c\x12\x19\n\x15\x45VENT_TYPE_JOB_FAILED\x10\r\x12\x1a\n\x16\x45VENT_TYPE_JOB_WAITING\x10\x0e\x12\x1c\n\x18\x45VENT_TYPE_JOB_CANCELLED\x10\x0f\x12\x1a\n\x16\x45VENT_TYPE_JOB_EXPIRED\x10\x10\x12\x17\n\x13\x45VENT_TYPE_JOB_HELD\x10\x11\x12\x18\n\x14\x45VENT_TYPE_PAPER_OUT\x10\x12\x12\x1b\n\x17\x45VENT_TYPE_PAPER_LOADED\x10\x13\x12\x1e\n\x1a\x45VENT_TYPE_PRINTER_OFFLINE\x10\x14\x12\x1d\n\x19\x45VENT_TYPE_PRINTER_ONLINE\x10\x15\x12\x1c\n\x18\x45VENT_TYPE_LEASE_EXPIRED\x10\x16\x12&\n\"EVENT_TYPE_LEASE_RELEASE_REQUESTED\x10\x17\x12\x1c\n\x18\x45VENT_TYPE_PRINTER_ALERT\x10\x18\x12$\n EVENT_TYPE_PRINTER_ALERT_CLEARED\x10\x19\x12\x1e\n\x1a\x45VENT_TYPE_PRINTER_RESUMED\x10\x1a\x12\x1b\n\x17\x45VENT_TYPE_SCAN_STARTED\x10\x1e\x12\x18\n\x14\x45VENT_TYPE_SCAN_PAGE\x10\x1f\x12\x1d\n\x19\x45VENT_TYPE_SCAN_SUCCEEDED\x10 \x12\x1a\n\x16\x45VENT_TYPE_SCAN_FAILED\x10!\x12\x1d\n\x19\x45VENT_TYPE_SCAN_CANCELLED\x10\"\x12\x16\n\x12\x45VENT_TYPE_ADF_JAM\x10#\x12\x19\n\x15\x45VENT_TYPE_COVER_OPEN\x10$\x12\x18\n\x14\x45VENT_TYPE_ADF_EMPTY\x10%\x12\x19\n\x15\x45VENT_TYPE_ADF_LOADED\x10&\x12\x1f\n\x1b\x45VENT_TYPE_RD_SERVICE_READY\x10(\x12#\n\x1f\x45VENT_TYPE_RD_SERVICE_NOT_READY\x10)\x12 \n\x1c\x45VENT_TYPE_RD_SERVICE_IN_USE\x10*\x12\x1c\n\x18\x45VENT_TYPE_CARD_INSERTED\x10\x32\x12\x1b\n\x17\x45VENT_TYPE_CARD_REMOVED\x10\x33\x12\x1b\n\x17\x45VENT_TYPE_READER_ADDED\x10\x34\x12\x1d\n\x19\x45VENT_TYPE_READER_REMOVED\x10\x35\x12(\n$EVENT_TYPE_CAMERA_FRAME_SIZE_CHANGED\x10<\x12%\n!EVENT_TYPE_AUDIO_SELF_TEST_PASSED\x10\x46\x12%\n!EVENT_TYPE_AUDIO_SELF_TEST_FAILED\x10G2\xb0\x05\n\nHubService\x12M\n\nGetHubInfo\x12\x1e.kioskhub.v1.GetHubInfoRequest\x1a\x1f.kioskhub.v1.GetHubInfoResponse\x12P\n\x0bListDevices\x12\x1f.kioskhub.v1.ListDevicesRequest\x1a .kioskhub.v1.ListDevicesResponse\x12J\n\tGetDevice\x12\x1d.kioskhub.v1.GetDeviceRequest\x1a\x1e.kioskhub.v1.GetDeviceResponse\x12R\n\x0bWatchEvents\x12\x1f.kioskhub.v1.WatchEventsRequest\x1a .kioskhub.v1.WatchEventsResponse0\x01\x12S\n\x0c\x41\x63quireLease\x12 .kioskhub.v1.AcquireLeaseRequest\x1a!.kioskhub.v1.AcquireLeaseResponse\x12M\n\nRenewLease\x12\x1e.kioskhub.v1.RenewLeaseRequest\x1a\x1f.kioskhub.v1.RenewLeaseResponse\x12S\n\x0cReleaseLease\x12 .kioskhub.v1.ReleaseLeaseRequest\x1a!.kioskhub.v1.ReleaseLeaseResponse\x12h\n\x13RequestLeaseRelease\x12\'.kioskhub.v1.RequestLeaseReleaseRequest\x1a(.kioskhub.v1.RequestLeaseReleaseResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -72,46 +74,46 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_REQUESTLEASERELEASEREQUEST'].fields_by_name['device_id']._serialized_options = b'\342A\001\002'
   _globals['_REQUESTLEASERELEASEREQUEST'].fields_by_name['requester']._loaded_options = None
   _globals['_REQUESTLEASERELEASEREQUEST'].fields_by_name['requester']._serialized_options = b'\342A\001\002'
-  _globals['_EVENTTYPE']._serialized_start=2236
-  _globals['_EVENTTYPE']._serialized_end=3522
-  _globals['_GETHUBINFOREQUEST']._serialized_start=297
-  _globals['_GETHUBINFOREQUEST']._serialized_end=316
-  _globals['_GETHUBINFORESPONSE']._serialized_start=319
-  _globals['_GETHUBINFORESPONSE']._serialized_end=480
-  _globals['_LISTDEVICESREQUEST']._serialized_start=482
-  _globals['_LISTDEVICESREQUEST']._serialized_end=607
-  _globals['_LISTDEVICESRESPONSE']._serialized_start=609
-  _globals['_LISTDEVICESRESPONSE']._serialized_end=693
-  _globals['_GETDEVICEREQUEST']._serialized_start=695
-  _globals['_GETDEVICEREQUEST']._serialized_end=738
-  _globals['_GETDEVICERESPONSE']._serialized_start=740
-  _globals['_GETDEVICERESPONSE']._serialized_end=796
-  _globals['_GAP']._serialized_start=798
-  _globals['_GAP']._serialized_end=874
-  _globals['_EVENT']._serialized_start=877
-  _globals['_EVENT']._serialized_end=1520
-  _globals['_EVENT_ATTRIBUTESENTRY']._serialized_start=1460
-  _globals['_EVENT_ATTRIBUTESENTRY']._serialized_end=1509
-  _globals['_WATCHEVENTSREQUEST']._serialized_start=1522
-  _globals['_WATCHEVENTSREQUEST']._serialized_end=1635
-  _globals['_WATCHEVENTSRESPONSE']._serialized_start=1637
-  _globals['_WATCHEVENTSRESPONSE']._serialized_end=1693
-  _globals['_ACQUIRELEASEREQUEST']._serialized_start=1695
-  _globals['_ACQUIRELEASEREQUEST']._serialized_end=1809
-  _globals['_ACQUIRELEASERESPONSE']._serialized_start=1811
-  _globals['_ACQUIRELEASERESPONSE']._serialized_end=1868
-  _globals['_RENEWLEASEREQUEST']._serialized_start=1870
-  _globals['_RENEWLEASEREQUEST']._serialized_end=1959
-  _globals['_RENEWLEASERESPONSE']._serialized_start=1961
-  _globals['_RENEWLEASERESPONSE']._serialized_end=2016
-  _globals['_RELEASELEASEREQUEST']._serialized_start=2018
-  _globals['_RELEASELEASEREQUEST']._serialized_end=2063
-  _globals['_RELEASELEASERESPONSE']._serialized_start=2065
-  _globals['_RELEASELEASERESPONSE']._serialized_end=2087
-  _globals['_REQUESTLEASERELEASEREQUEST']._serialized_start=2089
-  _globals['_REQUESTLEASERELEASEREQUEST']._serialized_end=2167
-  _globals['_REQUESTLEASERELEASERESPONSE']._serialized_start=2169
-  _globals['_REQUESTLEASERELEASERESPONSE']._serialized_end=2233
-  _globals['_HUBSERVICE']._serialized_start=3525
-  _globals['_HUBSERVICE']._serialized_end=4213
+  _globals['_EVENTTYPE']._serialized_start=2389
+  _globals['_EVENTTYPE']._serialized_end=3795
+  _globals['_GETHUBINFOREQUEST']._serialized_start=348
+  _globals['_GETHUBINFOREQUEST']._serialized_end=367
+  _globals['_GETHUBINFORESPONSE']._serialized_start=370
+  _globals['_GETHUBINFORESPONSE']._serialized_end=531
+  _globals['_LISTDEVICESREQUEST']._serialized_start=533
+  _globals['_LISTDEVICESREQUEST']._serialized_end=658
+  _globals['_LISTDEVICESRESPONSE']._serialized_start=660
+  _globals['_LISTDEVICESRESPONSE']._serialized_end=744
+  _globals['_GETDEVICEREQUEST']._serialized_start=746
+  _globals['_GETDEVICEREQUEST']._serialized_end=789
+  _globals['_GETDEVICERESPONSE']._serialized_start=791
+  _globals['_GETDEVICERESPONSE']._serialized_end=847
+  _globals['_GAP']._serialized_start=849
+  _globals['_GAP']._serialized_end=925
+  _globals['_EVENT']._serialized_start=928
+  _globals['_EVENT']._serialized_end=1673
+  _globals['_EVENT_ATTRIBUTESENTRY']._serialized_start=1613
+  _globals['_EVENT_ATTRIBUTESENTRY']._serialized_end=1662
+  _globals['_WATCHEVENTSREQUEST']._serialized_start=1675
+  _globals['_WATCHEVENTSREQUEST']._serialized_end=1788
+  _globals['_WATCHEVENTSRESPONSE']._serialized_start=1790
+  _globals['_WATCHEVENTSRESPONSE']._serialized_end=1846
+  _globals['_ACQUIRELEASEREQUEST']._serialized_start=1848
+  _globals['_ACQUIRELEASEREQUEST']._serialized_end=1962
+  _globals['_ACQUIRELEASERESPONSE']._serialized_start=1964
+  _globals['_ACQUIRELEASERESPONSE']._serialized_end=2021
+  _globals['_RENEWLEASEREQUEST']._serialized_start=2023
+  _globals['_RENEWLEASEREQUEST']._serialized_end=2112
+  _globals['_RENEWLEASERESPONSE']._serialized_start=2114
+  _globals['_RENEWLEASERESPONSE']._serialized_end=2169
+  _globals['_RELEASELEASEREQUEST']._serialized_start=2171
+  _globals['_RELEASELEASEREQUEST']._serialized_end=2216
+  _globals['_RELEASELEASERESPONSE']._serialized_start=2218
+  _globals['_RELEASELEASERESPONSE']._serialized_end=2240
+  _globals['_REQUESTLEASERELEASEREQUEST']._serialized_start=2242
+  _globals['_REQUESTLEASERELEASEREQUEST']._serialized_end=2320
+  _globals['_REQUESTLEASERELEASERESPONSE']._serialized_start=2322
+  _globals['_REQUESTLEASERELEASERESPONSE']._serialized_end=2386
+  _globals['_HUBSERVICE']._serialized_start=3798
+  _globals['_HUBSERVICE']._serialized_end=4486
 # @@protoc_insertion_point(module_scope)

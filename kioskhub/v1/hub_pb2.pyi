@@ -3,7 +3,9 @@ import datetime
 from google.api import field_behavior_pb2 as _field_behavior_pb2
 from google.protobuf import duration_pb2 as _duration_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from kioskhub.v1 import audio_pb2 as _audio_pb2
 from kioskhub.v1 import biometric_pb2 as _biometric_pb2
+from kioskhub.v1 import camera_pb2 as _camera_pb2
 from kioskhub.v1 import common_pb2 as _common_pb2
 from kioskhub.v1 import printer_pb2 as _printer_pb2
 from kioskhub.v1 import scanner_pb2 as _scanner_pb2
@@ -63,6 +65,9 @@ class EventType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     EVENT_TYPE_CARD_REMOVED: _ClassVar[EventType]
     EVENT_TYPE_READER_ADDED: _ClassVar[EventType]
     EVENT_TYPE_READER_REMOVED: _ClassVar[EventType]
+    EVENT_TYPE_CAMERA_FRAME_SIZE_CHANGED: _ClassVar[EventType]
+    EVENT_TYPE_AUDIO_SELF_TEST_PASSED: _ClassVar[EventType]
+    EVENT_TYPE_AUDIO_SELF_TEST_FAILED: _ClassVar[EventType]
 EVENT_TYPE_UNSPECIFIED: EventType
 EVENT_TYPE_GAP: EventType
 EVENT_TYPE_DEVICE_AVAILABLE: EventType
@@ -106,6 +111,9 @@ EVENT_TYPE_CARD_INSERTED: EventType
 EVENT_TYPE_CARD_REMOVED: EventType
 EVENT_TYPE_READER_ADDED: EventType
 EVENT_TYPE_READER_REMOVED: EventType
+EVENT_TYPE_CAMERA_FRAME_SIZE_CHANGED: EventType
+EVENT_TYPE_AUDIO_SELF_TEST_PASSED: EventType
+EVENT_TYPE_AUDIO_SELF_TEST_FAILED: EventType
 
 class GetHubInfoRequest(_message.Message):
     __slots__ = ()
@@ -168,7 +176,7 @@ class Gap(_message.Message):
     def __init__(self, reason: _Optional[str] = ..., resume_boot_id: _Optional[str] = ..., resume_after_sequence: _Optional[int] = ...) -> None: ...
 
 class Event(_message.Message):
-    __slots__ = ("boot_id", "sequence", "publish_time", "type", "device_id", "reason", "message", "attributes", "gap", "device", "lease", "print_job", "ups_status", "scan_job", "biometric_info", "card_reader")
+    __slots__ = ("boot_id", "sequence", "publish_time", "type", "device_id", "reason", "message", "attributes", "gap", "device", "lease", "print_job", "ups_status", "scan_job", "biometric_info", "card_reader", "camera_status", "audio_status")
     class AttributesEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -192,6 +200,8 @@ class Event(_message.Message):
     SCAN_JOB_FIELD_NUMBER: _ClassVar[int]
     BIOMETRIC_INFO_FIELD_NUMBER: _ClassVar[int]
     CARD_READER_FIELD_NUMBER: _ClassVar[int]
+    CAMERA_STATUS_FIELD_NUMBER: _ClassVar[int]
+    AUDIO_STATUS_FIELD_NUMBER: _ClassVar[int]
     boot_id: str
     sequence: int
     publish_time: _timestamp_pb2.Timestamp
@@ -208,7 +218,9 @@ class Event(_message.Message):
     scan_job: _scanner_pb2.ScanJob
     biometric_info: _biometric_pb2.BiometricInfo
     card_reader: _smartcard_pb2.CardReader
-    def __init__(self, boot_id: _Optional[str] = ..., sequence: _Optional[int] = ..., publish_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., type: _Optional[_Union[EventType, str]] = ..., device_id: _Optional[str] = ..., reason: _Optional[str] = ..., message: _Optional[str] = ..., attributes: _Optional[_Mapping[str, str]] = ..., gap: _Optional[_Union[Gap, _Mapping]] = ..., device: _Optional[_Union[_common_pb2.Device, _Mapping]] = ..., lease: _Optional[_Union[_common_pb2.Lease, _Mapping]] = ..., print_job: _Optional[_Union[_printer_pb2.PrintJob, _Mapping]] = ..., ups_status: _Optional[_Union[_ups_pb2.UpsStatus, _Mapping]] = ..., scan_job: _Optional[_Union[_scanner_pb2.ScanJob, _Mapping]] = ..., biometric_info: _Optional[_Union[_biometric_pb2.BiometricInfo, _Mapping]] = ..., card_reader: _Optional[_Union[_smartcard_pb2.CardReader, _Mapping]] = ...) -> None: ...
+    camera_status: _camera_pb2.CameraStatus
+    audio_status: _audio_pb2.AudioStatus
+    def __init__(self, boot_id: _Optional[str] = ..., sequence: _Optional[int] = ..., publish_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., type: _Optional[_Union[EventType, str]] = ..., device_id: _Optional[str] = ..., reason: _Optional[str] = ..., message: _Optional[str] = ..., attributes: _Optional[_Mapping[str, str]] = ..., gap: _Optional[_Union[Gap, _Mapping]] = ..., device: _Optional[_Union[_common_pb2.Device, _Mapping]] = ..., lease: _Optional[_Union[_common_pb2.Lease, _Mapping]] = ..., print_job: _Optional[_Union[_printer_pb2.PrintJob, _Mapping]] = ..., ups_status: _Optional[_Union[_ups_pb2.UpsStatus, _Mapping]] = ..., scan_job: _Optional[_Union[_scanner_pb2.ScanJob, _Mapping]] = ..., biometric_info: _Optional[_Union[_biometric_pb2.BiometricInfo, _Mapping]] = ..., card_reader: _Optional[_Union[_smartcard_pb2.CardReader, _Mapping]] = ..., camera_status: _Optional[_Union[_camera_pb2.CameraStatus, _Mapping]] = ..., audio_status: _Optional[_Union[_audio_pb2.AudioStatus, _Mapping]] = ...) -> None: ...
 
 class WatchEventsRequest(_message.Message):
     __slots__ = ("resume_boot_id", "resume_after_sequence", "device_ids")

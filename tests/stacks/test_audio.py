@@ -154,3 +154,22 @@ async def test_no_audio_server_is_unavailable_then_recovers(stopped_stack: Pulse
         assert info.value.reason == "AUDIO_SERVER_UNAVAILABLE"
     stopped_stack.start()
     assert (await audio.read_status()).output == "speaker"
+
+
+async def test_a_cancelled_recording_frees_the_device_at_once(shared_pulse_stack: PulseStack) -> None:
+    """A caller that goes away mid-recording (a client's deadline) does not hold the device for
+    the rest of what it asked for: the next caller is served now, not in a minute."""
+    from drivers.audio import portaudio
+
+    audio = device(shared_pulse_stack)
+    long = asyncio.ensure_future(audio.record_wav(60.0))
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 20
+    while portaudio._state.capture is None:  # the recording is running
+        assert loop.time() < deadline, "the recording never started"
+        await asyncio.sleep(0.01)
+    long.cancel()
+    meter = await asyncio.wait_for(audio.levels(0.2), 10)  # not after the cancelled 60 s
+    assert meter.seconds == pytest.approx(0.2, abs=0.01)
+    with pytest.raises(asyncio.CancelledError):
+        await long

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 else:
     Samples = Any
 
-MAX_SECONDS = 600
+MAX_SECONDS = 120
+"""A sound must end well inside PlaySound's 150 s deadline (service_config.json): prompts, not music."""
 MAX_SAMPLES = 32_000_000
 RATES = (8000, 192000)
 

@@ -28,7 +28,7 @@ from hubd.classes.camera.frames import (
     Pixels,
     check_quality,
 )
-from hubd.device import Device, DeviceClass, DeviceState
+from hubd.device import Device, DeviceClass, DeviceEvent, DeviceState
 from hubd.errors import InvalidArgument
 
 if TYPE_CHECKING:
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 FROZEN_FRAMES = "FROZEN_FRAMES"
 BLACK_FRAMES = "BLACK_FRAMES"
+CAMERA_FRAME_SIZE_CHANGED = "CAMERA_FRAME_SIZE_CHANGED"
 MAX_PREVIEW_FPS = 30.0
 
 
@@ -219,6 +220,16 @@ class CameraDevice(Device):
             return DeviceState.UNAVAILABLE, BLACK_FRAMES, "the camera sends black frames (lens covered?)"
         return DeviceState.AVAILABLE, "", ""
 
+    def events_between(self, old: object | None, new: object) -> list[DeviceEvent]:
+        """CAMERA_FRAME_SIZE_CHANGED when the frames come at another size than last observed
+        (another webcam plugged in, or its mode changed)."""
+        if not (isinstance(old, CameraReading) and isinstance(new, CameraReading)):
+            return []
+        if (old.width, old.height) == (new.width, new.height):
+            return []
+        return [DeviceEvent(CAMERA_FRAME_SIZE_CHANGED, {"size": f"{new.width}x{new.height}",
+                                                        "previous": f"{old.width}x{old.height}"})]
+
     async def capture_still(self, size: FrameSize | None = None, fmt: ImageFormat = ImageFormat.JPEG,
                             quality: int = DEFAULT_QUALITY) -> Still:
         """A fresh frame at ``size`` (cover-cropped; None = the camera's size) as JPEG or PNG."""
@@ -274,6 +285,7 @@ class CameraDevice(Device):
 
 __all__ = [
     "BLACK_FRAMES",
+    "CAMERA_FRAME_SIZE_CHANGED",
     "FROZEN_FRAMES",
     "Box",
     "CameraDevice",
