@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from drivers.sane import protocol
-from drivers.sane.library import sane_module, sane_thread
+from drivers.sane.library import ignore_sigpipe, sane_module, sane_thread
 from hubd.classes.scanner.contract import (
     ColorMode,
     PageFormat,
@@ -241,6 +241,8 @@ class SaneJob(ScanJob):
             if self._stop.is_set() or status == "CANCELLED" or (status == "NO_DOCS" and number > 1):
                 return None
             raise protocol.error_for(str(err), f"page {number}") from err
+        finally:
+            ignore_sigpipe()  # libsane's reader thread reset it (see drivers.sane.library)
         mode = "RGB" if self.request.color_mode is ColorMode.COLOR else "L"
         if image.mode != mode:
             image = image.convert(mode)
@@ -256,6 +258,8 @@ class SaneJob(ScanJob):
                 await asyncio.to_thread(dev.cancel)
             except Exception as err:  # noqa: BLE001 - _sane.error: nothing left to cancel
                 log.debug("sane_cancel: %s", err)
+            finally:
+                ignore_sigpipe()
 
     async def _release(self) -> None:
         """Wait for the page being read to end, then end the batch (``sane_cancel``)."""
@@ -277,3 +281,5 @@ class SaneJob(ScanJob):
                 dev.cancel()
             except sane_module()._sane.error as err:
                 log.debug("sane_cancel: %s", err)
+            finally:
+                ignore_sigpipe()

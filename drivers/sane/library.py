@@ -1,11 +1,19 @@
 """libsane through python-sane, one thread for all of it: libsane is not thread-safe and its calls
 block, so every SANE call of the process runs on ``sane_thread()``; python-sane is imported and
-``sane_init`` called on first use (libsane reads ``SANE_CONFIG_DIR`` then, once)."""
+``sane_init`` called on first use (libsane reads ``SANE_CONFIG_DIR`` then, once).
+
+libsane's reader thread sets SIGPIPE back to its default (terminate) when a scan starts and
+ends, in the whole process: the next write to a closed pipe or socket would kill the hub with
+no trace. ``ignore_sigpipe()`` puts Python's disposition (ignored) back after every SANE call
+that may start or stop a scan (``signal.signal`` only works on the main thread, so through libc).
+"""
 
 from __future__ import annotations
 
 import concurrent.futures
+import ctypes
 import logging
+import signal
 import threading
 from typing import Any
 
@@ -16,6 +24,8 @@ log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _executor: concurrent.futures.ThreadPoolExecutor | None = None
 _module: Any = None
+_libc: Any = None
+_SIG_IGN = 1
 
 
 def sane_thread() -> concurrent.futures.ThreadPoolExecutor:
@@ -43,3 +53,14 @@ def sane_module() -> Any:
         log.info("SANE %s initialised", ".".join(str(v) for v in version[1:]))
         _module = sane
     return _module
+
+
+def ignore_sigpipe() -> None:
+    """Ignore SIGPIPE again in the whole process (libsane resets it to terminate)."""
+    global _libc
+    if _libc is None:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.signal.restype = ctypes.c_void_p
+        libc.signal.argtypes = (ctypes.c_int, ctypes.c_void_p)
+        _libc = libc
+    _libc.signal(signal.SIGPIPE, _SIG_IGN)

@@ -179,6 +179,25 @@ async def test_cancel_mid_feeder_and_scan_again(scanners: list[SaneScanner]) -> 
     assert len(await scan(dev, ScanRequest(ScanSource.FLATBED, 75, ColorMode.GRAY))) == 1
 
 
+def sigpipe_ignored() -> bool:
+    """Whether the kernel says this process ignores SIGPIPE (not Python's cached view)."""
+    line = next(ln for ln in Path("/proc/self/status").read_text().splitlines() if ln.startswith("SigIgn:"))
+    return bool(int(line.split()[1], 16) & (1 << (13 - 1)))
+
+
+async def test_sigpipe_stays_ignored_after_scans_and_cancels(scanners: list[SaneScanner]) -> None:
+    """libsane resets SIGPIPE to terminate when a scan starts or ends: the next write to a closed
+    socket would kill the hub (and a test worker) without a trace. The driver ignores it again."""
+    assert sigpipe_ignored()
+    dev = scanner(scanners)
+    await scan(dev, ScanRequest(ScanSource.FLATBED, 75, ColorMode.GRAY))
+    assert sigpipe_ignored()
+    job = await dev.start_scan(ScanRequest(ScanSource.ADF, 75, ColorMode.GRAY, A4))
+    await anext(job)
+    await asyncio.wait_for(job.cancel(), 30)
+    assert sigpipe_ignored()
+
+
 async def test_bad_devices_and_options(scanners: list[SaneScanner]) -> None:
     with pytest.raises(DeviceUnavailable) as err:
         await scanner(scanners, 7).poll()
