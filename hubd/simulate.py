@@ -20,6 +20,7 @@ from hubd.config import DeviceConfig
 from hubd.errors import ConfigError
 from hubd.registry import DriverRegistry
 from hubd.stacks import simulated as stacks
+from hubd.stacks.process import child_env
 
 log = logging.getLogger(__name__)
 
@@ -36,12 +37,6 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child
     """In the child: get SIGTERM if hubd dies (even by kill -9), so nothing is left behind."""
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-
-
-def _child_env() -> dict[str, str]:
-    """Our environment minus systemd's notify/watchdog variables (those are for hubd alone)."""
-    drop = {"NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_FDS", "LISTEN_PID"}
-    return {k: v for k, v in os.environ.items() if k not in drop}
 
 
 @dataclass
@@ -95,7 +90,7 @@ class SimulatorFleet:
             control,
             *extra,
             stdout=asyncio.subprocess.PIPE,
-            env=_child_env(),
+            env=child_env(),
             start_new_session=True,
             preexec_fn=_die_with_parent,
         )

@@ -57,6 +57,7 @@ REASONS: Mapping[str, str] = {
     "TASK_FAILED": "a background task of the hub failed and is being restarted",
     "STACK_NOT_INSTALLED": "the OS daemon this device needs is not installed",
     "STACK_START_FAILED": "the OS daemon this device needs did not start",
+    "STACK_ERROR": "the OS daemon serving this device misbehaved (see the log)",
     "HUB_STOPPING": "the hub is stopping; try again when it is back",
     "HUB_RESTARTED": "the hub restarted since the resume point (GAP)",
     "EVENTS_EXPIRED": "the resume point is older than the retained events (GAP)",

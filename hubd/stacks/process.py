@@ -75,6 +75,16 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
+SYSTEMD_VARIABLES = frozenset({"NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_FDS", "LISTEN_PID"})
+"""hubd's own systemd variables: a child never inherits them (dbus-daemon and PulseAudio speak
+sd_notify, and would tell hubd's unit READY=1 before hubd serves)."""
+
+
+def child_env(env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """``env`` (default: ours) without hubd's systemd variables."""
+    return {k: v for k, v in (os.environ if env is None else env).items() if k not in SYSTEMD_VARIABLES}
+
+
 def start_process(
     argv: Sequence[str | Path],
     *,
@@ -93,7 +103,7 @@ def start_process(
     try:
         proc = subprocess.Popen(
             args,
-            env=dict(env) if env is not None else None,
+            env=child_env(env),
             cwd=cwd,
             stdin=subprocess.DEVNULL,
             stdout=out,

@@ -133,13 +133,9 @@ def write_config(dir: Path) -> PulsePaths:
     return p
 
 
-SYSTEMD_VARIABLES = ("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_FDS", "LISTEN_PID")
-"""hubd's own systemd variables: PulseAudio speaks sd_notify, and would tell hubd's unit READY=1."""
-
-
 def _env(p: PulsePaths) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("PULSE_", "XDG_", "DBUS_")) and k not in SYSTEMD_VARIABLES}
+           if not k.startswith(("PULSE_", "XDG_", "DBUS_"))}
     env.update(XDG_RUNTIME_DIR=str(p.runtime), HOME=str(p.root / "home"))
     return env
 

@@ -23,6 +23,7 @@ import pytest
 from hubd.classes.printer.queue import CRASH_POINTS
 from kioskhub.v1 import printer_pb2, printer_pb2_grpc
 from tests.e2e.conftest import wait_for
+from tests.unit.test_jobs_kill import DOCUMENT_POINTS
 
 JOBS = 50
 NTH = 5
@@ -111,7 +112,7 @@ def printouts(paper: Path) -> dict[str, list[str]]:
     return found
 
 
-@pytest.mark.parametrize("point", sorted(CRASH_POINTS))
+@pytest.mark.parametrize("point", sorted(set(CRASH_POINTS) - DOCUMENT_POINTS))
 def test_kill9_at_every_crash_point_loses_and_doubles_nothing(tmp_path: Path, point: str) -> None:
     printer, url = start_printer(tmp_path)
     crash_log = tmp_path / "crash.log"

@@ -6,6 +6,7 @@ import os
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -40,6 +41,38 @@ def test_hubd_notifies_systemd() -> None:
         assert proc.wait(20) == 0
     finally:
         if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        rx.close()
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def test_only_hubd_notifies_not_the_daemons_it_starts() -> None:
+    """Under --simulate hubd starts dbus-daemon, PulseAudio, pcscd...; some speak sd_notify and
+    would send READY=1 to hubd's unit before hubd serves. Every message must come from hubd."""
+    d = Path(tempfile.mkdtemp(prefix="hubd-sdn-"))
+    rx = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    rx.bind(str(d / "notify"))
+    rx.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+    rx.settimeout(60)
+    env = {**os.environ, "NOTIFY_SOCKET": str(d / "notify")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hubd.cli.hubd", "--simulate", "--listen", f"unix:{d / 'hub.sock'}",
+         "--state-dir", str(d / "state")],
+        env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        senders: list[tuple[int, bytes]] = []
+        while not senders or not senders[-1][1].startswith(b"READY=1"):
+            msg, ancillary, _, _ = rx.recvmsg(4096, socket.CMSG_SPACE(struct.calcsize("iII")))
+            [(_, _, creds)] = ancillary
+            senders.append((struct.unpack("iII", creds)[0], msg))
+        assert {pid for pid, _ in senders} == {proc.pid}, senders
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
         rx.close()

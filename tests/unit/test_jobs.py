@@ -371,11 +371,16 @@ def test_done_records_how_the_printer_confirmed_it(q: JobQueue) -> None:
         q.mark_done(submit(q, "b").job_id, "perhaps")  # type: ignore[arg-type]
 
 
-def test_a_version_1_job_database_gains_the_confirmation_column(tmp_path: Path, clock: FakeClock) -> None:
-    from hubd.classes.printer.records import SCHEMA
+def test_a_version_1_job_database_gains_the_later_columns(tmp_path: Path, clock: FakeClock) -> None:
+    """Version 2 added how a job was confirmed, version 3 a document job's printer job id, pages
+    and size: a database made by version 1 opens with them at their defaults."""
+    import re
 
-    old = SCHEMA.replace(",\n    confirmation    TEXT NOT NULL DEFAULT ''", "")
-    assert "confirmation" not in old
+    from hubd.classes.printer.records import SCHEMA, SCHEMA_VERSION
+
+    later = ("confirmation", "remote_id", "pages", "document_size")
+    old = re.sub(rf",\n\s+({'|'.join(later)})\s[^,\n]*", "", SCHEMA)
+    assert not any(re.search(rf"\b{name}\b", old) for name in later), old
     db = sqlite3.connect(tmp_path / "jobs.db")
     db.executescript(old)
     db.execute("PRAGMA user_version=1")
@@ -385,5 +390,6 @@ def test_a_version_1_job_database_gains_the_confirmation_column(tmp_path: Path, 
     db.commit()
     db.close()
     with JobQueue(tmp_path, clock) as q:
-        assert q.get("j-1").confirmation == ""
-        assert q._db.execute("PRAGMA user_version").fetchone()[0] == 2
+        job = q.get("j-1")
+        assert (job.confirmation, job.remote_id, job.pages, job.document_size) == ("", "", 0, 0)
+        assert q._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3

@@ -83,8 +83,12 @@ CASES = [
 ]
 
 
+DOCUMENT_POINTS = {"document_sent"}
+"""Reached only by a document job at an IPP printer: tests/stacks/test_document_crash.py kills there."""
+
+
 def test_every_crash_point_is_exercised() -> None:
-    assert {point for point, _ in CASES} == set(CRASH_POINTS)
+    assert {point for point, _ in CASES} == set(CRASH_POINTS) - DOCUMENT_POINTS
 
 
 Crashed = dict[tuple[str, int], tuple[Path, int, bytes]]

@@ -20,6 +20,7 @@ import pytest
 from PIL import Image
 
 from hubd.classes.printer import pdf
+from hubd.classes.printer.pdf_checker import CHECKER
 from hubd.errors import InvalidArgument
 from tests.pdfs import encrypted_pdf, flate_bomb, pdf_pages, text_pdf
 
@@ -54,6 +55,22 @@ async def test_a_pdf_is_kept_as_it_is(tmp_path: Path, store: Path) -> None:
     assert not doc.encrypted
     assert doc.sha256 == hashlib.sha256(source.read_bytes()).hexdigest()
     assert list(store.iterdir()) == [doc.path]
+
+
+async def test_one_warm_checker_serves_document_after_document(tmp_path: Path, store: Path) -> None:
+    """Python and pikepdf start once, not per document; a child killed by a limit is replaced."""
+    CHECKER.stop()
+    source = text_pdf(tmp_path / "one.pdf", 1).read_bytes()
+    await pdf.accept(chunks_of(source), tmp_path / "kept")
+    [child] = psutil.Process().children()
+    await pdf.accept(chunks_of(source), tmp_path / "kept")
+    assert psutil.Process().children() == [child]
+    bomb = flate_bomb(tmp_path / "bomb.pdf", 300)
+    await refused(bomb.read_bytes(), store, pdf.PdfLimits(checker_memory_bytes=200 * pdf.MB))
+    await pdf.accept(chunks_of(source), tmp_path / "kept")
+    assert child not in psutil.Process().children()  # other limits (and any death): a new child
+    CHECKER.stop()
+    assert psutil.Process().children() == []
 
 
 async def test_size_cap_applies_while_streaming(tmp_path: Path, store: Path) -> None:
@@ -159,6 +176,7 @@ async def test_an_image_bomb_is_refused(store: Path) -> None:
 
 async def test_a_caller_giving_up_leaves_no_checker_and_no_file(tmp_path: Path, store: Path) -> None:
     bomb = flate_bomb(tmp_path / "slow.pdf", 200, hex_wrapped=True).read_bytes()  # decoded whole: slow
+    CHECKER.stop()  # no warm checker from an earlier test: the one that starts is this document's
     task = asyncio.create_task(pdf.accept(chunks_of(bomb), store))
     me = psutil.Process()
     deadline = time.monotonic() + 10

@@ -9,9 +9,9 @@ pages, a stream that decompresses past a limit) is refused with INVALID_ARGUMENT
 ``document`` and nothing is kept. The result is a ``Document``: its file, size, hash and page
 count.
 
-The checks run pikepdf (qpdf, fuzzed upstream) in a child process under memory and CPU limits:
-a hostile file can neither exhaust the daemon's memory nor crash it, and the daemon never holds
-the document in memory (only the chunk in hand).
+The checks run pikepdf (qpdf, fuzzed upstream) in a child process under memory and CPU limits,
+kept warm between documents (``pdf_checker``): a hostile file can neither exhaust the daemon's
+memory nor crash it, and the daemon never holds the document in memory (only the chunk in hand).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import sys
 import tempfile
 import zlib
 from collections.abc import AsyncIterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -147,40 +147,23 @@ async def check(path: Path, limits: PdfLimits = PdfLimits(), *, sha256: str = ""
 
 
 async def _run_checker(path: Path, target: Path, kind: str, limits: PdfLimits) -> dict[str, Any]:
-    """Run this module as a script on ``path``; its JSON verdict (refusals raised)."""
-    # -P: the script's folder is not put on sys.path (its queue.py would hide the stdlib's).
-    argv = [sys.executable, "-P", __file__, kind, str(path), str(target), json.dumps(asdict(limits))]
-    root = str(Path(__file__).resolve().parents[3])
-    pythonpath = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
+    """The warm checker child's verdict on ``path`` (refusals raised)."""
+    # Imported here: this module is also the child's script, which needs none of the class.
+    from hubd.classes.printer.pdf_checker import CHECKER, CheckerDied
 
-    # The child limits itself first thing (``_main``): no preexec_fn, which is not safe to run
-    # between fork and exec in a process with threads (gRPC's), and made children crash here.
-    proc = await asyncio.create_subprocess_exec(
-        *argv, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        env={**os.environ, "PYTHONPATH": pythonpath},
-    )
     seconds = limits.checker_cpu_seconds * 2
     try:
-        out, err = await asyncio.wait_for(proc.communicate(), seconds)
+        verdict = await CHECKER.check(limits, kind, path, target, seconds)
     except TimeoutError:
         raise _refused("PDF_TOO_COMPLEX", f"checking it took over {seconds} s") from None
-    finally:
-        if proc.returncode is None:  # timed out, or the caller gave up: the child goes too
-            proc.kill()
-            await proc.wait()
-    try:
-        verdict: dict[str, Any] = json.loads(out.decode() or "{}")
-    except ValueError:
-        verdict = {}
+    except CheckerDied as died:
+        log.warning("document checker failed on %s: %s", path, died)
+        if died.returncode in (-9, -24) or "MemoryError" in died.tail:  # SIGKILL/SIGXCPU: the limits
+            raise _refused("PDF_TOO_COMPLEX", "reading it needs more memory or time than allowed") from None
+        raise _refused("PDF_UNREADABLE", str(died)[:200]) from None
     if "pages" in verdict:
         return verdict
-    if "reason" in verdict:
-        raise _refused(verdict["reason"], verdict.get("message", ""))
-    tail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit {proc.returncode}"]
-    log.warning("document checker failed on %s: %s", path, tail[0])
-    if proc.returncode in (-9, -24) or "MemoryError" in tail[0]:  # SIGKILL/SIGXCPU from the limits
-        raise _refused("PDF_TOO_COMPLEX", "reading it needs more memory or time than allowed")
-    raise _refused("PDF_UNREADABLE", tail[0][:200])
+    raise _refused(verdict.get("reason", "PDF_UNREADABLE"), verdict.get("message", ""))
 
 
 def _refused(reason: str, message: str) -> InvalidArgument:
@@ -313,23 +296,30 @@ def _inflated_size(data: bytes, rounds: int, cap: int) -> int:
     return len(data)
 
 
-def _main(argv: list[str]) -> int:  # pragma: no cover - exercised through check()
+def _serve(raw_limits: str) -> int:  # pragma: no cover - exercised through check()
+    """The checker child: one JSON request line in, one JSON verdict line out, until EOF."""
     import resource
 
-    kind, source, target, raw_limits = argv
     limits = PdfLimits(**json.loads(raw_limits))
     resource.setrlimit(resource.RLIMIT_AS, (limits.checker_memory_bytes,) * 2)
-    resource.setrlimit(resource.RLIMIT_CPU, (limits.checker_cpu_seconds,) * 2)
-    try:
-        verdict = _child(kind, Path(source), Path(target), limits)
-    except _Refusal as refusal:
-        verdict = {"reason": refusal.reason, "message": str(refusal)}
-    except MemoryError:
-        verdict = {"reason": "PDF_TOO_COMPLEX", "message": "reading it needs more memory than allowed"}
-    sys.stdout.write(json.dumps(verdict))
+    for line in sys.stdin:
+        kind, source, target = json.loads(line)
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        # CPU time is counted for the process's life: each document gets its own allowance.
+        soft = int(usage.ru_utime + usage.ru_stime) + limits.checker_cpu_seconds
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, resource.RLIM_INFINITY))
+        try:
+            verdict = _child(kind, Path(source), Path(target), limits)
+        except _Refusal as refusal:
+            verdict = {"reason": refusal.reason, "message": str(refusal)}
+        except MemoryError:
+            verdict = {"reason": "PDF_TOO_COMPLEX", "message": "reading it needs more memory than allowed",
+                       "restart": True}
+        sys.stdout.write(json.dumps(verdict) + "\n")
+        sys.stdout.flush()
     return 0
 
 
 if __name__ == "__main__":  # pragma: no cover
     with contextlib.suppress(BrokenPipeError):
-        sys.exit(_main(sys.argv[1:]))
+        sys.exit(_serve(sys.argv[2]))

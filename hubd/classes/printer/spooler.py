@@ -25,6 +25,7 @@ from hubd.classes.printer import pdf
 from hubd.classes.printer.document_jobs import DocumentJob, DocumentStore
 from hubd.classes.printer.document_printer import DocumentPrinterDevice
 from hubd.classes.printer.document_worker import DocumentWorker
+from hubd.classes.printer.pdf_checker import CHECKER
 from hubd.classes.printer.queue import JobQueue
 from hubd.classes.printer.records import Job, JobState
 from hubd.classes.printer.worker import PrintWorker
@@ -173,6 +174,7 @@ class Spooler:
             # Runs after any call a cancelled worker left in flight on the queue's thread.
             await self.call(self._queue.close)
         self._thread.shutdown()
+        await asyncio.to_thread(CHECKER.stop)
 
     async def _run_worker(self, worker: QueueWorker) -> None:
         """One life of a worker. After a failure (its supervisor restarts it) a job it left
