@@ -41,7 +41,7 @@ test: $(STAMP)
 	fi
 
 test-inner: lint
-	timeout -k 30 1800 $(BIN)/pytest -n 2 --dist loadgroup -q tests
+	timeout -k 30 1800 $(BIN)/pytest -n 2 --dist loadgroup --max-worker-restart=0 -q tests
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench

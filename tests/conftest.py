@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -32,3 +34,18 @@ def hw_url(config: pytest.Config, driver: str) -> str | None:
 def require_stacks() -> bool:
     """True when a missing real daemon must fail the run instead of skipping (CI)."""
     return os.environ.get("KIOSKHUB_REQUIRE_STACKS") == "1"
+
+
+def sigpipe_ignored() -> bool:
+    """Whether the kernel says this process ignores SIGPIPE (not Python's cached view)."""
+    status = Path("/proc/self/status").read_text().splitlines()
+    line = next(ln for ln in status if ln.startswith("SigIgn:"))
+    return bool(int(line.split()[1], 16) & (1 << (13 - 1)))
+
+
+@pytest.fixture(autouse=True)
+def _sigpipe_stays_ignored() -> Iterator[None]:
+    """A library that sets SIGPIPE back to terminate (libsane does) makes the next write to a
+    closed socket kill the process silently: hubd in the field, a test worker here."""
+    yield
+    assert sigpipe_ignored(), "SIGPIPE is no longer ignored after this test (a library reset it)"

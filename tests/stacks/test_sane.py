@@ -27,6 +27,7 @@ from hubd.classes.scanner.output import OutputFormat, OutputSpec, render
 from hubd.device import StatusSource
 from hubd.errors import DeviceNotReady, DeviceUnavailable, InvalidArgument, TransportError
 from hubd.stacks.sane import SanePaths
+from tests.conftest import sigpipe_ignored
 from tests.stacks.base import find_binary, skip_or_fail
 
 pytestmark = [pytest.mark.stack, pytest.mark.timeout(90)]
@@ -44,7 +45,12 @@ async def scanners(sane_stack: SanePaths) -> AsyncIterator[list[SaneScanner]]:
         await scanner.close()
 
 
-def scanner(made: list[SaneScanner], device: int = 0, sane_options: str = "") -> SaneScanner:
+GRID = "test-picture=Grid;read-return-value=Default"
+"""libsane's test backend keeps a device's options for the life of the process (other tests, in
+the same worker, set others): each scanner states the picture and the read status it expects."""
+
+
+def scanner(made: list[SaneScanner], device: int = 0, sane_options: str = GRID) -> SaneScanner:
     dev = DRIVER.factory(f"scanner{len(made)}", f"sane://test:{device}", {"sane_options": sane_options})
     assert isinstance(dev, SaneScanner)
     made.append(dev)
@@ -177,12 +183,6 @@ async def test_cancel_mid_feeder_and_scan_again(scanners: list[SaneScanner]) -> 
     assert first.number == 1 and job.state is JobState.CANCELED and job.pages < 10
     assert (await dev.poll()).state is ScannerState.IDLE
     assert len(await scan(dev, ScanRequest(ScanSource.FLATBED, 75, ColorMode.GRAY))) == 1
-
-
-def sigpipe_ignored() -> bool:
-    """Whether the kernel says this process ignores SIGPIPE (not Python's cached view)."""
-    line = next(ln for ln in Path("/proc/self/status").read_text().splitlines() if ln.startswith("SigIgn:"))
-    return bool(int(line.split()[1], 16) & (1 << (13 - 1)))
 
 
 async def test_sigpipe_stays_ignored_after_scans_and_cancels(scanners: list[SaneScanner]) -> None:

@@ -41,6 +41,11 @@ async def refused(data: bytes, store: Path, limits: pdf.PdfLimits | None = None)
     return err.value
 
 
+def children() -> list[int]:
+    """Pids of this process's live children."""
+    return [c.pid for c in psutil.Process().children() if c.status() != psutil.STATUS_ZOMBIE]
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Path:
     return tmp_path / "documents"
@@ -62,15 +67,16 @@ async def test_one_warm_checker_serves_document_after_document(tmp_path: Path, s
     CHECKER.stop()
     source = text_pdf(tmp_path / "one.pdf", 1).read_bytes()
     await pdf.accept(chunks_of(source), tmp_path / "kept")
-    [child] = psutil.Process().children()
+    child = CHECKER.pid
+    assert child is not None and child in children()
     await pdf.accept(chunks_of(source), tmp_path / "kept")
-    assert psutil.Process().children() == [child]
+    assert CHECKER.pid == child
     bomb = flate_bomb(tmp_path / "bomb.pdf", 300)
     await refused(bomb.read_bytes(), store, pdf.PdfLimits(checker_memory_bytes=200 * pdf.MB))
     await pdf.accept(chunks_of(source), tmp_path / "kept")
-    assert child not in psutil.Process().children()  # other limits (and any death): a new child
+    assert CHECKER.pid not in (None, child) and child not in children()  # other limits: a new child
     CHECKER.stop()
-    assert psutil.Process().children() == []
+    assert CHECKER.pid is None
 
 
 async def test_size_cap_applies_while_streaming(tmp_path: Path, store: Path) -> None:
@@ -178,12 +184,12 @@ async def test_a_caller_giving_up_leaves_no_checker_and_no_file(tmp_path: Path, 
     bomb = flate_bomb(tmp_path / "slow.pdf", 200, hex_wrapped=True).read_bytes()  # decoded whole: slow
     CHECKER.stop()  # no warm checker from an earlier test: the one that starts is this document's
     task = asyncio.create_task(pdf.accept(chunks_of(bomb), store))
-    me = psutil.Process()
     deadline = time.monotonic() + 10
-    while not me.children() and time.monotonic() < deadline:  # the checker has started
+    while CHECKER.pid is None and time.monotonic() < deadline:  # the checker has started
         await asyncio.sleep(0.01)
-    assert me.children()
+    child = CHECKER.pid
+    assert child is not None
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    assert me.children() == [] and list(store.iterdir()) == []
+    assert CHECKER.pid is None and child not in children() and list(store.iterdir()) == []

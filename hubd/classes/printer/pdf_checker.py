@@ -55,6 +55,12 @@ class CheckerProcess:
         self._limits: PdfLimits | None = None
         self._timer: threading.Timer | None = None
 
+    @property
+    def pid(self) -> int | None:
+        """The child's pid while one runs."""
+        proc = self._proc
+        return proc.pid if proc is not None and proc.poll() is None else None
+
     async def check(self, limits: PdfLimits, kind: str, source: Path, target: Path,
                     timeout: float) -> dict[str, Any]:
         """The child's verdict on ``source``; TimeoutError past ``timeout`` s, CheckerDied."""
