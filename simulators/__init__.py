@@ -15,19 +15,19 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from simulators.base import Simulator
+    from kioskhub.simulators.base import Simulator
 
 # name -> "module:Class", imported only when used.
 SIMULATORS: dict[str, str] = {
-    "megatec_ups": "simulators.megatec_ups:MegatecUpsSim",
-    "escp_printer": "simulators.escp_printer:EscpPrinterSim",
-    "escp_printer_24": "simulators.escp_printer:Escp24PinSim",
-    "escpos_printer": "simulators.escpos_printer:EscposPrinterSim",
-    "portal": "simulators.portal:PortalSim",
-    "rdservice": "simulators.rdservice:RdServiceSim",
-    "vpcd_card": "simulators.vpcd_card:VpcdCardSim",
-    "camera": "simulators.camera:CameraSim",
-    "escl_scanner": "simulators.escl_scanner:EsclScannerSim",
+    "megatec_ups": "kioskhub.simulators.megatec_ups:MegatecUpsSim",
+    "escp_printer": "kioskhub.simulators.escp_printer:EscpPrinterSim",
+    "escp_printer_24": "kioskhub.simulators.escp_printer:Escp24PinSim",
+    "escpos_printer": "kioskhub.simulators.escpos_printer:EscposPrinterSim",
+    "portal": "kioskhub.simulators.portal:PortalSim",
+    "rdservice": "kioskhub.simulators.rdservice:RdServiceSim",
+    "vpcd_card": "kioskhub.simulators.vpcd_card:VpcdCardSim",
+    "camera": "kioskhub.simulators.camera:CameraSim",
+    "escl_scanner": "kioskhub.simulators.escl_scanner:EsclScannerSim",
 }
 
 

@@ -28,8 +28,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from simulators.control import handle_control
-from simulators.ports import Port, PtyPort, StreamPort
+from kioskhub.simulators.control import handle_control
+from kioskhub.simulators.ports import Port, PtyPort, StreamPort
 
 log = logging.getLogger(__name__)
 

@@ -9,9 +9,9 @@ import logging
 import signal
 import sys
 
-from simulators import SIMULATORS, load
-from simulators.base import SimulatorError
-from simulators.control import control, execute
+from kioskhub.simulators import SIMULATORS, load
+from kioskhub.simulators.base import SimulatorError
+from kioskhub.simulators.control import control, execute
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
-    from simulators.base import Simulator
+    from kioskhub.simulators.base import Simulator
 
 log = logging.getLogger(__name__)
 

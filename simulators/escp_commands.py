@@ -12,8 +12,8 @@ import logging
 
 import numpy as np
 
-from simulators.escp_render import Y_UNITS
-from simulators.printer_common import Bits
+from kioskhub.simulators.escp_render import Y_UNITS
+from kioskhub.simulators.printer_common import Bits
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from simulators.escp_commands import (
+from kioskhub.simulators.escp_commands import (
     CP437,
     KNOWN,
     command_complete,
@@ -26,10 +26,10 @@ from simulators.escp_commands import (
     graphics_header,
     unpack_columns,
 )
-from simulators.escp_jobs import Job, Printout
-from simulators.escp_modes import EscpModes, EscpState
-from simulators.escp_render import X_UNITS, Y_UNITS, Graphic
-from simulators.printer_common import find_mono_font, paper_runs_out
+from kioskhub.simulators.escp_jobs import Job, Printout
+from kioskhub.simulators.escp_modes import EscpModes, EscpState
+from kioskhub.simulators.escp_render import X_UNITS, Y_UNITS, Graphic
+from kioskhub.simulators.printer_common import find_mono_font, paper_runs_out
 
 log = logging.getLogger(__name__)
 

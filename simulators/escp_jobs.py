@@ -17,8 +17,8 @@ from typing import overload
 import numpy as np
 from PIL import Image
 
-from simulators.escp_render import PageRaster, Transcript
-from simulators.printer_common import JOB_ID, JobIndex, job_stem, write_atomic
+from kioskhub.simulators.escp_render import PageRaster, Transcript
+from kioskhub.simulators.printer_common import JOB_ID, JobIndex, job_stem, write_atomic
 
 log = logging.getLogger(__name__)
 

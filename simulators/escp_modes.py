@@ -12,8 +12,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from simulators.escp_commands import CONDENSED, DEFAULT_KLYZ, PITCH, page_length
-from simulators.escp_render import Y_UNITS
+from kioskhub.simulators.escp_commands import CONDENSED, DEFAULT_KLYZ, PITCH, page_length
+from kioskhub.simulators.escp_render import Y_UNITS
 
 log = logging.getLogger(__name__)
 

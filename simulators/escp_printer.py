@@ -26,12 +26,12 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from simulators.base import Simulator, SimulatorError
-from simulators.control import CommandError
-from simulators.escp_interp import EscpInterpreter
-from simulators.escp_modes import EscpState
-from simulators.ports import FifoPort, Port, PtyPort, StreamPort
-from simulators.snmp_agent import PrinterSnmpAgent
+from kioskhub.simulators.base import Simulator, SimulatorError
+from kioskhub.simulators.control import CommandError
+from kioskhub.simulators.escp_interp import EscpInterpreter
+from kioskhub.simulators.escp_modes import EscpState
+from kioskhub.simulators.ports import FifoPort, Port, PtyPort, StreamPort
+from kioskhub.simulators.snmp_agent import PrinterSnmpAgent
 
 log = logging.getLogger(__name__)
 

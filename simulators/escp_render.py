@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from simulators.printer_common import Bits
+from kioskhub.simulators.printer_common import Bits
 
 log = logging.getLogger(__name__)
 

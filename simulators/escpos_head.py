@@ -12,8 +12,8 @@ import logging
 
 import numpy as np
 
-from simulators.escpos_render import FONTS, Glyphs, Paper, Receipt
-from simulators.printer_common import Bits
+from kioskhub.simulators.escpos_render import FONTS, Glyphs, Paper, Receipt
+from kioskhub.simulators.printer_common import Bits
 
 log = logging.getLogger(__name__)
 

@@ -15,10 +15,10 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from simulators.escpos_commands import asks_back, command_length, known, process_id_response
-from simulators.escpos_head import Printhead
-from simulators.escpos_render import Receipt, ReceiptStore
-from simulators.printer_common import find_mono_font, paper_runs_out
+from kioskhub.simulators.escpos_commands import asks_back, command_length, known, process_id_response
+from kioskhub.simulators.escpos_head import Printhead
+from kioskhub.simulators.escpos_render import Receipt, ReceiptStore
+from kioskhub.simulators.printer_common import find_mono_font, paper_runs_out
 
 log = logging.getLogger(__name__)
 

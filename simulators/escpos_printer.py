@@ -29,11 +29,11 @@ import logging
 from pathlib import Path
 from typing import Any, ClassVar
 
-from simulators.base import Simulator
-from simulators.control import CommandError
-from simulators.escpos_commands import Realtime
-from simulators.escpos_interp import EscposInterpreter, EscposState
-from simulators.ports import Port, PtyPort, StreamPort
+from kioskhub.simulators.base import Simulator
+from kioskhub.simulators.control import CommandError
+from kioskhub.simulators.escpos_commands import Realtime
+from kioskhub.simulators.escpos_interp import EscposInterpreter, EscposState
+from kioskhub.simulators.ports import Port, PtyPort, StreamPort
 
 log = logging.getLogger(__name__)
 

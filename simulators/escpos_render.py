@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from simulators.printer_common import JOB_ID, Bits, JobIndex, job_stem
+from kioskhub.simulators.printer_common import JOB_ID, Bits, JobIndex, job_stem
 
 log = logging.getLogger(__name__)
 

@@ -23,8 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from simulators.base import LineSimulator
-from simulators.control import CommandError, one_arg, parse_bool
+from kioskhub.simulators.base import LineSimulator
+from kioskhub.simulators.control import CommandError, one_arg, parse_bool
 
 log = logging.getLogger(__name__)
 

@@ -34,9 +34,9 @@ from xml.etree import ElementTree as ET
 
 import defusedxml.ElementTree as SafeET
 
-from simulators.base import Simulator, SimulatorError
-from simulators.control import CommandError, one_arg, parse_bool
-from simulators.rdservice_cert import simulated_certificate
+from kioskhub.simulators.base import Simulator, SimulatorError
+from kioskhub.simulators.control import CommandError, one_arg, parse_bool
+from kioskhub.simulators.rdservice_cert import simulated_certificate
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ import time
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
-    from simulators.escp_printer import EscpPrinterSim
+    from kioskhub.simulators.escp_printer import EscpPrinterSim
 
 log = logging.getLogger(__name__)
 

@@ -24,8 +24,16 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from simulators.base import Simulator, SimulatorError
-from simulators.vpcd_applet import CTRL_ATR, CTRL_OFF, CTRL_ON, CTRL_RESET, KioskCard, VpcdFramer, frame
+from kioskhub.simulators.base import Simulator, SimulatorError
+from kioskhub.simulators.vpcd_applet import (
+    CTRL_ATR,
+    CTRL_OFF,
+    CTRL_ON,
+    CTRL_RESET,
+    KioskCard,
+    VpcdFramer,
+    frame,
+)
 
 log = logging.getLogger(__name__)
 

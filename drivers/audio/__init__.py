@@ -3,8 +3,8 @@ PulseAudio sinks and sources (``pulse://``) or ALSA devices (``alsa://``)."""
 
 from __future__ import annotations
 
-from drivers.audio.driver import Audio
 from hubd.driver_api import DeviceClass, DriverInfo
+from kioskhub.drivers.audio.driver import Audio
 
 __all__ = ["DRIVER", "Audio"]
 

@@ -17,7 +17,6 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from drivers.audio import portaudio, protocol
 from hubd.classes.audio.contract import DEFAULT_RATE, SIDE, AudioDevice, AudioReading, Samples, check_seconds
 from hubd.driver_api import (
     DeviceUnavailable,
@@ -27,6 +26,7 @@ from hubd.driver_api import (
     StatusSource,
     TransportTimeout,
 )
+from kioskhub.drivers.audio import portaudio, protocol
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

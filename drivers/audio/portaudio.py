@@ -24,8 +24,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from drivers.audio import protocol
 from hubd.driver_api import DeviceUnavailable
+from kioskhub.drivers.audio import protocol
 
 log = logging.getLogger(__name__)
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from drivers.camera.driver import Camera
 from hubd.driver_api import DeviceClass, DriverInfo
+from kioskhub.drivers.camera.driver import Camera
 
 __all__ = ["DRIVER", "Camera"]
 

@@ -7,10 +7,10 @@ import time
 from collections.abc import AsyncGenerator, Mapping
 from typing import Any
 
-from drivers.camera.pump import FramePump
-from drivers.camera.sources import open_source, parse_url
 from hubd.classes.camera.contract import CameraDevice, CameraReading, Frame
 from hubd.driver_api import Option, StatusSource
+from kioskhub.drivers.camera.pump import FramePump
+from kioskhub.drivers.camera.sources import open_source, parse_url
 
 
 def mean_luma(frame: Frame) -> float:

@@ -17,9 +17,9 @@ import logging
 import time
 from collections.abc import AsyncGenerator, Callable
 
-from drivers.camera.sources import FrameSource, Raw
 from hubd.classes.camera.contract import Frame
 from hubd.driver_api import DeviceUnavailable, HubError, TransportTimeout
+from kioskhub.drivers.camera.sources import FrameSource, Raw
 
 log = logging.getLogger(__name__)
 

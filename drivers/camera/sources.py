@@ -19,7 +19,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from drivers.camera.protocol import MjpegParser, boundary_from
 from hubd.classes.camera.contract import Pixels
 from hubd.driver_api import (
     DeviceUnavailable,
@@ -29,6 +28,7 @@ from hubd.driver_api import (
     TransportError,
     TransportTimeout,
 )
+from kioskhub.drivers.camera.protocol import MjpegParser, boundary_from
 
 log = logging.getLogger(__name__)
 

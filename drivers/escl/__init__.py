@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from drivers.escl.driver import EsclScanner
 from hubd.driver_api import DeviceClass, DriverInfo
+from kioskhub.drivers.escl.driver import EsclScanner
 
 __all__ = ["DRIVER", "EsclScanner"]
 

@@ -7,10 +7,6 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from drivers.escl import protocol
-from drivers.escl.link import Link, Reply, parse_url
-from drivers.escl.pages import page_info
-from drivers.escl.xmlread import MAX_XML_BYTES
 from hubd.classes.scanner.contract import (
     ADF_EMPTY,
     ADF_JAM,
@@ -28,6 +24,10 @@ from hubd.classes.scanner.contract import (
     SourceCapabilities,
 )
 from hubd.driver_api import DeviceNotReady, HubError, Option, ProtocolError, TransportTimeout
+from kioskhub.drivers.escl import protocol
+from kioskhub.drivers.escl.link import Link, Reply, parse_url
+from kioskhub.drivers.escl.pages import page_info
+from kioskhub.drivers.escl.xmlread import MAX_XML_BYTES
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,6 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from drivers.escl.xmlread import child, children, local, parse_xml, text, uint
 from hubd.classes.scanner.contract import (
     MM_PER_INCH,
     AdfState,
@@ -42,6 +41,7 @@ from hubd.classes.scanner.contract import (
     SourceCapabilities,
 )
 from hubd.driver_api import ProtocolError
+from kioskhub.drivers.escl.xmlread import child, children, local, parse_xml, text, uint
 
 SCAN_NS = "http://schemas.hp.com/imaging/escl/2011/05/03"
 PWG_NS = "http://www.pwg.org/schemas/2010/12/sm"

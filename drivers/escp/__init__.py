@@ -10,8 +10,8 @@ cups://.
 
 from __future__ import annotations
 
-from drivers.escp.driver import EscpPrinter
 from hubd.driver_api import DeviceClass, DriverInfo
+from kioskhub.drivers.escp.driver import EscpPrinter
 
 __all__ = ["DRIVER", "EscpPrinter"]
 

@@ -19,7 +19,7 @@ connection, and, where a status channel exists, the printer says it is ready and
 (SNMP: idle, page counter advanced, uptime not gone back; CUPS: the queue idle again). A status
 read that fails leaves the job UNCONFIRMED.
 
-Options: ``model`` (a profile of ``drivers.escp.profiles``), ``columns`` (narrower layout than
+Options: ``model`` (a profile of ``kioskhub.drivers.escp.profiles``), ``columns`` (narrower layout than
 the carriage), ``cut`` (``lines`` feeds to the tear-off bar, ``form_feed`` sends FF); the
 device timeout bounds connects and status reads.
 """
@@ -32,19 +32,6 @@ from collections.abc import Mapping
 from typing import Any, Literal, cast
 from urllib.parse import urlsplit
 
-from drivers.escp.encode import CutStyle, encode_program
-from drivers.escp.profiles import DEFAULT_PROFILE, PROFILES, get_profile
-from drivers.escp.status import (
-    NO_STATUS_CHANNEL,
-    JobCounters,
-    from_queue,
-    printer_status_from_port_byte,
-    printer_status_from_snmp,
-    snmp_target,
-    unknown,
-)
-from drivers.snmp import printer_mib as mib
-from drivers.snmp.client import SnmpValue, snmp_get
 from hubd.classes.printer.contract import (
     JOB_LOST,
     UNCONFIRMED,
@@ -67,6 +54,19 @@ from hubd.driver_api import (
     TransportTimeout,
     open_transport,
 )
+from kioskhub.drivers.escp.encode import CutStyle, encode_program
+from kioskhub.drivers.escp.profiles import DEFAULT_PROFILE, PROFILES, get_profile
+from kioskhub.drivers.escp.status import (
+    NO_STATUS_CHANNEL,
+    JobCounters,
+    from_queue,
+    printer_status_from_port_byte,
+    printer_status_from_snmp,
+    snmp_target,
+    unknown,
+)
+from kioskhub.drivers.snmp import printer_mib as mib
+from kioskhub.drivers.snmp.client import SnmpValue, snmp_get
 
 log = logging.getLogger(__name__)
 

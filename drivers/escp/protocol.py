@@ -12,7 +12,7 @@ parameter count is fixed by the command byte. Bit images are ``ESC * m nL nH`` f
 (8-dot modes) or three bytes (24-dot modes), most significant bit = top dot. The printer never
 answers on the data channel: paper-out and off-line are read from the port status byte.
 
-Text goes through ``sanitize_text`` (``drivers.common.text``, re-exported here) with its
+Text goes through ``sanitize_text`` (``kioskhub.drivers.common.text``, re-exported here) with its
 default ``high_controls=True``: bytes 80-9F are the upper control codes on the italic table.
 
 Sans-IO: bytes out, values in. No sockets, no asyncio, no logging.
@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from drivers.common.text import sanitize_text as sanitize_text
 from hubd.driver_api import InvalidArgument, ProtocolError
+from kioskhub.drivers.common.text import sanitize_text as sanitize_text
 
 from .profiles import PrinterProfile
 

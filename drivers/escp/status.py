@@ -14,14 +14,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from drivers.common.status import NO_STATUS_CHANNEL as NO_STATUS_CHANNEL
-from drivers.common.status import unknown as unknown
-from drivers.escp.protocol import decode_port_status
-from drivers.snmp import printer_mib as mib
-from drivers.snmp import protocol as snmp
-from drivers.snmp.client import DEFAULT_PORT as SNMP_PORT
 from hubd.classes.printer.contract import PAPER_OUT, PRINTER_OFFLINE, Paper, PrinterStatus
 from hubd.driver_api import DeviceState, InvalidArgument, ParsedUrl, SpoolerState, StatusSource
+from kioskhub.drivers.common.status import NO_STATUS_CHANNEL as NO_STATUS_CHANNEL
+from kioskhub.drivers.common.status import unknown as unknown
+from kioskhub.drivers.escp.protocol import decode_port_status
+from kioskhub.drivers.snmp import printer_mib as mib
+from kioskhub.drivers.snmp import protocol as snmp
+from kioskhub.drivers.snmp.client import DEFAULT_PORT as SNMP_PORT
 
 PRINTER_ERROR = "PRINTER_ERROR"
 STATUS_UNKNOWN = "STATUS_UNKNOWN"

@@ -9,8 +9,8 @@ usb://VID:PID or usblp:///dev/usb/lpN.
 
 from __future__ import annotations
 
-from drivers.escpos.driver import EscposPrinter
 from hubd.driver_api import DeviceClass, DriverInfo
+from kioskhub.drivers.escpos.driver import EscposPrinter
 
 __all__ = ["DRIVER", "EscposPrinter"]
 

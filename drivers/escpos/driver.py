@@ -36,10 +36,6 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from drivers.common.status import NO_STATUS_CHANNEL, unknown
-from drivers.escpos import protocol
-from drivers.escpos.encode import FONT_A_DOTS, GRID_DPI, EscposProfile, encode_program, load_profile
-from drivers.escpos.replies import Replies
 from hubd.classes.printer.contract import (
     JOB_LOST,
     UNCONFIRMED,
@@ -58,6 +54,10 @@ from hubd.driver_api import (
     TransportTimeout,
     open_transport,
 )
+from kioskhub.drivers.common.status import NO_STATUS_CHANNEL, unknown
+from kioskhub.drivers.escpos import protocol
+from kioskhub.drivers.escpos.encode import FONT_A_DOTS, GRID_DPI, EscposProfile, encode_program, load_profile
+from kioskhub.drivers.escpos.replies import Replies
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +120,7 @@ class EscposPrinter(PrinterDevice):
                         cpi=p.dpi / FONT_A_DOTS, points=12.0 * GRID_DPI / p.dpi)
 
     def encode(self, program: PrintProgram) -> bytes:
-        """ESC/POS bytes for ``program`` (see ``drivers.escpos.encode``)."""
+        """ESC/POS bytes for ``program`` (see ``kioskhub.drivers.escpos.encode``)."""
         return encode_program(program, self.profile)
 
     def describe(self) -> str:

@@ -43,9 +43,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from drivers.common import text as text_codec
 from hubd.classes.printer.contract import Paper, PrinterStatus
 from hubd.driver_api import DeviceState, InvalidArgument, ProtocolError, StatusSource
+from kioskhub.drivers.common import text as text_codec
 
 if TYPE_CHECKING:
     import numpy as np
@@ -198,7 +198,7 @@ def raster_image(width_bytes: int, data: bytes, mode: int = 0) -> bytes:
 def sanitize_text(text: str, encoding: str = "cp437") -> bytes:
     """Printable bytes only: control characters dropped, unencodable characters (₹, Hindi) as ``?``.
 
-    ``drivers.common.text.sanitize_text`` with ``high_controls=False``: C0 (ESC, GS, FS, DLE,
+    ``kioskhub.drivers.common.text.sanitize_text`` with ``high_controls=False``: C0 (ESC, GS, FS, DLE,
     LF...), DEL, C1 and format characters are removed so a consumer's name cannot inject commands
     (a ``DLE EOT`` in a name would even make the printer answer); encoded bytes below 0x20 or
     equal to 0x7F become ``?``; 0x80-0xFF are glyphs in every ESC/POS code page and are kept.

@@ -13,10 +13,10 @@ import logging
 import time
 from collections import deque
 
-from drivers.common.status import unknown
-from drivers.escpos import protocol
 from hubd.classes.printer.contract import PrinterStatus
 from hubd.driver_api import ProtocolError, Transport, TransportTimeout
+from kioskhub.drivers.common.status import unknown
+from kioskhub.drivers.escpos import protocol
 
 log = logging.getLogger(__name__)
 

@@ -3,8 +3,8 @@ Everywhere printer (``cups://QUEUE``, ``ipp://HOST/ipp/print``, ``ipps://HOST/ip
 
 from __future__ import annotations
 
-from drivers.ipp.driver import IppPrinter
 from hubd.driver_api import DeviceClass, DriverInfo
+from kioskhub.drivers.ipp.driver import IppPrinter
 
 __all__ = ["DRIVER", "IppPrinter"]
 

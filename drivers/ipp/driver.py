@@ -17,7 +17,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from drivers.ipp import status
 from hubd.classes.printer.contract import (
     DocumentCapabilities,
     DocumentPrinterDevice,
@@ -38,6 +37,7 @@ from hubd.driver_api import (
     StatusSource,
     ipp,
 )
+from kioskhub.drivers.ipp import status
 
 log = logging.getLogger(__name__)
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from drivers.megatec_ups.driver import MegatecUps
 from hubd.driver_api import DeviceClass, DriverInfo
+from kioskhub.drivers.megatec_ups.driver import MegatecUps
 
 __all__ = ["DRIVER", "MegatecUps"]
 

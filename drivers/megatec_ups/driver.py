@@ -7,10 +7,10 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from drivers.megatec_ups import protocol
-from drivers.megatec_ups.protocol import Info, Q1Status, Rating
 from hubd.classes.ups.contract import UpsDevice, UpsReading
 from hubd.driver_api import ProtocolError, TransportError, TransportTimeout, open_transport
+from kioskhub.drivers.megatec_ups import protocol
+from kioskhub.drivers.megatec_ups.protocol import Info, Q1Status, Rating
 
 log = logging.getLogger(__name__)
 

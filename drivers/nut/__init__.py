@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from drivers.nut.driver import NutUps
 from hubd.driver_api import DeviceClass, DriverInfo
+from kioskhub.drivers.nut.driver import NutUps
 
 __all__ = ["DRIVER", "NutUps"]
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from drivers.nut import protocol
 from hubd.classes.ups.contract import UpsDevice, UpsReading
 from hubd.driver_api import (
     DeviceUnavailable,
@@ -24,6 +23,7 @@ from hubd.driver_api import (
     TransportError,
     open_transport,
 )
+from kioskhub.drivers.nut import protocol
 
 log = logging.getLogger(__name__)
 

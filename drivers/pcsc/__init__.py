@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from drivers.pcsc.driver import PcscDevice
 from hubd.driver_api import DeviceClass, DriverInfo
+from kioskhub.drivers.pcsc.driver import PcscDevice
 
 __all__ = ["DRIVER", "PcscDevice"]
 

@@ -18,8 +18,6 @@ from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ClassVar, TypeVar
 
-from drivers.pcsc import protocol
-from drivers.pcsc.monitor import CardMonitor, EventStream, scard_module
 from hubd.classes.smartcard.contract import (
     ApduResponse,
     CardEventStream,
@@ -36,6 +34,8 @@ from hubd.driver_api import (
     ParsedUrl,
     ProtocolError,
 )
+from kioskhub.drivers.pcsc import protocol
+from kioskhub.drivers.pcsc.monitor import CardMonitor, EventStream, scard_module
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -18,7 +18,6 @@ from dataclasses import replace
 from types import ModuleType
 from typing import Any
 
-from drivers.pcsc import protocol
 from hubd.classes.smartcard.contract import (
     CARD_INSERTED,
     CARD_REMOVED,
@@ -29,6 +28,7 @@ from hubd.classes.smartcard.contract import (
     CardReader,
 )
 from hubd.driver_api import DeviceUnavailable, HubError, ResourceExhausted
+from kioskhub.drivers.pcsc import protocol
 
 log = logging.getLogger(__name__)
 QUEUE_SIZE = 256

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from drivers.rdservice.driver import RdServiceDevice
 from hubd.driver_api import DeviceClass, DriverInfo
+from kioskhub.drivers.rdservice.driver import RdServiceDevice
 
 __all__ = ["DRIVER", "RdServiceDevice"]
 

@@ -15,8 +15,6 @@ from typing import ClassVar
 
 import httpx
 
-from drivers.rdservice import protocol
-from drivers.rdservice.tables import VendorQuirks, capture_error, quirks_for
 from hubd.classes.biometric.contract import (
     HINT_POOR_QUALITY,
     BiometricDevice,
@@ -36,6 +34,8 @@ from hubd.driver_api import (
     TransportError,
     TransportTimeout,
 )
+from kioskhub.drivers.rdservice import protocol
+from kioskhub.drivers.rdservice.tables import VendorQuirks, capture_error, quirks_for
 
 log = logging.getLogger(__name__)
 

@@ -30,10 +30,10 @@ from xml.etree.ElementTree import Element
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from drivers.rdservice.tables import VendorQuirks
-from drivers.rdservice.x509 import not_after
 from hubd.classes.biometric.contract import CaptureRequest, RdDeviceInfo, RdServiceInfo, RdStatus
 from hubd.driver_api import ProtocolError
+from kioskhub.drivers.rdservice.tables import VendorQuirks
+from kioskhub.drivers.rdservice.x509 import not_after
 
 VERB_RDSERVICE = "RDSERVICE"
 VERB_DEVICEINFO = "DEVICEINFO"

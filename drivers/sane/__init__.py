@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from drivers.sane.driver import SaneScanner
 from hubd.driver_api import DeviceClass, DriverInfo
+from kioskhub.drivers.sane.driver import SaneScanner
 
 __all__ = ["DRIVER", "SaneScanner"]
 

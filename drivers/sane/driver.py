@@ -19,8 +19,6 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from drivers.sane import protocol
-from drivers.sane.library import ignore_sigpipe, sane_module, sane_thread
 from hubd.classes.scanner.contract import (
     ColorMode,
     PageFormat,
@@ -42,6 +40,8 @@ from hubd.driver_api import (
     StatusSource,
     TransportTimeout,
 )
+from kioskhub.drivers.sane import protocol
+from kioskhub.drivers.sane.library import ignore_sigpipe, sane_module, sane_thread
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -242,7 +242,7 @@ class SaneJob(ScanJob):
                 return None
             raise protocol.error_for(str(err), f"page {number}") from err
         finally:
-            ignore_sigpipe()  # libsane's reader thread reset it (see drivers.sane.library)
+            ignore_sigpipe()  # libsane's reader thread reset it (see kioskhub.drivers.sane.library)
         mode = "RGB" if self.request.color_mode is ColorMode.COLOR else "L"
         if image.mode != mode:
             image = image.convert(mode)

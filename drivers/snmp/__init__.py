@@ -1,7 +1,7 @@
 """SNMP client for out-of-band printer status (HOST-RESOURCES-MIB / Printer-MIB over UDP).
 
 Not a device driver of its own (no ``DRIVER``): a print server's SNMP agent is how a network
-printer driver (``drivers.escp``) sees paper-out and off-line, which its AppSocket (TCP 9100)
+printer driver (``kioskhub.drivers.escp``) sees paper-out and off-line, which its AppSocket (TCP 9100)
 data channel cannot carry. ``protocol`` is the sans-IO BER codec, ``client.snmp_get`` the
 asyncio UDP GET.
 """

@@ -7,9 +7,9 @@ import logging
 import random
 from collections.abc import Sequence
 
-from drivers.snmp import protocol
-from drivers.snmp.protocol import Missing, SnmpValue
 from hubd.driver_api import InvalidArgument, ProtocolError, TransportTimeout, os_error
+from kioskhub.drivers.snmp import protocol
+from kioskhub.drivers.snmp.protocol import Missing, SnmpValue
 
 __all__ = ["DEFAULT_PORT", "Missing", "SnmpValue", "snmp_get"]
 

@@ -16,7 +16,7 @@ server restarted) and ``prtMarkerLifeCount.1.1`` 1.3.6.1.2.1.43.10.2.1.4.1.1 (RF
 Printer-MIB, Counter32: what the printer's first marker has marked in its life, in
 prtMarkerCounterUnit; it advancing means something was printed).
 
-Values only: the SNMP codec is ``drivers.snmp.protocol``.
+Values only: the SNMP codec is ``kioskhub.drivers.snmp.protocol``.
 """
 
 from __future__ import annotations

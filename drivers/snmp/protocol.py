@@ -14,7 +14,7 @@ INTEGERs are big-endian two's complement; an OBJECT IDENTIFIER packs its first t
 ``40 * X + Y`` and every arc in base 128, high bit = more octets follow. One message per UDP
 datagram.
 
-The printer objects read through it are in ``drivers.snmp.printer_mib``.
+The printer objects read through it are in ``kioskhub.drivers.snmp.printer_mib``.
 
 Sans-IO: bytes in, values out. No sockets, no asyncio, no logging. Anything malformed raises
 ``ProtocolError``.

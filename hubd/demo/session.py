@@ -104,7 +104,7 @@ class Session:
 
     def simulator(self, device_id: str) -> dict[str, str]:
         """What hubd recorded about a device's simulator (its control socket)."""
-        sims: dict[str, dict[str, str]] = json.loads((self.state / "simulators.json").read_text())
+        sims: dict[str, dict[str, str]] = json.loads((self.state / "kioskhub.simulators.json").read_text())
         return sims[device_id]
 
     def sim_control(self, device_id: str, *command: str) -> str:
@@ -112,7 +112,7 @@ class Session:
         control = self.simulator(device_id)["control"]
         self.say(f"$ kioskhub-sim ctl {control} {' '.join(command)}")
         res = subprocess.run(
-            [sys.executable, "-m", "simulators.cli", "ctl", control, *command],
+            [sys.executable, "-m", "kioskhub.simulators.cli", "ctl", control, *command],
             capture_output=True, text=True, timeout=30,
         )
         if res.returncode != 0:

@@ -268,7 +268,7 @@ def start_card(
     if os.geteuid() != 0:
         entry = ["--target", str(pcscd.pid), "--user", "--net", "--preserve-credentials"]
     nsenter = str(require_binary("pcscd", "nsenter", SEARCH_DIRS))
-    argv = [nsenter, *entry, "--", sys.executable, "-c", "from simulators.cli import main; main()",
+    argv = [nsenter, *entry, "--", sys.executable, "-c", "from kioskhub.simulators.cli import main; main()",
             "vpcd_card", "--listen", p.card_url, "--control", f"unix://{control}"]
     control.unlink(missing_ok=True)
     card = start_process(argv, log_path=p.root / "card.log", die_with_parent=die_with_parent)
@@ -309,7 +309,7 @@ def _stopper(root: Path) -> Callable[[list[subprocess.Popen[bytes]]], None]:
 
 async def simulate(state_dir: Path, device: SimulatedDevice) -> StackResult:
     """``hubd --simulate``: a private pcscd with the vpcd reader, in its own network namespace,
-    and the virtual card in the reader (its control socket in simulators.json: ``insert``,
+    and the virtual card in the reader (its control socket in kioskhub.simulators.json: ``insert``,
     ``remove``), started in the background. Absent pcscd or vpcd: the device is listed
     UNAVAILABLE STACK_NOT_INSTALLED."""
     from hubd.stacks.simulated import StackResult

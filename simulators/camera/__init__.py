@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from simulators.base import Simulator, SimulatorError
-from simulators.control import CommandError, one_arg
+from kioskhub.simulators.base import Simulator, SimulatorError
+from kioskhub.simulators.control import CommandError, one_arg
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ _LIMITS = {"width": (16, 4096), "height": (16, 4096), "fps": (0.5, 60.0), "quali
 
 def scene_names() -> tuple[str, ...]:
     """The scenes the camera can show."""
-    from simulators.camera.scenes import SCENES
+    from kioskhub.simulators.camera.scenes import SCENES
 
     return tuple(SCENES)
 
@@ -100,7 +100,7 @@ class CameraSim(Simulator):
 
     def truth(self) -> dict[str, Any]:
         """What the current scene shows, at the current size (JSON-able)."""
-        from simulators.camera.scenes import truth
+        from kioskhub.simulators.camera.scenes import truth
 
         return truth(self.state.scene, self.state.width, self.state.height).as_dict()
 
@@ -115,7 +115,7 @@ class CameraSim(Simulator):
         return self._last_frame()
 
     def _last_frame(self) -> bytes:
-        from simulators.camera.scenes import encode_jpeg, variant
+        from kioskhub.simulators.camera.scenes import encode_jpeg, variant
 
         s = self.state
         k = int((time.monotonic() - self._t0) * s.fps) % VARIANTS

@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from simulators.camera.page import PAGE_WORDS, render_page
+from kioskhub.simulators.camera.page import PAGE_WORDS, render_page
 
 Image = npt.NDArray[Any]
 """A BGR picture (rows × columns × 3, uint8)."""

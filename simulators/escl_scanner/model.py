@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from PIL import Image
 
-from simulators.escl_scanner import documents, pages
-from simulators.escl_scanner.documents import Settings
+from kioskhub.simulators.escl_scanner import documents, pages
+from kioskhub.simulators.escl_scanner.documents import Settings
 
 
 @dataclass

@@ -26,12 +26,12 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from simulators.base import Simulator, SimulatorError
-from simulators.control import CommandError, one_arg, parse_bool
-from simulators.escl_scanner import documents
-from simulators.escl_scanner.http import HttpError, Request, Response, read_request
-from simulators.escl_scanner.model import EsclScannerState, Scanner
-from simulators.ports import StreamPort
+from kioskhub.simulators.base import Simulator, SimulatorError
+from kioskhub.simulators.control import CommandError, one_arg, parse_bool
+from kioskhub.simulators.escl_scanner import documents
+from kioskhub.simulators.escl_scanner.http import HttpError, Request, Response, read_request
+from kioskhub.simulators.escl_scanner.model import EsclScannerState, Scanner
+from kioskhub.simulators.ports import StreamPort
 
 log = logging.getLogger(__name__)
 

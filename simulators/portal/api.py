@@ -11,7 +11,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qs
 
-from simulators.portal.ledger import MODES, Conflict, Ledger
+from kioskhub.simulators.portal.ledger import MODES, Conflict, Ledger
 
 _ID = re.compile(r"^[A-Za-z0-9._:/-]{1,64}$")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")

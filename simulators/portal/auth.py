@@ -12,9 +12,9 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
-from simulators.portal import signing
-from simulators.portal.api import ApiError
-from simulators.portal.http import Request, Response
+from kioskhub.simulators.portal import signing
+from kioskhub.simulators.portal.api import ApiError
+from kioskhub.simulators.portal.http import Request, Response
 
 
 class Gate:

@@ -1,4 +1,4 @@
-"""The portal simulator's own control-socket commands (on top of ``simulators.control``'s).
+"""The portal simulator's own control-socket commands (on top of ``kioskhub.simulators.control``'s).
 
 fault NAME [ENDPOINT] [COUNT|on|off]   arm a fault (default endpoint pay, count 1); see faults.py
 clear                                  disarm every fault
@@ -16,12 +16,12 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from simulators.control import CommandError
-from simulators.portal.catalog import Bill
-from simulators.portal.faults import FOREVER
+from kioskhub.simulators.control import CommandError
+from kioskhub.simulators.portal.catalog import Bill
+from kioskhub.simulators.portal.faults import FOREVER
 
 if TYPE_CHECKING:
-    from simulators.portal.server import PortalSim
+    from kioskhub.simulators.portal.server import PortalSim
 
 
 def _paise(word: str) -> int:

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from simulators.portal.catalog import BILLS, SERVICES, Bill, Service
+from kioskhub.simulators.portal.catalog import BILLS, SERVICES, Bill, Service
 
 IST = timezone(timedelta(hours=5, minutes=30), "IST")
 MODES = ("CASH", "CHEQUE", "DD")

@@ -2,7 +2,7 @@
 
 Requests are checked (kiosk known, HMAC signature, timestamp within the window, nonce unseen,
 token valid) before anything is done; every reply to a known kiosk is signed. Faults
-(``simulators.portal.faults``) are state on the simulator; ``unplug()`` stops listening (clients
+(``kioskhub.simulators.portal.faults``) are state on the simulator; ``unplug()`` stops listening (clients
 get "connection refused") and ``replug()`` listens on the same port again.
 """
 
@@ -23,14 +23,14 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from simulators.base import Simulator, SimulatorError, _loopback_port
-from simulators.portal import api
-from simulators.portal.auth import Gate, plain
-from simulators.portal.catalog import DEFAULT_KIOSK_ID, DEFAULT_KIOSK_NAMES, DEFAULT_WALLET_PAISE
-from simulators.portal.control import portal_commands
-from simulators.portal.faults import Faults
-from simulators.portal.http import Request, Response, serve_http
-from simulators.portal.ledger import Ledger
+from kioskhub.simulators.base import Simulator, SimulatorError, _loopback_port
+from kioskhub.simulators.portal import api
+from kioskhub.simulators.portal.auth import Gate, plain
+from kioskhub.simulators.portal.catalog import DEFAULT_KIOSK_ID, DEFAULT_KIOSK_NAMES, DEFAULT_WALLET_PAISE
+from kioskhub.simulators.portal.control import portal_commands
+from kioskhub.simulators.portal.faults import Faults
+from kioskhub.simulators.portal.http import Request, Response, serve_http
+from kioskhub.simulators.portal.ledger import Ledger
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +106,7 @@ class PortalSim(Simulator):
         return portal_commands(self)
 
     def arm(self, fault: str, endpoint: str = "pay", count: int = 1) -> None:
-        """Arm a fault (``simulators.portal.faults``) for ``count`` requests (-1: until disarmed)."""
+        """Arm a fault (``kioskhub.simulators.portal.faults``) for ``count`` requests (-1: until disarmed)."""
         self._faults.arm(fault, endpoint, count)
 
     def disarm(self, fault: str | None = None) -> None:

@@ -19,10 +19,10 @@ from pathlib import Path
 import grpc
 import psutil
 
-from drivers.ipp import IppPrinter
 from hubd.classes.printer.document_printer import PrinterState
 from hubd.stacks import cups, ippeveprinter
 from hubd.stacks.process import free_port, stop_all
+from kioskhub.drivers.ipp import IppPrinter
 from kioskhub.v1 import printer_pb2, printer_pb2_grpc
 from tests.bench.common import Hubd, report
 from tests.pdfs import text_pdf

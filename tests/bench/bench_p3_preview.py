@@ -31,8 +31,8 @@ import grpc
 import psutil
 from google.protobuf.duration_pb2 import Duration
 
-from drivers.camera import Camera
 from hubd.classes.camera.contract import FrameSize
+from kioskhub.drivers.camera import Camera
 from kioskhub.v1 import camera_pb2, camera_pb2_grpc, hub_pb2, hub_pb2_grpc
 from tests.bench.common import Hubd, report
 
@@ -41,8 +41,8 @@ FPS = 30
 
 def camera_control(hub: Hubd, *command: str) -> None:
     """A command to the hub's camera simulator."""
-    where = json.loads((hub.dir / "state" / "simulators.json").read_text())["camera"]["control"]
-    subprocess.run([sys.executable, "-m", "simulators.cli", "ctl", where, *command], check=True,
+    where = json.loads((hub.dir / "state" / "kioskhub.simulators.json").read_text())["camera"]["control"]
+    subprocess.run([sys.executable, "-m", "kioskhub.simulators.cli", "ctl", where, *command], check=True,
                    capture_output=True, timeout=20)
 
 
@@ -132,7 +132,7 @@ def main(quick: bool = False, argv: list[str] | None = None) -> list[str]:
     try:
         hub.wait_available("camera")
         camera_control(hub, "set", "fps", str(FPS))
-        url = json.loads((hub.dir / "state" / "simulators.json").read_text())["camera"]["url"]
+        url = json.loads((hub.dir / "state" / "kioskhub.simulators.json").read_text())["camera"]["url"]
         base_fps, base_cores = opencv_alone(url, seconds)
         print(f"OpenCV alone reading the simulator's MJPEG stream: {base_fps:.1f} fps, "
               f"{base_cores:.3f} cores")

@@ -16,8 +16,8 @@ import time
 
 import grpc
 
+from kioskhub.simulators.control import control
 from kioskhub.v1 import hub_pb2, hub_pb2_grpc
-from simulators.control import control
 from tests.bench.common import Hubd, median, pct, report
 
 POLL = 1.0
@@ -63,7 +63,7 @@ def hub_latencies(hub: Hubd, control_url: str, rounds: int) -> list[float]:
 def bare_latencies(rounds: int) -> list[float]:
     """Seconds from the change to detection by a bare 1 s Q1 poller talking to the simulator."""
     sim = subprocess.Popen(
-        [sys.executable, "-m", "simulators.cli", "megatec_ups", "--listen", "tcp://127.0.0.1:0",
+        [sys.executable, "-m", "kioskhub.simulators.cli", "megatec_ups", "--listen", "tcp://127.0.0.1:0",
          "--control", "tcp://127.0.0.1:0"],
         stdout=subprocess.PIPE, text=True,
     )
@@ -102,7 +102,7 @@ def main(quick: bool = False) -> list[str]:
     hub = Hubd().start()
     try:
         hub.wait_available()
-        state = json.loads((hub.dir / "state" / "simulators.json").read_text())
+        state = json.loads((hub.dir / "state" / "kioskhub.simulators.json").read_text())
         ours = hub_latencies(hub, state["ups"]["control"], rounds)
     finally:
         hub.stop()

@@ -60,7 +60,7 @@ def sane_config() -> sane_stack.SanePaths:
 
 async def hub_scan_to_pdf(runs: int) -> tuple[list[float], int]:
     """Times of driver scan + render, and the PDF size."""
-    from drivers.sane import SaneScanner
+    from kioskhub.drivers.sane import SaneScanner
 
     scanner = SaneScanner("bench", "sane://test:0", {"sane_options": f"test-picture={PICTURE}"})
     times: list[float] = []
@@ -145,8 +145,8 @@ def form_page() -> ScannedPage:
     """The simulator's A4 form as its scanner sends it: 300 dpi gray JPEG."""
     from PIL import Image
 
-    from simulators.escl_scanner import model
-    from simulators.escl_scanner.documents import Settings
+    from kioskhub.simulators.escl_scanner import model
+    from kioskhub.simulators.escl_scanner.documents import Settings
 
     settings = Settings("Platen", False, "Grayscale8", "image/jpeg", 300, 300, 0, 0, 2480, 3508)
     data = model.encode("form", settings, 85)

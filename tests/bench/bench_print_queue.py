@@ -42,7 +42,7 @@ def main(quick: bool = False, jobs: int = 1000) -> list[str]:
         [
             sys.executable,
             "-m",
-            "simulators.cli",
+            "kioskhub.simulators.cli",
             "escp_printer",
             "--listen",
             "tcp://127.0.0.1:0",

@@ -18,9 +18,9 @@ import grpc
 import httpx
 from google.protobuf.duration_pb2 import Duration
 
-from drivers.rdservice import RdServiceDevice, protocol
-from drivers.rdservice.tables import GENERIC
 from hubd.classes.biometric.contract import CaptureRequest
+from kioskhub.drivers.rdservice import RdServiceDevice, protocol
+from kioskhub.drivers.rdservice.tables import GENERIC
 from kioskhub.v1 import biometric_pb2, biometric_pb2_grpc, hub_pb2, hub_pb2_grpc
 from tests.bench.common import Hubd, pct, report
 
@@ -30,7 +30,7 @@ HEADERS = {"Content-Type": "text/xml; charset=utf-8"}
 
 def rd_port(hub: Hubd) -> int:
     """The port hubd's RD simulator serves on: the last of the range its URL names."""
-    url = json.loads((hub.dir / "state" / "simulators.json").read_text())["fingerprint"]["url"]
+    url = json.loads((hub.dir / "state" / "kioskhub.simulators.json").read_text())["fingerprint"]["url"]
     return int(url.rsplit("-", 1)[1])
 
 

@@ -29,14 +29,14 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageDraw
 
-from drivers.escp.encode import encode_program
-from drivers.escp.profiles import PrinterProfile, nine_pin, twenty_four_pin
 from hubd.render.fonts import font_set, load_font
 from hubd.render.layout import Qr, Row, layout_receipt, render_receipt
 from hubd.render.model import Receipt
 from hubd.render.program import Geometry, ImageBand, PrintProgram, TextLine
 from hubd.render.sample import IST, sample_receipt
 from hubd.render.shaping import pixel_size, split_runs
+from kioskhub.drivers.escp.encode import encode_program
+from kioskhub.drivers.escp.profiles import PrinterProfile, nine_pin, twenty_four_pin
 from tests.bench.common import report
 
 FIRST = ["रामेश्वर", "सुनीता", "मोहनलाल", "कृष्णा", "प्रियंका", "भंवरलाल", "गीता", "श्यामसुंदर"]

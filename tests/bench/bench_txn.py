@@ -25,7 +25,7 @@ from hubd.classes.transactions.model import PaymentRequest, TxnState
 from hubd.classes.transactions.portal import PortalClient
 from hubd.classes.transactions.signing import load_secret
 from hubd.clock import SystemClock
-from simulators.control import send_control
+from kioskhub.simulators.control import send_control
 from tests.bench.common import pct, report
 
 _ids = itertools.count()
@@ -42,7 +42,7 @@ async def _bench(work: Path, n: int, concurrent: int, each: int) -> list[str]:
         [
             sys.executable,
             "-m",
-            "simulators.cli",
+            "kioskhub.simulators.cli",
             "portal",
             "--listen",
             "tcp://127.0.0.1:0",

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 import pytest
 from PIL import Image
 
-from drivers.camera import DRIVER, Camera
 from hubd.classes.camera.contract import BLACK_FRAMES, FROZEN_FRAMES, Frame, FrameSize, ImageFormat
 from hubd.device import DeviceState
 from hubd.errors import DeviceUnavailable, InvalidArgument, ProtocolError, TransportError
 from hubd.stacks.process import free_port
-from simulators.camera import CameraSim
+from kioskhub.drivers.camera import DRIVER, Camera
+from kioskhub.simulators.camera import CameraSim
 from tests.conftest import hw_url
 from tests.unit.camera.scenes import expected_failure
 

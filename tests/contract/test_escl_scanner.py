@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import pytest
 from PIL import Image
 
-from drivers.escl import DRIVER, EsclScanner
 from hubd.classes.scanner.contract import (
     AdfState,
     ColorMode,
@@ -29,8 +28,9 @@ from hubd.classes.scanner.contract import (
 )
 from hubd.device import DeviceState
 from hubd.errors import DeviceNotReady, InvalidArgument, TransportError, TransportTimeout
-from simulators.escl_scanner import EsclScannerSim
-from simulators.escl_scanner import pages as sim_pages
+from kioskhub.drivers.escl import DRIVER, EsclScanner
+from kioskhub.simulators.escl_scanner import EsclScannerSim
+from kioskhub.simulators.escl_scanner import pages as sim_pages
 from tests.conftest import hw_url
 
 pytestmark = pytest.mark.timeout(60)

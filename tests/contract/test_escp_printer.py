@@ -18,13 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from drivers.escp import DRIVER, EscpPrinter
-from drivers.escp.status import NO_STATUS_CHANNEL
 from hubd.classes.printer.contract import PAPER_OUT, PRINTER_OFFLINE, Confirmation, Paper, PrinterStatus
 from hubd.device import DeviceState, StatusSource
 from hubd.errors import TransportError, TransportTimeout
 from hubd.render.program import Cut, Feed, TextLine
-from simulators.escp_printer import EscpPrinterSim
+from kioskhub.drivers.escp import DRIVER, EscpPrinter
+from kioskhub.drivers.escp.status import NO_STATUS_CHANNEL
+from kioskhub.simulators.escp_printer import EscpPrinterSim
 from tests.conftest import hw_url
 from tests.delivery import confirmed, deliver
 

@@ -18,11 +18,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from drivers.escpos import DRIVER, EscposPrinter
 from hubd.classes.printer.contract import Paper, PrinterStatus
 from hubd.device import DeviceState, StatusSource
 from hubd.render.program import Cut, Feed, ImageBand, TextLine
-from simulators.escpos_printer import EscposPrinterSim
+from kioskhub.drivers.escpos import DRIVER, EscposPrinter
+from kioskhub.simulators.escpos_printer import EscposPrinterSim
 from tests.conftest import hw_url
 
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from drivers.megatec_ups import DRIVER, MegatecUps
 from hubd.classes.ups.contract import LOW_BATTERY, ON_BATTERY, ON_LINE, UpsReading
 from hubd.errors import ProtocolError, TransportError, TransportTimeout
-from simulators.megatec_ups import MegatecUpsSim
+from kioskhub.drivers.megatec_ups import DRIVER, MegatecUps
+from kioskhub.simulators.megatec_ups import MegatecUpsSim
 from tests.conftest import hw_url
 
 TIMEOUT = 0.25  # seconds; the simulator answers in well under a millisecond

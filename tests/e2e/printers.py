@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from simulators.control import control
+from kioskhub.simulators.control import control
 
 FOOTER = re.compile(r"^\s*kioskhub-job:\s*(\S+)\s*$")
 BANNER = "*** DUPLICATE COPY ***"
@@ -105,7 +105,7 @@ class PrinterProcess:
         listen = self.url if self.url.startswith("tcp://") else self.link.listen.format(dir=self.tmp)
         sets = [arg for key, value in settings.items() for arg in ("--set", f"{key}={value}")]
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "simulators.cli", self.link.simulator, "--listen", listen,
+            [sys.executable, "-m", "kioskhub.simulators.cli", self.link.simulator, "--listen", listen,
              "--control", self.control, "--set", f"out_dir={out}", *sets],
             stdout=subprocess.PIPE, text=True,
         )

@@ -88,7 +88,7 @@ def test_ups_watch_uses_the_default_ups_under_simulate(hubd) -> None:
 
 def test_print_wait_fails_unless_the_job_succeeds(hubd, tmp_path: Path) -> None:
     control = hubd.simulators()["receipt"]["control"]
-    ctl = [sys.executable, "-m", "simulators.cli", "ctl", control]
+    ctl = [sys.executable, "-m", "kioskhub.simulators.cli", "ctl", control]
     subprocess.run([*ctl, "paper", "out"], check=True, capture_output=True, timeout=30)
     notice = tmp_path / "notice.txt"
     notice.write_text("Power cut from 2 pm.\n")

@@ -19,9 +19,9 @@ import psutil
 import pytest
 from google.protobuf.duration_pb2 import Duration
 
+from kioskhub.simulators.vpcd_applet import AID
+from kioskhub.simulators.vpcd_card import VpcdCardState
 from kioskhub.v1 import biometric_pb2, biometric_pb2_grpc, hub_pb2, hub_pb2_grpc, smartcard_pb2
-from simulators.vpcd_applet import AID
-from simulators.vpcd_card import VpcdCardState
 from tests.e2e.conftest import HubProcess, wait_for
 
 pytestmark = pytest.mark.timeout(90)
@@ -64,7 +64,7 @@ def fingerprint_ready(hub: HubProcess) -> bool:
 
 def control(hub: HubProcess, device_id: str, *command: str) -> str:
     where = hub.simulators()[device_id]["control"]
-    out = subprocess.run([sys.executable, "-m", "simulators.cli", "ctl", where, *command],
+    out = subprocess.run([sys.executable, "-m", "kioskhub.simulators.cli", "ctl", where, *command],
                          capture_output=True, text=True, timeout=20)
     assert out.returncode == 0, out.stdout + out.stderr
     return out.stdout

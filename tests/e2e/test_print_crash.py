@@ -34,7 +34,7 @@ def start_printer(tmp: Path) -> tuple[subprocess.Popen[str], str]:
     out = tmp / "paper"
     out.mkdir()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "simulators.cli", "escp_printer", "--listen", "tcp://127.0.0.1:0",
+        [sys.executable, "-m", "kioskhub.simulators.cli", "escp_printer", "--listen", "tcp://127.0.0.1:0",
          "--set", f"out_dir={out}"],
         stdout=subprocess.PIPE, text=True,
     )

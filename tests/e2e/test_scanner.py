@@ -42,7 +42,7 @@ def scanner_state(hub: HubProcess) -> str:
 
 def control(hub: HubProcess, *command: str) -> str:
     where = hub.simulators()["scanner"]["control"]
-    out = subprocess.run([sys.executable, "-m", "simulators.cli", "ctl", where, *command],
+    out = subprocess.run([sys.executable, "-m", "kioskhub.simulators.cli", "ctl", where, *command],
                          capture_output=True, text=True, timeout=20)
     assert out.returncode == 0, out.stdout + out.stderr
     return out.stdout

@@ -115,7 +115,7 @@ def test_simulated_ups_on_battery_is_seen_as_an_event(hubd):
     wait_for(lambda: "DEVICE_STATE_AVAILABLE" in hubd.hubctl("ups", "ups", "--json").stdout,
              what="the UPS to be available")
     ctl = subprocess.run(
-        [sys.executable, "-m", "simulators.cli", "ctl", control, *ON_BATTERY],
+        [sys.executable, "-m", "kioskhub.simulators.cli", "ctl", control, *ON_BATTERY],
         capture_output=True, text=True, timeout=20,
     )
     assert ctl.returncode == 0, ctl.stderr

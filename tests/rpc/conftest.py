@@ -18,9 +18,9 @@ from hubd.app import Hub
 from hubd.clock import Clock, FakeClock
 from hubd.config import DeviceConfig, HubConfig
 from hubd.rpc.server import HubServer
-from simulators.escl_scanner import EsclScannerSim
-from simulators.megatec_ups import MegatecUpsSim
-from simulators.rdservice import RdServiceSim
+from kioskhub.simulators.escl_scanner import EsclScannerSim
+from kioskhub.simulators.megatec_ups import MegatecUpsSim
+from kioskhub.simulators.rdservice import RdServiceSim
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ import pytest
 from google.protobuf.duration_pb2 import Duration
 
 from hubd.classes.ups.power import PowerPolicy
+from kioskhub.simulators.rdservice import RdServiceSim
 from kioskhub.v1 import biometric_pb2, biometric_pb2_grpc, common_pb2, hub_pb2, hub_pb2_grpc
-from simulators.rdservice import RdServiceSim
 from tests.rpc.conftest import Running, error_info, eventually, watch_from_now
 from tests.rpc.leasing import acquire, next_event
 

@@ -22,8 +22,8 @@ from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
 from hubd.config import DeviceConfig, HubConfig
+from kioskhub.simulators.camera import CameraSim
 from kioskhub.v1 import camera_pb2, camera_pb2_grpc, hub_pb2
-from simulators.camera import CameraSim
 from tests.rpc.conftest import Running, error_info, eventually, serving, watch_from_now
 from tests.rpc.leasing import Metadata, acquire, next_event, release
 from tests.stacks.base import skip_or_fail

@@ -12,8 +12,8 @@ import grpc
 import pytest
 
 from hubd.config import DeviceConfig, HubConfig
+from kioskhub.simulators.escp_printer import EscpPrinterSim
 from kioskhub.v1 import common_pb2, hub_pb2, hub_pb2_grpc, printer_pb2, printer_pb2_grpc
-from simulators.escp_printer import EscpPrinterSim
 from tests.rpc.conftest import Running, error_info, eventually, serving, watch_from_now
 
 DONE = printer_pb2.PrintJob.STATE_SUCCEEDED

@@ -1,6 +1,6 @@
 """Portal-ready files through ScannerService: every preset's file is within its window (read back
 by Pillow and poppler), and a text page scanned to a PDF of at most 100 KB is still legible to
-tesseract. The sheets and their words come from the eSCL simulator (``simulators.escl_scanner.pages``)."""
+tesseract. The sheets and their words come from the eSCL simulator (``escl_scanner.pages``)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from PIL import Image
 from hubd.classes.scanner.output import PRESETS, OutputFormat
 from hubd.classes.scanner.scans import Scans
 from hubd.classes.scanner.values import ColorMode
+from kioskhub.simulators.escl_scanner import EsclScannerSim
+from kioskhub.simulators.escl_scanner import pages as sim_pages
 from kioskhub.v1 import scanner_pb2
-from simulators.escl_scanner import EsclScannerSim
-from simulators.escl_scanner import pages as sim_pages
 from tests.rpc.conftest import Running
 from tests.rpc.scanning import scan
 from tests.stacks.base import find_binary, skip_or_fail

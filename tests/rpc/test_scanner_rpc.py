@@ -17,8 +17,8 @@ import pytest
 from PIL import Image
 
 from hubd.classes.scanner import output, scans
+from kioskhub.simulators.escl_scanner import EsclScannerSim
 from kioskhub.v1 import common_pb2, hub_pb2, hub_pb2_grpc, scanner_pb2
-from simulators.escl_scanner import EsclScannerSim
 from tests.rpc.conftest import Running, error_info, eventually, watch_from_now
 from tests.rpc.leasing import acquire, next_event, presenting
 from tests.rpc.scanning import Job, read, scan, states, stub

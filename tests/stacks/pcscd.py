@@ -17,7 +17,7 @@ import pytest
 
 from hubd.errors import DeviceUnavailable
 from hubd.stacks import pcscd
-from simulators.vpcd_card import VpcdCardSim
+from kioskhub.simulators.vpcd_card import VpcdCardSim
 from tests.stacks.base import private_dir, remove_dir, skip_or_fail
 
 

@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from drivers.audio import DRIVER, Audio
 from hubd.classes.audio.analysis import dominant_frequency
 from hubd.classes.audio.contract import AudioFault, AudioLevels
 from hubd.errors import DeviceUnavailable
+from kioskhub.drivers.audio import DRIVER, Audio
 from tests.stacks.pulseaudio import PulseStack, tone, write_wav
 
 pytestmark = pytest.mark.stack
@@ -159,7 +159,7 @@ async def test_no_audio_server_is_unavailable_then_recovers(stopped_stack: Pulse
 async def test_a_cancelled_recording_frees_the_device_at_once(shared_pulse_stack: PulseStack) -> None:
     """A caller that goes away mid-recording (a client's deadline) does not hold the device for
     the rest of what it asked for: the next caller is served now, not in a minute."""
-    from drivers.audio import portaudio
+    from kioskhub.drivers.audio import portaudio
 
     audio = device(shared_pulse_stack)
     long = asyncio.ensure_future(audio.record_wav(60.0))

@@ -21,7 +21,7 @@ import psutil
 import pytest
 
 from hubd.transport.cups import CupsTransport
-from simulators.escp_printer import EscpPrinterSim
+from kioskhub.simulators.escp_printer import EscpPrinterSim
 from tests.stacks.base import eventually, free_port, private_dir, remove_dir
 from tests.stacks.cups import CupsStack, start_cups
 

@@ -17,8 +17,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from simulators.escl_scanner import EsclScannerSim
-from simulators.escl_scanner import pages as sim_pages
+from kioskhub.simulators.escl_scanner import EsclScannerSim
+from kioskhub.simulators.escl_scanner import pages as sim_pages
 from tests.stacks.base import find_binary, skip_or_fail
 
 pytestmark = [pytest.mark.stack, pytest.mark.timeout(90)]

@@ -13,7 +13,6 @@ from typing import TypeVar
 
 import pytest
 
-from drivers.ipp import IppPrinter
 from hubd.classes.printer import pdf
 from hubd.classes.printer.document_printer import (
     PrinterState,
@@ -26,6 +25,7 @@ from hubd.classes.printer.document_printer import (
 from hubd.device import DeviceState, StatusSource
 from hubd.errors import FailedPrecondition, InvalidArgument, NotFound, TransportError
 from hubd.stacks import ippeveprinter
+from kioskhub.drivers.ipp import IppPrinter
 from tests.pdfs import encrypted_pdf, flate_bomb, page_text, pdf_pages, pdf_text, text_pdf
 from tests.stacks.cups import CupsStack
 from tests.stacks.ippeveprinter import IppEveStack

@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator, Callable, Iterator
 import psutil
 import pytest
 
-from drivers.nut import DRIVER, NutUps
 from hubd.classes.ups.contract import UpsReading
 from hubd.device import StatusSource
 from hubd.errors import DeviceUnavailable, HubError, TransportError
+from kioskhub.drivers.nut import DRIVER, NutUps
 from tests.stacks.base import eventually, private_dir
 from tests.stacks.nut import NutStack, nut_stack_at
 

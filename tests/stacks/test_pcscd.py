@@ -7,12 +7,12 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from drivers.pcsc import DRIVER, PcscDevice
 from hubd.classes.smartcard.contract import CARD_INSERTED, CARD_REMOVED, CardEvent, CardEventStream
 from hubd.device import DeviceClass, DeviceState
 from hubd.errors import DeviceNotReady, InvalidArgument, NotFound
-from simulators.vpcd_applet import AID
-from simulators.vpcd_card import VpcdCardSim
+from kioskhub.drivers.pcsc import DRIVER, PcscDevice
+from kioskhub.simulators.vpcd_applet import AID
+from kioskhub.simulators.vpcd_card import VpcdCardSim
 from tests.stacks.pcscd import PcscdStack, wait_connected
 
 pytestmark = [pytest.mark.stack, pytest.mark.timeout(60)]

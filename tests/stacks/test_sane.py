@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from drivers.sane import DRIVER, SaneScanner
 from hubd.classes.scanner.contract import (
     ColorMode,
     JobState,
@@ -27,6 +26,7 @@ from hubd.classes.scanner.output import OutputFormat, OutputSpec, render
 from hubd.device import StatusSource
 from hubd.errors import DeviceNotReady, DeviceUnavailable, InvalidArgument, TransportError
 from hubd.stacks.sane import SanePaths
+from kioskhub.drivers.sane import DRIVER, SaneScanner
 from tests.conftest import sigpipe_ignored
 from tests.stacks.base import find_binary, skip_or_fail
 

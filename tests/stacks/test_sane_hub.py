@@ -16,9 +16,9 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from drivers.sane import SaneScanner
 from hubd.config import DeviceConfig, HubConfig
 from hubd.stacks.sane import SanePaths
+from kioskhub.drivers.sane import SaneScanner
 from kioskhub.v1 import hub_pb2, hub_pb2_grpc, scanner_pb2
 from tests.rpc.conftest import Running, serving
 from tests.rpc.leasing import acquire

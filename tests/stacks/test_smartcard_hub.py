@@ -13,9 +13,9 @@ import grpc
 import pytest
 
 from hubd.config import DeviceConfig, HubConfig
+from kioskhub.simulators.vpcd_applet import AID
+from kioskhub.simulators.vpcd_card import VpcdCardSim
 from kioskhub.v1 import hub_pb2, hub_pb2_grpc, smartcard_pb2, smartcard_pb2_grpc
-from simulators.vpcd_applet import AID
-from simulators.vpcd_card import VpcdCardSim
 from tests.rpc.conftest import Running, error_info, eventually, serving, watch_from_now
 from tests.rpc.leasing import Metadata, acquire, next_event, release
 from tests.stacks.pcscd import PcscdStack, wait_connected

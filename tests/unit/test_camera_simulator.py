@@ -10,8 +10,8 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from simulators.camera import CameraSim
-from simulators.control import execute
+from kioskhub.simulators.camera import CameraSim
+from kioskhub.simulators.control import execute
 from tests.stacks.base import skip_or_fail
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from simulators import SIMULATORS, load
-from simulators.base import SimulatorError
-from simulators.escl_scanner import EsclScannerSim
+from kioskhub.simulators import SIMULATORS, load
+from kioskhub.simulators.base import SimulatorError
+from kioskhub.simulators.escl_scanner import EsclScannerSim
 
 SCAN = "{http://schemas.hp.com/imaging/escl/2011/05/03}"
 PWG = "{http://www.pwg.org/schemas/2010/12/sm}"
@@ -171,13 +171,13 @@ async def test_listen_must_be_tcp_on_loopback() -> None:
     for bad in ("pty", "unix:///tmp/x.sock", "tcp://0.0.0.0:0"):
         with pytest.raises(SimulatorError):
             await EsclScannerSim().start(bad)
-    assert SIMULATORS["escl_scanner"] == "simulators.escl_scanner:EsclScannerSim"
+    assert SIMULATORS["escl_scanner"] == "kioskhub.simulators.escl_scanner:EsclScannerSim"
     assert load("escl_scanner") is EsclScannerSim
 
 
 def _cli() -> list[str]:
     script = Path(sys.executable).parent / "kioskhub-sim"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "simulators.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "kioskhub.simulators.cli"]
 
 
 async def _ctl(control: str, *words: str) -> str:

@@ -16,11 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from simulators.control import execute
-from simulators.escp_interp import EscpInterpreter
-from simulators.escp_jobs import Job
-from simulators.escp_modes import EscpState
-from simulators.escp_printer import Escp24PinSim, EscpPrinterSim
+from kioskhub.simulators.control import execute
+from kioskhub.simulators.escp_interp import EscpInterpreter
+from kioskhub.simulators.escp_jobs import Job
+from kioskhub.simulators.escp_modes import EscpState
+from kioskhub.simulators.escp_printer import Escp24PinSim, EscpPrinterSim
 
 ESC = b"\x1b"
 
@@ -469,8 +469,8 @@ async def test_restarted_at_the_same_address(tmp_path: Path) -> None:
 def test_a_long_job_keeps_its_pages_packed_and_old_jobs_within_a_bound() -> None:
     """The 24-pin simulator once held ~1.1 GB after a few long jobs (a byte per pixel): pages are
     kept at a bit per pixel, and across jobs at most MAX_PAGE_BYTES (older jobs' pages go)."""
-    from simulators.escp_interp import EscpInterpreter
-    from simulators.escp_jobs import MAX_PAGE_BYTES
+    from kioskhub.simulators.escp_interp import EscpInterpreter
+    from kioskhub.simulators.escp_jobs import MAX_PAGE_BYTES
 
     sim = EscpInterpreter(24, 136)
     long_job = b"\x1b@" + (b"A line of a long job\r\n" * 66 + b"\x0c") * 12  # 12 full pages
@@ -489,10 +489,10 @@ def test_a_text_job_keeps_its_spacing_and_prints_ascii_runs_natively() -> None:
     and the spaces the sender wrote stay (two spaces before "(" stay two)."""
     from datetime import UTC, datetime
 
-    from drivers.escp.driver import EscpPrinter
     from hubd.classes.printer.documents import build_program, check_text
     from hubd.classes.printer.records import Job, JobState, sha256
-    from simulators.escp_interp import EscpInterpreter
+    from kioskhub.drivers.escp.driver import EscpPrinter
+    from kioskhub.simulators.escp_interp import EscpInterpreter
 
     now = datetime(2026, 11, 3, 9, 0, tzinfo=UTC)
     payload = check_text("उपभोक्ता:  सुनीता  Welcome.\nTotal  (शुल्क)  Rs 10\n")

@@ -11,10 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from simulators import escpos_commands as sp
-from simulators.control import send_control
-from simulators.escpos_interp import EscposInterpreter, EscposState
-from simulators.escpos_printer import EscposPrinterSim
+from kioskhub.simulators import escpos_commands as sp
+from kioskhub.simulators.control import send_control
+from kioskhub.simulators.escpos_interp import EscposInterpreter, EscposState
+from kioskhub.simulators.escpos_printer import EscposPrinterSim
 
 ESC, GS = b"\x1b", b"\x1d"
 

@@ -23,18 +23,18 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from drivers.escp.encode import encode_program as escp_encode
-from drivers.escp.profiles import get_profile
-from drivers.escpos.driver import EscposPrinter
-from drivers.escpos.encode import encode_program as escpos_encode
-from drivers.escpos.encode import load_profile
 from hubd.render import fonts, grid, ink, shaping
 from hubd.render.layout import render_receipt
 from hubd.render.model import Receipt
 from hubd.render.program import Cut, Geometry
 from hubd.render.sample import IST, sample_receipt
-from simulators.escp_interp import EscpInterpreter
-from simulators.escpos_interp import EscposInterpreter
+from kioskhub.drivers.escp.encode import encode_program as escp_encode
+from kioskhub.drivers.escp.profiles import get_profile
+from kioskhub.drivers.escpos.driver import EscposPrinter
+from kioskhub.drivers.escpos.encode import encode_program as escpos_encode
+from kioskhub.drivers.escpos.encode import load_profile
+from kioskhub.simulators.escp_interp import EscpInterpreter
+from kioskhub.simulators.escpos_interp import EscposInterpreter
 
 GOLDEN_DIR = Path(__file__).resolve().parents[1] / "golden"
 TOLERANCE = 0.0

@@ -101,10 +101,10 @@ def test_the_duplicate_banner_reads_in_both_languages(model: str, tmp_path: Path
     """A reprint's banner says DUPLICATE and प्रतिलिपि to a reader that is not ours."""
     from datetime import UTC, datetime
 
-    from drivers.escp.driver import EscpPrinter
     from hubd.classes.printer.documents import BANNER_HI, build_program, check_text
     from hubd.classes.printer.records import Job, JobState, sha256
-    from simulators.escp_interp import EscpInterpreter
+    from kioskhub.drivers.escp.driver import EscpPrinter
+    from kioskhub.simulators.escp_interp import EscpInterpreter
 
     now = datetime(2026, 11, 3, 9, 0, tzinfo=UTC)
     payload = check_text("Electricity bill paid\n")

@@ -31,9 +31,9 @@ from hubd.classes.scanner.output import (
     with_overrides,
 )
 from hubd.errors import FailedPrecondition, InvalidArgument
-from simulators.escl_scanner import model
-from simulators.escl_scanner import pages as sim_pages
-from simulators.escl_scanner.documents import Settings
+from kioskhub.simulators.escl_scanner import model
+from kioskhub.simulators.escl_scanner import pages as sim_pages
+from kioskhub.simulators.escl_scanner.documents import Settings
 from tests.stacks.base import find_binary, skip_or_fail
 
 MODES = {ColorMode.COLOR: "RGB24", ColorMode.GRAY: "Grayscale8"}

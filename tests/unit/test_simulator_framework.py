@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 import serial
 
-from simulators import SIMULATORS, load
-from simulators.base import SimulatorError
-from simulators.control import control, send_control
-from simulators.megatec_ups import MegatecUpsSim
+from kioskhub.simulators import SIMULATORS, load
+from kioskhub.simulators.base import SimulatorError
+from kioskhub.simulators.control import control, send_control
+from kioskhub.simulators.megatec_ups import MegatecUpsSim
 
 # Replies of the default state, written by hand from megatec.txt (v2.7) field layouts.
 Q1_MAINS = b"(229.8 229.8 229.8 018 50.0 27.4 31.0 00001001\r"
@@ -189,7 +189,7 @@ async def test_listen_urls_are_checked(sim: MegatecUpsSim, tmp_path: Path):
 
 
 def test_registry():
-    assert SIMULATORS["megatec_ups"] == "simulators.megatec_ups:MegatecUpsSim"
+    assert SIMULATORS["megatec_ups"] == "kioskhub.simulators.megatec_ups:MegatecUpsSim"
     assert load("megatec_ups") is MegatecUpsSim
     with pytest.raises(KeyError):
         load("nosuch")
@@ -202,7 +202,7 @@ def _cli() -> list[str]:
     script = Path(sys.executable).parent / "kioskhub-sim"
     if script.exists():
         return [str(script)]
-    return [sys.executable, "-c", "from simulators.cli import main; main()"]
+    return [sys.executable, "-c", "from kioskhub.simulators.cli import main; main()"]
 
 
 async def _run(*args: str) -> tuple[int, str, str]:
@@ -271,7 +271,7 @@ async def test_cli_list():
 
 async def test_cli_runs_as_a_module():
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "simulators.cli", "ctl", "tcp://127.0.0.1:1",
+        sys.executable, "-m", "kioskhub.simulators.cli", "ctl", "tcp://127.0.0.1:1",
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     _, err = await asyncio.wait_for(proc.communicate(), 30)

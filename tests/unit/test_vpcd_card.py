@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulators import load
-from simulators.control import execute
-from simulators.vpcd_applet import VpcdFramer, frame
-from simulators.vpcd_card import VpcdCardSim
+from kioskhub.simulators import load
+from kioskhub.simulators.control import execute
+from kioskhub.simulators.vpcd_applet import VpcdFramer, frame
+from kioskhub.simulators.vpcd_card import VpcdCardSim
 
 H = bytes.fromhex
 

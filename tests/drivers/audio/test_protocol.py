@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from drivers.audio import Audio, protocol
 from hubd.errors import InvalidArgument
+from kioskhub.drivers.audio import Audio, protocol
 
 
 def test_pcm_definition() -> None:

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drivers.camera.protocol import MjpegParser, boundary_from
 from hubd.errors import ProtocolError
+from kioskhub.drivers.camera.protocol import MjpegParser, boundary_from
 
 # What mjpg-streamer sends: Content-Type and Content-Length per part, CRLF after each body.
 MJPG_STREAMER = (

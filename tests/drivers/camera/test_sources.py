@@ -12,11 +12,11 @@ from pathlib import Path
 import cv2
 import pytest
 
-from drivers.camera import Camera
-from drivers.camera.sources import SourceSpec, parse_url
 from hubd.errors import DeviceUnavailable, InvalidArgument, TransportError
 from hubd.stacks.process import free_port
-from simulators.camera import scenes
+from kioskhub.drivers.camera import Camera
+from kioskhub.drivers.camera.sources import SourceSpec, parse_url
+from kioskhub.simulators.camera import scenes
 from tests.stacks.base import skip_or_fail
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from drivers.common.status import NO_STATUS_CHANNEL, unknown
-from drivers.escp import status as escp_status
 from hubd.classes.printer.contract import Paper
 from hubd.device import DeviceState, StatusSource
+from kioskhub.drivers.common.status import NO_STATUS_CHANNEL, unknown
+from kioskhub.drivers.escp import status as escp_status
 
 
 def test_unknown_claims_nothing() -> None:

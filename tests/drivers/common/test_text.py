@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from drivers.common.text import sanitize_text
-from drivers.escp import protocol as escp
-from drivers.escpos import protocol as escpos
+from kioskhub.drivers.common.text import sanitize_text
+from kioskhub.drivers.escp import protocol as escp
+from kioskhub.drivers.escpos import protocol as escpos
 
 ENCODINGS = ["cp437", "cp850", "cp858", "cp866", "cp1252", "latin-1", "ascii", "utf-8", "utf-16-le"]
 
@@ -42,7 +42,7 @@ def test_encoded_control_bytes_become_question_marks() -> None:
 
 
 def test_protocol_modules_share_it() -> None:
-    assert escp.sanitize_text is sanitize_text  # drivers.escp.encode calls p.sanitize_text
+    assert escp.sanitize_text is sanitize_text  # kioskhub.drivers.escp.encode calls p.sanitize_text
     assert escp.sanitize_text("\u00e9") == b"?"
     assert escpos.sanitize_text("\u00e9") == b"\x82"
 
@@ -64,5 +64,5 @@ def test_escpos_wrapper_keeps_high_bytes(text: str, encoding: str) -> None:
 
 @given(st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=100), st.booleans())
 def test_printable_ascii_is_unchanged(text: str, high: bool) -> None:
-    # drivers.escp.encode skips sanitize_text for printable ASCII on the strength of this.
+    # kioskhub.drivers.escp.encode skips sanitize_text for printable ASCII on the strength of this.
     assert sanitize_text(text, high_controls=high) == text.encode("ascii")

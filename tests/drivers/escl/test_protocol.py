@@ -11,10 +11,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from drivers.escl import DRIVER, EsclScanner, protocol
-from drivers.escl.link import parse_url
-from drivers.escl.pages import page_info
-from drivers.escl.xmlread import MAX_XML_BYTES
 from hubd.classes.scanner.contract import (
     AdfState,
     ColorMode,
@@ -27,6 +23,10 @@ from hubd.classes.scanner.contract import (
 )
 from hubd.device import DeviceClass
 from hubd.errors import InvalidArgument, ProtocolError
+from kioskhub.drivers.escl import DRIVER, EsclScanner, protocol
+from kioskhub.drivers.escl.link import parse_url
+from kioskhub.drivers.escl.pages import page_info
+from kioskhub.drivers.escl.xmlread import MAX_XML_BYTES
 
 NS = 'xmlns:scan="http://schemas.hp.com/imaging/escl/2011/05/03" xmlns:pwg="http://www.pwg.org/schemas/2010/12/sm"'
 

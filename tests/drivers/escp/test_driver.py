@@ -12,15 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from drivers.escp import DRIVER, EscpPrinter
-from drivers.escp.status import (
-    NO_STATUS_CHANNEL,
-    JobCounters,
-    printer_status_from_port_byte,
-    printer_status_from_snmp,
-)
-from drivers.snmp import printer_mib as mib
-from drivers.snmp.protocol import Missing
 from hubd.classes.printer.contract import (
     JOB_LOST,
     PAPER_LOADED,
@@ -35,8 +26,17 @@ from hubd.device import DeviceState, StatusSource
 from hubd.errors import InvalidArgument, TransportError, TransportTimeout
 from hubd.render.program import Cut, TextLine
 from hubd.stacks import cups as stack
-from simulators.control import execute
-from simulators.escp_printer import Escp24PinSim, EscpPrinterSim
+from kioskhub.drivers.escp import DRIVER, EscpPrinter
+from kioskhub.drivers.escp.status import (
+    NO_STATUS_CHANNEL,
+    JobCounters,
+    printer_status_from_port_byte,
+    printer_status_from_snmp,
+)
+from kioskhub.drivers.snmp import printer_mib as mib
+from kioskhub.drivers.snmp.protocol import Missing
+from kioskhub.simulators.control import execute
+from kioskhub.simulators.escp_printer import Escp24PinSim, EscpPrinterSim
 from tests.delivery import confirmed, deliver
 from tests.stacks.base import private_dir
 from tests.stacks.cups import CupsStack, cups_stack_at

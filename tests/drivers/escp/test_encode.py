@@ -9,13 +9,13 @@ from datetime import datetime
 import numpy as np
 import pytest
 
-from drivers.escp.encode import encode_program
-from drivers.escp.profiles import PROFILES
 from hubd.errors import InvalidArgument
 from hubd.render.layout import render_receipt
 from hubd.render.program import Cut, Feed, Geometry, ImageBand, Placed, TextLine
 from hubd.render.sample import IST, sample_receipt
-from simulators.escp_interp import EscpInterpreter
+from kioskhub.drivers.escp.encode import encode_program
+from kioskhub.drivers.escp.profiles import PROFILES
+from kioskhub.simulators.escp_interp import EscpInterpreter
 
 NINE = dataclasses.replace(PROFILES["tvs-msp250"], interlace=1)  # the single-pass wire bytes
 NINE_NLQ = PROFILES["tvs-msp250"]  # 3 passes 1/216" apart (the default)

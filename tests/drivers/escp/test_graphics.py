@@ -12,11 +12,11 @@ import dataclasses
 import numpy as np
 import pytest
 
-from drivers.escp.encode import encode_program, tab_spaces
-from drivers.escp.graphics import coarse_modes, move
-from drivers.escp.profiles import PROFILES
 from hubd.render.program import ImageBand, Placed, TextLine
-from simulators.escp_printer import EscpInterpreter
+from kioskhub.drivers.escp.encode import encode_program, tab_spaces
+from kioskhub.drivers.escp.graphics import coarse_modes, move
+from kioskhub.drivers.escp.profiles import PROFILES
+from kioskhub.simulators.escp_printer import EscpInterpreter
 
 NINE = dataclasses.replace(PROFILES["tvs-msp250"], interlace=1)  # the single-pass wire bytes
 NINE_NLQ = PROFILES["tvs-msp250"]  # 3 passes 1/216" apart (the default)

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drivers.escp import protocol as p
-from drivers.escp.profiles import PROFILES, get_profile
 from hubd.errors import InvalidArgument, ProtocolError
+from kioskhub.drivers.escp import protocol as p
+from kioskhub.drivers.escp.profiles import PROFILES, get_profile
 
 NINE = PROFILES["tvs-msp250"]
 TWENTY_FOUR = PROFILES["epson-lq310"]

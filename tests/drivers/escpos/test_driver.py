@@ -12,13 +12,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from drivers.escpos import DRIVER, EscposPrinter
-from drivers.escpos.encode import EscposProfile, encode_program, load_profile
 from hubd.classes.printer.contract import JOB_LOST, PAPER_OUT, UNCONFIRMED, Confirmation, Paper
 from hubd.device import DeviceState, StatusSource
 from hubd.errors import InvalidArgument, TransportError, TransportTimeout
 from hubd.render.program import Cut, Feed, ImageBand, Placed, TextLine
-from simulators.escpos_printer import EscposPrinterSim
+from kioskhub.drivers.escpos import DRIVER, EscposPrinter
+from kioskhub.drivers.escpos.encode import EscposProfile, encode_program, load_profile
+from kioskhub.simulators.escpos_printer import EscposPrinterSim
 from tests.delivery import confirmed, deliver
 
 INIT = b"\x1b\x40\x1b\x74\x00"  # ESC @, ESC t 0 (PC437)
@@ -353,7 +353,7 @@ RECEIPT = [TextLine("E-MITRA RECEIPT", bold=True), ImageBand(np.ones((24, 576), 
 
 @pytest.fixture
 def quick_reprobe(monkeypatch: pytest.MonkeyPatch) -> None:
-    import drivers.escpos.driver as driver
+    import kioskhub.drivers.escpos.driver as driver
 
     monkeypatch.setattr(driver, "REPROBE_AFTER", 0.05)
 

@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drivers.escpos import protocol as p
 from hubd.classes.printer.contract import Paper
 from hubd.device import DeviceState, StatusSource
 from hubd.errors import InvalidArgument, ProtocolError
+from kioskhub.drivers.escpos import protocol as p
 
 
 def test_command_builders() -> None:

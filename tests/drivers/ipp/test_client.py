@@ -11,7 +11,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from drivers.ipp import IppPrinter
 from hubd.errors import (
     DeviceNotReady,
     DeviceUnavailable,
@@ -22,6 +21,7 @@ from hubd.errors import (
     TransportError,
 )
 from hubd.stacks.process import free_port
+from kioskhub.drivers.ipp import IppPrinter
 from tests.fakes.canned_http import CannedHttp
 
 pytestmark = pytest.mark.timeout(30)

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from drivers.ipp import DRIVER, IppPrinter
-from drivers.ipp.driver import job_name
-from drivers.ipp.status import condition, conditions
 from hubd.classes.printer.document_printer import (
     Condition,
     DocumentCapabilities,
@@ -21,6 +18,9 @@ from hubd.classes.printer.document_printer import (
 from hubd.device import DeviceClass, DeviceState, StatusSource
 from hubd.errors import InvalidArgument
 from hubd.transport.ipp.client import endpoint
+from kioskhub.drivers.ipp import DRIVER, IppPrinter
+from kioskhub.drivers.ipp.driver import job_name
+from kioskhub.drivers.ipp.status import condition, conditions
 
 
 @pytest.mark.parametrize(

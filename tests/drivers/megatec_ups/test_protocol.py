@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drivers.megatec_ups import protocol
-from drivers.megatec_ups.protocol import Info, Rating
 from hubd.errors import DeviceUnavailable, ProtocolError
+from kioskhub.drivers.megatec_ups import protocol
+from kioskhub.drivers.megatec_ups.protocol import Info, Rating
 
 # NUT drivers/nutdrv_qx_megatec.c / blazer.c reference replies.
 NUT_Q1 = b"(226.0 195.0 226.0 014 49.0 27.5 30.0 00001000\r"

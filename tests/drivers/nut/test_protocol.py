@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from drivers.nut import DRIVER, NutUps, protocol
-from drivers.nut.driver import parse_url, reading_from
-from drivers.nut.protocol import Begin, End, Err, Ok, Ups, Var, VarList
 from hubd.device import DeviceClass, StatusSource
 from hubd.errors import DeviceUnavailable, InvalidArgument, ProtocolError, TransportTimeout
+from kioskhub.drivers.nut import DRIVER, NutUps, protocol
+from kioskhub.drivers.nut.driver import parse_url, reading_from
+from kioskhub.drivers.nut.protocol import Begin, End, Err, Ok, Ups, Var, VarList
 
 # ---------------------------------------------------------------------------- requests
 

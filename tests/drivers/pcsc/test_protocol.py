@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from drivers.pcsc import protocol
-from drivers.pcsc.monitor import diff
 from hubd.classes.smartcard.contract import CARD_INSERTED, CARD_REMOVED, READER_ADDED, CardReader, ReaderKind
 from hubd.errors import DeviceNotReady, DeviceUnavailable, InvalidArgument, NotFound, TransportError
+from kioskhub.drivers.pcsc import protocol
+from kioskhub.drivers.pcsc.monitor import diff
 
 H = bytes.fromhex
 

@@ -12,12 +12,12 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from drivers.rdservice import DRIVER, RdServiceDevice
 from hubd.classes.biometric.contract import HINT_POOR_QUALITY, CaptureRequest, RdStatus
 from hubd.device import DeviceClass, DeviceState
 from hubd.errors import DeviceNotReady, DeviceUnavailable, InvalidArgument, TransportError, TransportTimeout
-from simulators.control import execute
-from simulators.rdservice import RdServiceSim
+from kioskhub.drivers.rdservice import DRIVER, RdServiceDevice
+from kioskhub.simulators.control import execute
+from kioskhub.simulators.rdservice import RdServiceSim
 
 pytestmark = pytest.mark.timeout(30)
 QUICK = CaptureRequest(timeout_ms=1000)

@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drivers.rdservice import protocol
-from drivers.rdservice.tables import ERRORS, GENERIC, QUIRKS, capture_error, quirks_for
-from drivers.rdservice.x509 import der_not_after, not_after
 from hubd.classes.biometric.contract import CaptureRequest, FingerType, RdEnv, RdStatus
 from hubd.errors import DeviceNotReady, DeviceUnavailable, InvalidArgument, ProtocolError, TransportTimeout
+from kioskhub.drivers.rdservice import protocol
+from kioskhub.drivers.rdservice.tables import ERRORS, GENERIC, QUIRKS, capture_error, quirks_for
+from kioskhub.drivers.rdservice.x509 import der_not_after, not_after
 
 MANTRA = next(q for q in QUIRKS if q.name == "mantra")
 MORPHO = next(q for q in QUIRKS if q.name == "morpho")

@@ -10,12 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drivers.snmp import printer_mib as mib
-from drivers.snmp import protocol as p
-from drivers.snmp.client import snmp_get
-from drivers.snmp.protocol import Missing
 from hubd.errors import InvalidArgument, ProtocolError, TransportError, TransportTimeout
-from simulators.escp_printer import EscpPrinterSim
+from kioskhub.drivers.snmp import printer_mib as mib
+from kioskhub.drivers.snmp import protocol as p
+from kioskhub.drivers.snmp.client import snmp_get
+from kioskhub.drivers.snmp.protocol import Missing
+from kioskhub.simulators.escp_printer import EscpPrinterSim
 
 H = bytes.fromhex
 PUBLIC = H("04 06") + b"public"  # OCTET STRING "public"

@@ -9,7 +9,7 @@ import pytest
 
 from hubd.classes.camera import checks
 from hubd.classes.camera.contract import CheckOutcome
-from simulators.camera import scenes
+from kioskhub.simulators.camera import scenes
 from tests.unit.camera.scenes import expected_failure
 
 DEVANAGARI = re.compile("[\u0900-\u097f]")

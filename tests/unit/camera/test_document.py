@@ -13,7 +13,7 @@ import pytest
 
 from hubd.classes.camera import document
 from hubd.errors import DeviceNotReady, InvalidArgument
-from simulators.camera import scenes
+from kioskhub.simulators.camera import scenes
 from tests.stacks.base import skip_or_fail
 
 A4_150_DPI = 1240

@@ -8,7 +8,7 @@ import pytest
 
 from hubd.classes.camera.frames import Frame, FrameSize, ImageFormat, cover, jpeg_size
 from hubd.errors import InvalidArgument, ProtocolError
-from simulators.camera import scenes
+from kioskhub.simulators.camera import scenes
 
 
 def jpeg(width: int, height: int) -> bytes:

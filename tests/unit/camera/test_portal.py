@@ -13,7 +13,7 @@ from PIL import Image
 from hubd.classes.camera import checks, portal
 from hubd.classes.scanner.output import PRESETS, OutputFormat
 from hubd.errors import InvalidArgument
-from simulators.camera import scenes
+from kioskhub.simulators.camera import scenes
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from hubd.classes.transactions.coordinator import TransactionCoordinator
 from hubd.classes.transactions.model import PaymentRequest
 from hubd.classes.transactions.receipt import Receipt
 from hubd.clock import Clock, SystemClock
-from simulators.portal import PortalSim, PortalState
+from kioskhub.simulators.portal import PortalSim, PortalState
 
 
 @pytest.fixture

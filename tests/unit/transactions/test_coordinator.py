@@ -27,7 +27,7 @@ from hubd.errors import (
     ShuttingDown,
 )
 from hubd.events import EventBus
-from simulators.portal import PortalSim
+from kioskhub.simulators.portal import PortalSim
 from tests.unit.transactions.conftest import BILL_NO, Hub, cert, charges, power_bill, started
 
 

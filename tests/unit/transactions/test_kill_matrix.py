@@ -36,9 +36,9 @@ from hubd.classes.transactions.model import PaymentRequest, TxnState
 from hubd.classes.transactions.receipt import Receipt, receipt_key
 from hubd.clock import SystemClock
 from hubd.errors import HubError
-from simulators.control import send_control
-from simulators.portal import PortalSim, PortalState
-from simulators.portal.faults import FAULTS
+from kioskhub.simulators.control import send_control
+from kioskhub.simulators.portal import PortalSim, PortalState
+from kioskhub.simulators.portal.faults import FAULTS
 
 pytestmark = pytest.mark.xdist_group("txn_kill_matrix")  # one worker runs the module's children
 

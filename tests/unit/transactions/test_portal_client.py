@@ -26,7 +26,7 @@ from hubd.classes.transactions.portal import (
 )
 from hubd.classes.transactions.signing import load_secret
 from hubd.clock import FakeClock, SystemClock, settle
-from simulators.portal import PortalSim
+from kioskhub.simulators.portal import PortalSim
 from tests.unit.transactions.conftest import charges
 
 CERT = PaymentRequest("k-1", "CASTE_CERT", "APP-2026-0001", "Sita Devi", 5000)

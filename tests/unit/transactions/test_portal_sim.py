@@ -19,10 +19,10 @@ from hubd.classes.transactions.model import PaymentRequest
 from hubd.classes.transactions.portal import PortalBadReply, PortalClient
 from hubd.classes.transactions.signing import load_secret
 from hubd.clock import SystemClock
-from simulators import load
-from simulators.control import control
-from simulators.portal import PortalSim
-from simulators.portal.http import HttpError, read_request
+from kioskhub.simulators import load
+from kioskhub.simulators.control import control
+from kioskhub.simulators.portal import PortalSim
+from kioskhub.simulators.portal.http import HttpError, read_request
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def sim_process(tmp_path: Path) -> Iterator[dict[str, str]]:
         [
             sys.executable,
             "-m",
-            "simulators.cli",
+            "kioskhub.simulators.cli",
             "portal",
             "--listen",
             "tcp://127.0.0.1:0",

@@ -13,7 +13,7 @@ from hubd.classes.transactions.recorder import Recorder
 from hubd.classes.transactions.resolver import Resolver
 from hubd.classes.transactions.signing import load_secret
 from hubd.clock import FakeClock, SystemClock, settle
-from simulators.portal import PortalSim
+from kioskhub.simulators.portal import PortalSim
 from tests.unit.transactions.conftest import cert, charges, config_for, started
 
 

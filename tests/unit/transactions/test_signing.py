@@ -12,7 +12,7 @@ import pytest
 
 from hubd.classes.transactions import signing
 from hubd.errors import ConfigError
-from simulators.portal import signing as sim_signing
+from kioskhub.simulators.portal import signing as sim_signing
 
 SECRET = b"kiosk-secret-0123456789abcdef"
 PAY_BODY = b'{"amount_paise":5000}'

@@ -10,7 +10,7 @@ from typing import Any
 
 from hubd.classes.transactions.model import PaymentRequest, TxnState
 from hubd.clock import FakeClock
-from simulators.portal import PortalSim
+from kioskhub.simulators.portal import PortalSim
 from tests.unit.transactions.conftest import started
 
 DAY = 86_400.0
