@@ -15,14 +15,20 @@ from kioskhub.drivers.camera.sources import open_source, parse_url
 
 def mean_luma(frame: Frame) -> float:
     """Mean brightness (0..255) of a frame, from an 1/8-scale grey decode of its JPEG when it has
-    one (≈ 1 ms), else from every 8th pixel."""
-    import cv2
-    import numpy as np
-
+    one (≈ 1 ms; Pillow's draft mode, so a status poll does not load OpenCV into an idle hub),
+    else from every 8th pixel."""
     if frame.jpeg is not None:
-        grey = cv2.imdecode(np.frombuffer(frame.jpeg, np.uint8), cv2.IMREAD_REDUCED_GRAYSCALE_8)
-        if grey is not None:
-            return float(grey.mean())
+        import io
+
+        from PIL import Image, UnidentifiedImageError
+
+        try:
+            with Image.open(io.BytesIO(frame.jpeg)) as image:
+                image.draft("L", (max(1, image.width // 8), max(1, image.height // 8)))
+                histogram = image.convert("L").histogram()
+            return sum(level * count for level, count in enumerate(histogram)) / max(1, sum(histogram))
+        except (OSError, UnidentifiedImageError):
+            pass  # not a JPEG Pillow can read: measure the pixels
     return float(frame.bgr()[::8, ::8].mean())
 
 
