@@ -140,3 +140,9 @@ def test_the_checker_sees_imports() -> None:
     assert "hubd.driver_api" in imports(ROOT / "drivers" / "nut" / "driver.py")
     assert "hubd.classes.ups.contract" in imports(ROOT / "drivers" / "nut" / "driver.py")
     assert any(m.startswith("hubd.classes") for m in imports(ROOT / "hubd" / "app.py"))
+
+
+def test_the_document_checker_child_imports_nothing_of_the_hub() -> None:
+    """It is what a hostile PDF meets: qpdf and this module, started fast, under its own limits."""
+    script = ROOT / "hubd" / "classes" / "printer" / "pdf_checks.py"
+    assert [m for m in imports(script) if m.split(".")[0] in ("hubd", "kioskhub")] == []

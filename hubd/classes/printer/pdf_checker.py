@@ -16,7 +16,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
 import select
 import subprocess
 import sys
@@ -26,12 +25,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from hubd.classes.printer.pdf import PdfLimits
+    from hubd.classes.printer.pdf_checks import PdfLimits
 
 log = logging.getLogger(__name__)
 
 IDLE_SECONDS = 60.0
-_SCRIPT = Path(__file__).with_name("pdf.py")
+_SCRIPT = Path(__file__).with_name("pdf_checks.py")
 
 
 class CheckerDied(Exception):
@@ -106,15 +105,12 @@ class CheckerProcess:
                 self._end(self._proc)
                 self._proc = None
             if self._proc is None:
-                # -P: the script's folder is not put on sys.path (its queue.py would hide the
-                # stdlib's). The child limits itself first thing: no preexec_fn, which is not
-                # safe between fork and exec in a process with threads (gRPC's).
-                root = str(_SCRIPT.resolve().parents[3])
-                pythonpath = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
+                # The script imports nothing of the hub; -P: its folder is not put on sys.path
+                # (queue.py there would hide the stdlib's). It limits itself first thing: no
+                # preexec_fn, which is not safe between fork and exec in a threaded process.
                 self._proc = subprocess.Popen(
                     [sys.executable, "-P", str(_SCRIPT), "--serve", json.dumps(asdict(limits))],
                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                    env={**os.environ, "PYTHONPATH": pythonpath},
                 )
                 self._limits = limits
             return self._proc
