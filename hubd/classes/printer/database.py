@@ -16,11 +16,12 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Self
 
 from hubd import crash
-from hubd.classes.printer.records import Job, JobState, connect, marks, row_to_job
+from hubd.classes.printer.records import Job, JobState, connect, marks, row_to_job, to_us
 from hubd.clock import Clock
 from hubd.errors import HubError, NotFound, StorageFull, quote
 
@@ -105,6 +106,29 @@ class JobDatabase:
         with self._guard():
             rows = self._db.execute(sql).fetchall()
         return {str(json.loads(bytes(r[0]))["document"]) for r in rows}
+
+    def drop_payloads(self, finished_before: datetime) -> tuple[int, int]:
+        """Empty the payloads (citizens' names, consumer numbers, amounts) of final jobs finished
+        before the given time; the digest stays, so a retry of the same request still matches.
+        Returns (jobs, bytes) dropped."""
+        final = [s.value for s in JobState if s.final]
+        where = f"state IN ({marks(len(final))}) AND finished_at < ? AND length(payload) > 0"
+        args = (*final, to_us(finished_before))
+        with self._tx() as db:
+            sql = f"SELECT COUNT(*), COALESCE(SUM(length(payload)), 0) FROM jobs WHERE {where}"
+            n, size = db.execute(sql, args).fetchone()
+            db.execute(f"UPDATE jobs SET payload = x'' WHERE {where}", args)
+        return int(n), int(size)
+
+    def purge(self, finished_before: datetime) -> int:
+        """Delete final jobs finished before the given time (their request ids become reusable)."""
+        final = [s.value for s in JobState if s.final]
+        with self._tx() as db:
+            cur = db.execute(
+                f"DELETE FROM jobs WHERE state IN ({marks(len(final))}) AND finished_at < ?",
+                (*final, to_us(finished_before)),
+            )
+        return cur.rowcount
 
     @contextmanager
     def _guard(self) -> Iterator[None]:

@@ -47,7 +47,6 @@ from hubd.classes.printer.records import (
     check_submit,
     expire_rows,
     insert,
-    marks,
     new_job_id,
     row_to_job,
     sha256,
@@ -282,29 +281,6 @@ class JobQueue(JobDatabase):
             log.warning("job %s interrupted while printing: %s, duplicate", job.job_id, state)
         self._notify(jobs)
         return jobs
-
-    def drop_payloads(self, finished_before: datetime) -> tuple[int, int]:
-        """Empty the payloads (citizens' names, consumer numbers, amounts) of final jobs finished
-        before the given time; the digest stays, so a retry of the same request still matches.
-        Returns (jobs, bytes) dropped."""
-        final = [s.value for s in JobState if s.final]
-        where = f"state IN ({marks(len(final))}) AND finished_at < ? AND length(payload) > 0"
-        args = (*final, to_us(finished_before))
-        with self._tx() as db:
-            sql = f"SELECT COUNT(*), COALESCE(SUM(length(payload)), 0) FROM jobs WHERE {where}"
-            n, size = db.execute(sql, args).fetchone()
-            db.execute(f"UPDATE jobs SET payload = x'' WHERE {where}", args)
-        return int(n), int(size)
-
-    def purge(self, finished_before: datetime) -> int:
-        """Delete final jobs finished before the given time (their request ids become reusable)."""
-        final = [s.value for s in JobState if s.final]
-        with self._tx() as db:
-            cur = db.execute(
-                f"DELETE FROM jobs WHERE state IN ({marks(len(final))}) AND finished_at < ?",
-                (*final, to_us(finished_before)),
-            )
-        return cur.rowcount
 
     # -- internals ----------------------------------------------------------------------------
 
