@@ -2,7 +2,8 @@
 
 ``JobDatabase`` opens ``<state_dir>/jobs.db`` (WAL, synchronous=FULL: see ``records.connect``),
 serializes use of the connection with a lock (the hub calls it from the queue's own thread), turns
-sqlite errors into ``HubError`` STORAGE_ERROR, and tells ``on_change`` about each committed job.
+sqlite errors into ``HubError`` STORAGE_ERROR, tells ``on_change`` about each committed job, and
+forgets finished jobs' contents and rows ([printing] keep_payload, keep_jobs).
 The state transitions are in ``hubd.classes.printer.queue.JobQueue``.
 """
 
