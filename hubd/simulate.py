@@ -63,7 +63,7 @@ class SimulatorFleet:
         self, name: str, simulator: str, *settings: str, listen: str = "tcp://127.0.0.1:0"
     ) -> RunningSimulator:
         """Start a simulator that is not a device (a portal a class talks to): ``settings`` are
-        ``key=value`` pairs for its ``--set``; recorded under ``name`` in kioskhub.simulators.json."""
+        ``key=value`` pairs for its ``--set``; recorded under ``name`` in simulators.json."""
         extra = [arg for setting in settings for arg in ("--set", setting)]
         sim = await self.start(SimulatedDevice(name, "", listen=listen), simulator, extra)
         self._record()
@@ -137,7 +137,7 @@ class SimulatorFleet:
         return configs, missing
 
     def _record(self) -> None:
-        """Write ``kioskhub.simulators.json`` so demos and technicians can find the control sockets."""
+        """Write ``simulators.json`` so demos and technicians can find the control sockets."""
         data = {
             s.spec.device_id: {
                 "simulator": s.simulator,
@@ -149,7 +149,7 @@ class SimulatorFleet:
             for s in self.running
         }
         data.update({r.config.id: r.record for r in self.stacks if r.record})
-        (self.state_dir / "kioskhub.simulators.json").write_text(json.dumps(data, indent=2))
+        (self.state_dir / "simulators.json").write_text(json.dumps(data, indent=2))
 
     async def stop(self) -> None:
         """SIGTERM each process group, SIGKILL what is left after a grace period."""

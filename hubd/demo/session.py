@@ -104,7 +104,7 @@ class Session:
 
     def simulator(self, device_id: str) -> dict[str, str]:
         """What hubd recorded about a device's simulator (its control socket)."""
-        sims: dict[str, dict[str, str]] = json.loads((self.state / "kioskhub.simulators.json").read_text())
+        sims: dict[str, dict[str, str]] = json.loads((self.state / "simulators.json").read_text())
         return sims[device_id]
 
     def sim_control(self, device_id: str, *command: str) -> str:

@@ -309,7 +309,7 @@ def _stopper(root: Path) -> Callable[[list[subprocess.Popen[bytes]]], None]:
 
 async def simulate(state_dir: Path, device: SimulatedDevice) -> StackResult:
     """``hubd --simulate``: a private pcscd with the vpcd reader, in its own network namespace,
-    and the virtual card in the reader (its control socket in kioskhub.simulators.json: ``insert``,
+    and the virtual card in the reader (its control socket in simulators.json: ``insert``,
     ``remove``), started in the background. Absent pcscd or vpcd: the device is listed
     UNAVAILABLE STACK_NOT_INSTALLED."""
     from hubd.stacks.simulated import StackResult

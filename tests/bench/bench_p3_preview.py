@@ -41,7 +41,7 @@ FPS = 30
 
 def camera_control(hub: Hubd, *command: str) -> None:
     """A command to the hub's camera simulator."""
-    where = json.loads((hub.dir / "state" / "kioskhub.simulators.json").read_text())["camera"]["control"]
+    where = json.loads((hub.dir / "state" / "simulators.json").read_text())["camera"]["control"]
     subprocess.run([sys.executable, "-m", "kioskhub.simulators.cli", "ctl", where, *command], check=True,
                    capture_output=True, timeout=20)
 
@@ -132,7 +132,7 @@ def main(quick: bool = False, argv: list[str] | None = None) -> list[str]:
     try:
         hub.wait_available("camera")
         camera_control(hub, "set", "fps", str(FPS))
-        url = json.loads((hub.dir / "state" / "kioskhub.simulators.json").read_text())["camera"]["url"]
+        url = json.loads((hub.dir / "state" / "simulators.json").read_text())["camera"]["url"]
         base_fps, base_cores = opencv_alone(url, seconds)
         print(f"OpenCV alone reading the simulator's MJPEG stream: {base_fps:.1f} fps, "
               f"{base_cores:.3f} cores")

@@ -102,7 +102,7 @@ def main(quick: bool = False) -> list[str]:
     hub = Hubd().start()
     try:
         hub.wait_available()
-        state = json.loads((hub.dir / "state" / "kioskhub.simulators.json").read_text())
+        state = json.loads((hub.dir / "state" / "simulators.json").read_text())
         ours = hub_latencies(hub, state["ups"]["control"], rounds)
     finally:
         hub.stop()

@@ -55,7 +55,7 @@ def timings(fn: Callable[[], object], runs: int) -> list[float]:
 
 def snapshot(hub: Hubd) -> np.ndarray:
     """The frame the hub's camera simulator serves now, decoded."""
-    url = json.loads((hub.dir / "state" / "kioskhub.simulators.json").read_text())["camera"]["url"]
+    url = json.loads((hub.dir / "state" / "simulators.json").read_text())["camera"]["url"]
     data = httpx.get(url.replace("/stream.mjpg", "/snapshot.jpg"), timeout=10, trust_env=False).content
     return cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
 

@@ -30,7 +30,7 @@ HEADERS = {"Content-Type": "text/xml; charset=utf-8"}
 
 def rd_port(hub: Hubd) -> int:
     """The port hubd's RD simulator serves on: the last of the range its URL names."""
-    url = json.loads((hub.dir / "state" / "kioskhub.simulators.json").read_text())["fingerprint"]["url"]
+    url = json.loads((hub.dir / "state" / "simulators.json").read_text())["fingerprint"]["url"]
     return int(url.rsplit("-", 1)[1])
 
 

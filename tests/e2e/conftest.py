@@ -81,7 +81,7 @@ class HubProcess:
 
     def simulators(self) -> dict[str, dict]:
         """What hubd recorded about its simulator children."""
-        return json.loads((self.state / "kioskhub.simulators.json").read_text())
+        return json.loads((self.state / "simulators.json").read_text())
 
     def hubctl(self, *args: str, timeout: float = 20) -> subprocess.CompletedProcess[str]:
         """Run hubctl against this hub."""
