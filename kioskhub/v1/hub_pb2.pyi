@@ -10,6 +10,7 @@ from kioskhub.v1 import common_pb2 as _common_pb2
 from kioskhub.v1 import printer_pb2 as _printer_pb2
 from kioskhub.v1 import scanner_pb2 as _scanner_pb2
 from kioskhub.v1 import smartcard_pb2 as _smartcard_pb2
+from kioskhub.v1 import transactions_pb2 as _transactions_pb2
 from kioskhub.v1 import ups_pb2 as _ups_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
@@ -68,6 +69,12 @@ class EventType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     EVENT_TYPE_CAMERA_FRAME_SIZE_CHANGED: _ClassVar[EventType]
     EVENT_TYPE_AUDIO_SELF_TEST_PASSED: _ClassVar[EventType]
     EVENT_TYPE_AUDIO_SELF_TEST_FAILED: _ClassVar[EventType]
+    EVENT_TYPE_PAYMENT_STATE: _ClassVar[EventType]
+    EVENT_TYPE_WALLET: _ClassVar[EventType]
+    EVENT_TYPE_INACTIVITY: _ClassVar[EventType]
+    EVENT_TYPE_PORTAL: _ClassVar[EventType]
+    EVENT_TYPE_RECONCILE: _ClassVar[EventType]
+    EVENT_TYPE_RECEIPT: _ClassVar[EventType]
 EVENT_TYPE_UNSPECIFIED: EventType
 EVENT_TYPE_GAP: EventType
 EVENT_TYPE_DEVICE_AVAILABLE: EventType
@@ -114,6 +121,12 @@ EVENT_TYPE_READER_REMOVED: EventType
 EVENT_TYPE_CAMERA_FRAME_SIZE_CHANGED: EventType
 EVENT_TYPE_AUDIO_SELF_TEST_PASSED: EventType
 EVENT_TYPE_AUDIO_SELF_TEST_FAILED: EventType
+EVENT_TYPE_PAYMENT_STATE: EventType
+EVENT_TYPE_WALLET: EventType
+EVENT_TYPE_INACTIVITY: EventType
+EVENT_TYPE_PORTAL: EventType
+EVENT_TYPE_RECONCILE: EventType
+EVENT_TYPE_RECEIPT: EventType
 
 class GetHubInfoRequest(_message.Message):
     __slots__ = ()
@@ -176,7 +189,7 @@ class Gap(_message.Message):
     def __init__(self, reason: _Optional[str] = ..., resume_boot_id: _Optional[str] = ..., resume_after_sequence: _Optional[int] = ...) -> None: ...
 
 class Event(_message.Message):
-    __slots__ = ("boot_id", "sequence", "publish_time", "type", "device_id", "reason", "message", "attributes", "gap", "device", "lease", "print_job", "ups_status", "scan_job", "biometric_info", "card_reader", "camera_status", "audio_status")
+    __slots__ = ("boot_id", "sequence", "publish_time", "type", "device_id", "reason", "message", "attributes", "gap", "device", "lease", "print_job", "ups_status", "scan_job", "biometric_info", "card_reader", "camera_status", "audio_status", "transaction", "wallet_status", "inactivity", "reconcile_report")
     class AttributesEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -202,6 +215,10 @@ class Event(_message.Message):
     CARD_READER_FIELD_NUMBER: _ClassVar[int]
     CAMERA_STATUS_FIELD_NUMBER: _ClassVar[int]
     AUDIO_STATUS_FIELD_NUMBER: _ClassVar[int]
+    TRANSACTION_FIELD_NUMBER: _ClassVar[int]
+    WALLET_STATUS_FIELD_NUMBER: _ClassVar[int]
+    INACTIVITY_FIELD_NUMBER: _ClassVar[int]
+    RECONCILE_REPORT_FIELD_NUMBER: _ClassVar[int]
     boot_id: str
     sequence: int
     publish_time: _timestamp_pb2.Timestamp
@@ -220,7 +237,11 @@ class Event(_message.Message):
     card_reader: _smartcard_pb2.CardReader
     camera_status: _camera_pb2.CameraStatus
     audio_status: _audio_pb2.AudioStatus
-    def __init__(self, boot_id: _Optional[str] = ..., sequence: _Optional[int] = ..., publish_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., type: _Optional[_Union[EventType, str]] = ..., device_id: _Optional[str] = ..., reason: _Optional[str] = ..., message: _Optional[str] = ..., attributes: _Optional[_Mapping[str, str]] = ..., gap: _Optional[_Union[Gap, _Mapping]] = ..., device: _Optional[_Union[_common_pb2.Device, _Mapping]] = ..., lease: _Optional[_Union[_common_pb2.Lease, _Mapping]] = ..., print_job: _Optional[_Union[_printer_pb2.PrintJob, _Mapping]] = ..., ups_status: _Optional[_Union[_ups_pb2.UpsStatus, _Mapping]] = ..., scan_job: _Optional[_Union[_scanner_pb2.ScanJob, _Mapping]] = ..., biometric_info: _Optional[_Union[_biometric_pb2.BiometricInfo, _Mapping]] = ..., card_reader: _Optional[_Union[_smartcard_pb2.CardReader, _Mapping]] = ..., camera_status: _Optional[_Union[_camera_pb2.CameraStatus, _Mapping]] = ..., audio_status: _Optional[_Union[_audio_pb2.AudioStatus, _Mapping]] = ...) -> None: ...
+    transaction: _transactions_pb2.Transaction
+    wallet_status: _transactions_pb2.WalletStatus
+    inactivity: _transactions_pb2.Inactivity
+    reconcile_report: _transactions_pb2.ReconcileReport
+    def __init__(self, boot_id: _Optional[str] = ..., sequence: _Optional[int] = ..., publish_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., type: _Optional[_Union[EventType, str]] = ..., device_id: _Optional[str] = ..., reason: _Optional[str] = ..., message: _Optional[str] = ..., attributes: _Optional[_Mapping[str, str]] = ..., gap: _Optional[_Union[Gap, _Mapping]] = ..., device: _Optional[_Union[_common_pb2.Device, _Mapping]] = ..., lease: _Optional[_Union[_common_pb2.Lease, _Mapping]] = ..., print_job: _Optional[_Union[_printer_pb2.PrintJob, _Mapping]] = ..., ups_status: _Optional[_Union[_ups_pb2.UpsStatus, _Mapping]] = ..., scan_job: _Optional[_Union[_scanner_pb2.ScanJob, _Mapping]] = ..., biometric_info: _Optional[_Union[_biometric_pb2.BiometricInfo, _Mapping]] = ..., card_reader: _Optional[_Union[_smartcard_pb2.CardReader, _Mapping]] = ..., camera_status: _Optional[_Union[_camera_pb2.CameraStatus, _Mapping]] = ..., audio_status: _Optional[_Union[_audio_pb2.AudioStatus, _Mapping]] = ..., transaction: _Optional[_Union[_transactions_pb2.Transaction, _Mapping]] = ..., wallet_status: _Optional[_Union[_transactions_pb2.WalletStatus, _Mapping]] = ..., inactivity: _Optional[_Union[_transactions_pb2.Inactivity, _Mapping]] = ..., reconcile_report: _Optional[_Union[_transactions_pb2.ReconcileReport, _Mapping]] = ...) -> None: ...
 
 class WatchEventsRequest(_message.Message):
     __slots__ = ("resume_boot_id", "resume_after_sequence", "device_ids")

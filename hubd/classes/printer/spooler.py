@@ -245,6 +245,16 @@ class Spooler:
         self._wake(job.printer_id)
         return job
 
+    async def submit_receipt(self, printer_id: str, key: str, fields: dict[str, Any]) -> Job:
+        """Check receipt fields (those of ``hubd.render.model.Receipt``; errors name
+        ``receipt.<field>``) and persist them as a receipt job (another class's receipts)."""
+        from hubd.classes.printer.documents import receipt_payload
+
+        issued = fields.get("issued_at")
+        if issued is not None and issued.tzinfo is not None:  # printed in the kiosk's zone
+            fields = {**fields, "issued_at": issued.astimezone(self.config.zone)}
+        return await self.submit(printer_id, key, "receipt", receipt_payload(fields, self.config.zone))
+
     async def accept_document(self, chunks: AsyncIterable[bytes]) -> pdf.Document:
         """Receive and check a document into the store (refusals: INVALID_ARGUMENT ``document``)."""
         return await self.documents.accept(chunks)

@@ -14,11 +14,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from hubd.device import Option
 from hubd.errors import ConfigError
 
 KIOSK_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
@@ -121,6 +122,52 @@ RANGES: dict[str, tuple[float, float]] = {
     "inactivity_check_interval": (1, 86400),
     "instrument_max_age_months": (1, 12),
 }
+
+
+HELP = {
+    "portal_url": "the portal's API (https; plain http only to 127.0.0.1): transactions are off without it",
+    "kiosk_id": "this kiosk's id at the portal",
+    "secret_file": "the kiosk's signing secret (mode 0600: hubd refuses a file others can read)",
+    "kiosk_name": "the kiosk's name on receipts (default: the portal's)",
+    "timeout": "seconds a portal request may take",
+    "connect_timeout": "seconds to connect to the portal",
+    "response_window": "seconds a signed portal reply stays acceptable (older: refused as stale)",
+    "token_refresh_margin": "seconds before the login token expires that it is renewed",
+    "verify_backoff": "first wait (s) before verifying a payment in doubt again",
+    "verify_backoff_max": "longest wait (s) between verifications",
+    "verify_inline_attempts": "verifications a Pay call tries before answering IN_DOUBT",
+    "catalog_ttl": "seconds the service catalog is cached",
+    "bill_ttl": "seconds a fetched bill is cached",
+    "wallet_max_age": "seconds a wallet balance is cached",
+    "wallet_minimum_paise": "the e-Mitra minimum balance (paise): under it, WALLET_LOW",
+    "inactivity_warning_days": "days without a transaction before the warning",
+    "inactivity_penalty_days": "days without a transaction before the fine",
+    "inactivity_penalty_paise": "the fine (paise)",
+    "inactivity_check_interval": "seconds between inactivity checks",
+    "instrument_max_age_months": "a cheque or DD older than this is refused",
+}
+
+
+def options() -> dict[str, Option]:
+    """``[transactions]`` as the hub's config loader checks it (one declaration: the dataclass's
+    fields, ``RANGES`` and ``HELP``); without ``portal_url`` transactions are not configured."""
+    table: dict[str, Option] = {}
+    for f in fields(TransactionsConfig):
+        if f.name in RANGES:
+            low, high = RANGES[f.name]
+            kind = int if f.name in INTEGERS else float
+            table[f.name] = Option(kind, f.default, HELP[f.name], low, high)
+        else:
+            table[f.name] = Option(str, None if f.default is MISSING else f.default, HELP[f.name])
+    return table
+
+
+def from_section(section: Mapping[str, Any], source: str = "<config>") -> TransactionsConfig | None:
+    """The config from the loader's checked ``[transactions]`` section; None when it names no
+    portal (transactions are off)."""
+    if section.get("portal_url") is None:
+        return None
+    return TransactionsConfig.from_table({k: v for k, v in section.items() if v is not None}, source)
 
 
 def _error(key: str, message: str, source: str = "") -> ConfigError:

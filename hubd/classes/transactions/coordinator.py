@@ -260,6 +260,10 @@ class TransactionCoordinator:
             )
         return txn
 
+    async def history(self, limit: int, before: int | None = None) -> list[tuple[int, Transaction]]:
+        """Payments newest first with their journal sequence (``Journal.newest``)."""
+        return await self.recorder.db(self.recorder.journal.newest, limit, before)
+
     async def verify(self, client_txn_id: str) -> Transaction:
         """Verify an unsettled payment with the portal now (a settled one is returned as it is)."""
         txn = await self.get(client_txn_id)
@@ -282,6 +286,10 @@ class TransactionCoordinator:
             report,
         )
         return report
+
+    def receipt_of(self, txn: Transaction) -> Receipt:
+        """The receipt of a CONFIRMED payment (for a reprint)."""
+        return self._receipt(txn)
 
     def _receipt(self, txn: Transaction) -> Receipt:
         cfg, session = self.config, self.view.client.session

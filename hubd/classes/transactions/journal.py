@@ -123,6 +123,14 @@ class Journal:
         with self._guard():
             return [to_transaction(r) for r in self._db.execute(sql, _OPEN)]
 
+    def newest(self, limit: int, before: int | None = None) -> list[tuple[int, Transaction]]:
+        """Up to ``limit`` payments, newest first, each with its journal sequence number; only
+        those before sequence ``before`` when given (a page token that new payments do not move)."""
+        sql = "SELECT * FROM transactions WHERE seq < ? ORDER BY seq DESC LIMIT ?"
+        with self._guard():
+            rows = self._db.execute(sql, (2**62 if before is None else before, limit)).fetchall()
+        return [(int(r["seq"]), to_transaction(r)) for r in rows]
+
     def receipts_due(self) -> list[Transaction]:
         """CONFIRMED payments whose receipt was not yet handed over, oldest first."""
         sql = "SELECT * FROM transactions WHERE state = 'CONFIRMED' AND receipt_handed = 0 ORDER BY seq"
