@@ -136,7 +136,7 @@ def receipt_fields(receipt: Receipt, duplicate: bool = False) -> dict[str, Any]:
         "kiosk_fee_paise": receipt.fee_paise,
         "payment_mode": MODES[receipt.payment_mode],
         "issued_at": receipt.issued_at,
-        "operator": receipt.operator[:40],
+        "operator": receipt.operator[:40] or receipt.kiosk_id[:32],  # the receipt names someone
         "extra_lines": tuple(extra),
     }
 
