@@ -4,7 +4,10 @@ with the portal client alone, in the same run against the same ``kioskhub-sim po
 p50 and the overhead (target ≤ 10 ms p50). Then 20 concurrent kiosk clients paying through one
 coordinator: payments per second and errors (target 0). State on disk, not tmpfs.
 
-(Through the gRPC hub comes with the TransactionService.)
+Then the same through a real hubd over gRPC (TransactionService.Pay on its unix socket, the
+hub configured for the same portal; no receipt printer, so each receipt's hand-off is refused and
+kept for later, as when the printer is missing): p50 vs straight to the portal (target overhead
+≤ 10 ms), and 20 concurrent gRPC clients (target 0 errors).
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import grpc
+
 from hubd.classes.transactions.config import TransactionsConfig
 from hubd.classes.transactions.coordinator import TransactionCoordinator
 from hubd.classes.transactions.model import PaymentRequest, TxnState
@@ -26,7 +31,8 @@ from hubd.classes.transactions.portal import PortalClient
 from hubd.classes.transactions.signing import load_secret
 from hubd.clock import SystemClock
 from kioskhub.simulators.control import send_control
-from tests.bench.common import pct, report
+from kioskhub.v1 import transactions_pb2, transactions_pb2_grpc
+from tests.bench.common import Hubd, pct, report
 
 _ids = itertools.count()
 
@@ -119,12 +125,78 @@ async def _bench(work: Path, n: int, concurrent: int, each: int) -> list[str]:
             lines.append(line)
             if errors:
                 print("errors:", *errors[:5], sep="\n  ", flush=True)
+            lines += await _through_hub(cfg, direct, work, n, concurrent, each)
         finally:
             await hub.stop()
             await direct.aclose()
     finally:
         sim.terminate()
         sim.wait(30)
+    return lines
+
+
+async def _through_hub(cfg: TransactionsConfig, direct: PortalClient, work: Path, n: int,
+                       concurrent: int, each: int) -> list[str]:
+    """Pay through a real hubd's gRPC API, interleaved with the portal client alone."""
+    config = (f'[transactions]\nportal_url = "{cfg.portal_url}"\nkiosk_id = "{cfg.kiosk_id}"\n'
+              f'secret_file = "{cfg.secret_file}"\n')
+    hubd = Hubd("--log-level", "ERROR", config=config).start()
+    channel = grpc.aio.insecure_channel(hubd.target)
+    stub = transactions_pb2_grpc.TransactionServiceStub(channel)
+
+    async def pay(prefix: str) -> int:
+        req = certificate(prefix)
+        payment = transactions_pb2.Payment(service_id=req.service_id, consumer_no=req.consumer_no,
+                                           consumer_name=req.consumer_name, amount_paise=req.amount_paise)
+        got = await stub.Pay(transactions_pb2.PayRequest(client_txn_id=req.client_txn_id, payment=payment))
+        return int(got.transaction.state)
+
+    lines: list[str] = []
+    try:
+        for _ in range(5):
+            await pay("warm-g")
+        base, through = [], []
+        for _ in range(n):
+            t0 = time.perf_counter()
+            await direct.pay(certificate("direct-g"))
+            t1 = time.perf_counter()
+            state = await pay("grpc")
+            t2 = time.perf_counter()
+            assert state == transactions_pb2.Transaction.STATE_CONFIRMED, state
+            base.append((t1 - t0) * 1000)
+            through.append((t2 - t1) * 1000)
+        lines.append(report("pay -> CONFIRMED p50 via hubd (gRPC)", pct(through, 50), pct(base, 50), "ms"))
+        overhead = pct(through, 50) - pct(base, 50)
+        name = "hub overhead p50 (gRPC, journal fsyncs incl.)"
+        line = f"{name:<44} {overhead:10.3f} ms   (target <= 10 ms)"
+        print(line, flush=True)
+        lines.append(line)
+        errors: list[str] = []
+
+        async def client(k: int) -> int:
+            done = 0
+            for _ in range(each):
+                try:
+                    if await pay(f"g{k}") == transactions_pb2.Transaction.STATE_CONFIRMED:
+                        done += 1
+                    else:
+                        errors.append(f"g{k} not confirmed")
+                except grpc.aio.AioRpcError as err:  # counted: the figure is the error count
+                    errors.append(f"{err.code().name} {err.details()}")
+            return done
+
+        t0 = time.perf_counter()
+        done = sum(await asyncio.gather(*(client(k) for k in range(concurrent))))
+        elapsed = time.perf_counter() - t0
+        line = (f"{concurrent} concurrent gRPC clients via hubd: {done} CONFIRMED in {elapsed:.2f} s "
+                f"({done / elapsed:.0f}/s), {len(errors)} errors   (target 0 errors)")
+        print(line, flush=True)
+        lines.append(line)
+        if errors:
+            print("errors:", *errors[:5], sep="\n  ", flush=True)
+    finally:
+        await channel.close()
+        hubd.stop()
     return lines
 
 
