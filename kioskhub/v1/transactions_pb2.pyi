@@ -24,6 +24,14 @@ PAYMENT_MODE_DD: PaymentMode
 
 class PortalService(_message.Message):
     __slots__ = ("service_id", "kind", "department_en", "department_hi", "name_en", "name_hi", "rate_paise", "fee_paise")
+    class Kind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        KIND_UNSPECIFIED: _ClassVar[PortalService.Kind]
+        KIND_BILL: _ClassVar[PortalService.Kind]
+        KIND_FIXED_RATE: _ClassVar[PortalService.Kind]
+    KIND_UNSPECIFIED: PortalService.Kind
+    KIND_BILL: PortalService.Kind
+    KIND_FIXED_RATE: PortalService.Kind
     SERVICE_ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     DEPARTMENT_EN_FIELD_NUMBER: _ClassVar[int]
@@ -33,14 +41,14 @@ class PortalService(_message.Message):
     RATE_PAISE_FIELD_NUMBER: _ClassVar[int]
     FEE_PAISE_FIELD_NUMBER: _ClassVar[int]
     service_id: str
-    kind: str
+    kind: PortalService.Kind
     department_en: str
     department_hi: str
     name_en: str
     name_hi: str
     rate_paise: int
     fee_paise: int
-    def __init__(self, service_id: _Optional[str] = ..., kind: _Optional[str] = ..., department_en: _Optional[str] = ..., department_hi: _Optional[str] = ..., name_en: _Optional[str] = ..., name_hi: _Optional[str] = ..., rate_paise: _Optional[int] = ..., fee_paise: _Optional[int] = ...) -> None: ...
+    def __init__(self, service_id: _Optional[str] = ..., kind: _Optional[_Union[PortalService.Kind, str]] = ..., department_en: _Optional[str] = ..., department_hi: _Optional[str] = ..., name_en: _Optional[str] = ..., name_hi: _Optional[str] = ..., rate_paise: _Optional[int] = ..., fee_paise: _Optional[int] = ...) -> None: ...
 
 class Bill(_message.Message):
     __slots__ = ("service_id", "consumer_no", "consumer_name", "amount_due_paise", "due_time", "bill_no")
@@ -152,16 +160,40 @@ class WalletStatus(_message.Message):
 
 class Inactivity(_message.Message):
     __slots__ = ("level", "idle_days", "message")
+    class Level(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        LEVEL_UNSPECIFIED: _ClassVar[Inactivity.Level]
+        LEVEL_OK: _ClassVar[Inactivity.Level]
+        LEVEL_WARNING: _ClassVar[Inactivity.Level]
+        LEVEL_PENALTY: _ClassVar[Inactivity.Level]
+    LEVEL_UNSPECIFIED: Inactivity.Level
+    LEVEL_OK: Inactivity.Level
+    LEVEL_WARNING: Inactivity.Level
+    LEVEL_PENALTY: Inactivity.Level
     LEVEL_FIELD_NUMBER: _ClassVar[int]
     IDLE_DAYS_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
-    level: str
+    level: Inactivity.Level
     idle_days: int
     message: str
-    def __init__(self, level: _Optional[str] = ..., idle_days: _Optional[int] = ..., message: _Optional[str] = ...) -> None: ...
+    def __init__(self, level: _Optional[_Union[Inactivity.Level, str]] = ..., idle_days: _Optional[int] = ..., message: _Optional[str] = ...) -> None: ...
 
 class ReconcileDifference(_message.Message):
     __slots__ = ("client_txn_id", "kind", "journal_state", "portal_status", "journal_paise", "portal_paise", "detail")
+    class Kind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        KIND_UNSPECIFIED: _ClassVar[ReconcileDifference.Kind]
+        KIND_MISSING_IN_JOURNAL: _ClassVar[ReconcileDifference.Kind]
+        KIND_MISSING_AT_PORTAL: _ClassVar[ReconcileDifference.Kind]
+        KIND_STATUS_MISMATCH: _ClassVar[ReconcileDifference.Kind]
+        KIND_AMOUNT_MISMATCH: _ClassVar[ReconcileDifference.Kind]
+        KIND_UNRESOLVED: _ClassVar[ReconcileDifference.Kind]
+    KIND_UNSPECIFIED: ReconcileDifference.Kind
+    KIND_MISSING_IN_JOURNAL: ReconcileDifference.Kind
+    KIND_MISSING_AT_PORTAL: ReconcileDifference.Kind
+    KIND_STATUS_MISMATCH: ReconcileDifference.Kind
+    KIND_AMOUNT_MISMATCH: ReconcileDifference.Kind
+    KIND_UNRESOLVED: ReconcileDifference.Kind
     CLIENT_TXN_ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     JOURNAL_STATE_FIELD_NUMBER: _ClassVar[int]
@@ -170,13 +202,13 @@ class ReconcileDifference(_message.Message):
     PORTAL_PAISE_FIELD_NUMBER: _ClassVar[int]
     DETAIL_FIELD_NUMBER: _ClassVar[int]
     client_txn_id: str
-    kind: str
+    kind: ReconcileDifference.Kind
     journal_state: str
     portal_status: str
     journal_paise: int
     portal_paise: int
     detail: str
-    def __init__(self, client_txn_id: _Optional[str] = ..., kind: _Optional[str] = ..., journal_state: _Optional[str] = ..., portal_status: _Optional[str] = ..., journal_paise: _Optional[int] = ..., portal_paise: _Optional[int] = ..., detail: _Optional[str] = ...) -> None: ...
+    def __init__(self, client_txn_id: _Optional[str] = ..., kind: _Optional[_Union[ReconcileDifference.Kind, str]] = ..., journal_state: _Optional[str] = ..., portal_status: _Optional[str] = ..., journal_paise: _Optional[int] = ..., portal_paise: _Optional[int] = ..., detail: _Optional[str] = ...) -> None: ...
 
 class ReconcileReport(_message.Message):
     __slots__ = ("day", "journal_confirmed", "journal_confirmed_paise", "portal_success", "portal_success_paise", "differences", "summary")
@@ -197,14 +229,20 @@ class ReconcileReport(_message.Message):
     def __init__(self, day: _Optional[str] = ..., journal_confirmed: _Optional[int] = ..., journal_confirmed_paise: _Optional[int] = ..., portal_success: _Optional[int] = ..., portal_success_paise: _Optional[int] = ..., differences: _Optional[_Iterable[_Union[ReconcileDifference, _Mapping]]] = ..., summary: _Optional[str] = ...) -> None: ...
 
 class ListServicesRequest(_message.Message):
-    __slots__ = ()
-    def __init__(self) -> None: ...
+    __slots__ = ("page_size", "page_token")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
 
 class ListServicesResponse(_message.Message):
-    __slots__ = ("services",)
+    __slots__ = ("services", "next_page_token")
     SERVICES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     services: _containers.RepeatedCompositeFieldContainer[PortalService]
-    def __init__(self, services: _Optional[_Iterable[_Union[PortalService, _Mapping]]] = ...) -> None: ...
+    next_page_token: str
+    def __init__(self, services: _Optional[_Iterable[_Union[PortalService, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class FetchBillRequest(_message.Message):
     __slots__ = ("service_id", "consumer_no")
@@ -299,10 +337,12 @@ class VerifyTransactionResponse(_message.Message):
     def __init__(self, transaction: _Optional[_Union[Transaction, _Mapping]] = ...) -> None: ...
 
 class ReprintReceiptRequest(_message.Message):
-    __slots__ = ("client_txn_id",)
+    __slots__ = ("client_txn_id", "request_id")
     CLIENT_TXN_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     client_txn_id: str
-    def __init__(self, client_txn_id: _Optional[str] = ...) -> None: ...
+    request_id: str
+    def __init__(self, client_txn_id: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class ReprintReceiptResponse(_message.Message):
     __slots__ = ("print_job_id",)

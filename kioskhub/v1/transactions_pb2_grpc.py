@@ -110,8 +110,10 @@ class TransactionServiceServicer:
     """
 
     def ListServices(self, request, context):
-        """The services this kiosk may sell, with their fixed citizen rate and the kiosk's fee.
-        Errors: UNAVAILABLE PORTAL_UNREACHABLE; FAILED_PRECONDITION TRANSACTIONS_NOT_CONFIGURED.
+        """The services this kiosk may sell, with their fixed citizen rate and the kiosk's fee, by
+        service_id, a page at a time.
+        Errors: INVALID_ARGUMENT page_size, page_token; UNAVAILABLE PORTAL_UNREACHABLE;
+        FAILED_PRECONDITION TRANSACTIONS_NOT_CONFIGURED.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -138,7 +140,10 @@ class TransactionServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def Pay(self, request, context):
-        """Pay: idempotent on client_txn_id (the same id and payload return the same transaction).
+        """Pay: idempotent on client_txn_id, this service's request_id (AIP-155): it is also the portal's
+        idempotency key, so it is 1-64 characters, scoped to the kiosk and remembered for ever (the
+        journal keeps every payment). The same id and payment return the same transaction; the same id
+        with another payment is ALREADY_EXISTS CLIENT_TXN_ID_REUSED (not REQUEST_ID_REUSED).
         Returns CONFIRMED, FAILED (not charged) or IN_DOUBT (settled later by verify; never re-sent).
         Errors: INVALID_ARGUMENT RATE_EXCEEDED (metadata allowedPaise), AMOUNT_MISMATCH,
         POST_DATED_INSTRUMENT, STALE_INSTRUMENT, INSTRUMENT_NOT_ACCEPTED, or a field named in
@@ -175,8 +180,11 @@ class TransactionServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ReprintReceipt(self, request, context):
-        """Print a CONFIRMED payment's receipt again, marked DUPLICATE / प्रतिलिपि.
-        Errors: NOT_FOUND TRANSACTION_NOT_FOUND; FAILED_PRECONDITION TRANSACTION_NOT_CONFIRMED.
+        """Print a CONFIRMED payment's receipt again, marked DUPLICATE / प्रतिलिपि. The same request_id
+        for the same payment returns the same print job (request ids are scoped to the payment, kept
+        as long as the print job is).
+        Errors: NOT_FOUND TRANSACTION_NOT_FOUND; FAILED_PRECONDITION TRANSACTION_NOT_CONFIRMED;
+        INVALID_ARGUMENT request_id.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

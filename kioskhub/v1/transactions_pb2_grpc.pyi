@@ -44,8 +44,10 @@ class TransactionServiceStub:
     @_typing.overload
     def __new__(cls, channel: _aio.Channel) -> TransactionServiceAsyncStub: ...
     ListServices: _grpc.UnaryUnaryMultiCallable[_transactions_pb2.ListServicesRequest, _transactions_pb2.ListServicesResponse]
-    """The services this kiosk may sell, with their fixed citizen rate and the kiosk's fee.
-    Errors: UNAVAILABLE PORTAL_UNREACHABLE; FAILED_PRECONDITION TRANSACTIONS_NOT_CONFIGURED.
+    """The services this kiosk may sell, with their fixed citizen rate and the kiosk's fee, by
+    service_id, a page at a time.
+    Errors: INVALID_ARGUMENT page_size, page_token; UNAVAILABLE PORTAL_UNREACHABLE;
+    FAILED_PRECONDITION TRANSACTIONS_NOT_CONFIGURED.
     """
     FetchBill: _grpc.UnaryUnaryMultiCallable[_transactions_pb2.FetchBillRequest, _transactions_pb2.FetchBillResponse]
     """A bill (electricity, water...) by its consumer number: name, amount due, due date.
@@ -60,7 +62,10 @@ class TransactionServiceStub:
     Errors: as Pay, without ALREADY_EXISTS.
     """
     Pay: _grpc.UnaryUnaryMultiCallable[_transactions_pb2.PayRequest, _transactions_pb2.PayResponse]
-    """Pay: idempotent on client_txn_id (the same id and payload return the same transaction).
+    """Pay: idempotent on client_txn_id, this service's request_id (AIP-155): it is also the portal's
+    idempotency key, so it is 1-64 characters, scoped to the kiosk and remembered for ever (the
+    journal keeps every payment). The same id and payment return the same transaction; the same id
+    with another payment is ALREADY_EXISTS CLIENT_TXN_ID_REUSED (not REQUEST_ID_REUSED).
     Returns CONFIRMED, FAILED (not charged) or IN_DOUBT (settled later by verify; never re-sent).
     Errors: INVALID_ARGUMENT RATE_EXCEEDED (metadata allowedPaise), AMOUNT_MISMATCH,
     POST_DATED_INSTRUMENT, STALE_INSTRUMENT, INSTRUMENT_NOT_ACCEPTED, or a field named in
@@ -79,8 +84,11 @@ class TransactionServiceStub:
     Errors: NOT_FOUND TRANSACTION_NOT_FOUND; UNAVAILABLE PORTAL_UNREACHABLE, PORTAL_TIMEOUT.
     """
     ReprintReceipt: _grpc.UnaryUnaryMultiCallable[_transactions_pb2.ReprintReceiptRequest, _transactions_pb2.ReprintReceiptResponse]
-    """Print a CONFIRMED payment's receipt again, marked DUPLICATE / प्रतिलिपि.
-    Errors: NOT_FOUND TRANSACTION_NOT_FOUND; FAILED_PRECONDITION TRANSACTION_NOT_CONFIRMED.
+    """Print a CONFIRMED payment's receipt again, marked DUPLICATE / प्रतिलिपि. The same request_id
+    for the same payment returns the same print job (request ids are scoped to the payment, kept
+    as long as the print job is).
+    Errors: NOT_FOUND TRANSACTION_NOT_FOUND; FAILED_PRECONDITION TRANSACTION_NOT_CONFIRMED;
+    INVALID_ARGUMENT request_id.
     """
     Reconcile: _grpc.UnaryUnaryMultiCallable[_transactions_pb2.ReconcileRequest, _transactions_pb2.ReconcileResponse]
     """The day's journal against the portal's statement: totals on both sides and every difference.
@@ -108,8 +116,10 @@ class TransactionServiceAsyncStub(TransactionServiceStub):
 
     def __init__(self, channel: _aio.Channel) -> None: ...
     ListServices: _aio.UnaryUnaryMultiCallable[_transactions_pb2.ListServicesRequest, _transactions_pb2.ListServicesResponse]  # type: ignore[assignment]
-    """The services this kiosk may sell, with their fixed citizen rate and the kiosk's fee.
-    Errors: UNAVAILABLE PORTAL_UNREACHABLE; FAILED_PRECONDITION TRANSACTIONS_NOT_CONFIGURED.
+    """The services this kiosk may sell, with their fixed citizen rate and the kiosk's fee, by
+    service_id, a page at a time.
+    Errors: INVALID_ARGUMENT page_size, page_token; UNAVAILABLE PORTAL_UNREACHABLE;
+    FAILED_PRECONDITION TRANSACTIONS_NOT_CONFIGURED.
     """
     FetchBill: _aio.UnaryUnaryMultiCallable[_transactions_pb2.FetchBillRequest, _transactions_pb2.FetchBillResponse]  # type: ignore[assignment]
     """A bill (electricity, water...) by its consumer number: name, amount due, due date.
@@ -124,7 +134,10 @@ class TransactionServiceAsyncStub(TransactionServiceStub):
     Errors: as Pay, without ALREADY_EXISTS.
     """
     Pay: _aio.UnaryUnaryMultiCallable[_transactions_pb2.PayRequest, _transactions_pb2.PayResponse]  # type: ignore[assignment]
-    """Pay: idempotent on client_txn_id (the same id and payload return the same transaction).
+    """Pay: idempotent on client_txn_id, this service's request_id (AIP-155): it is also the portal's
+    idempotency key, so it is 1-64 characters, scoped to the kiosk and remembered for ever (the
+    journal keeps every payment). The same id and payment return the same transaction; the same id
+    with another payment is ALREADY_EXISTS CLIENT_TXN_ID_REUSED (not REQUEST_ID_REUSED).
     Returns CONFIRMED, FAILED (not charged) or IN_DOUBT (settled later by verify; never re-sent).
     Errors: INVALID_ARGUMENT RATE_EXCEEDED (metadata allowedPaise), AMOUNT_MISMATCH,
     POST_DATED_INSTRUMENT, STALE_INSTRUMENT, INSTRUMENT_NOT_ACCEPTED, or a field named in
@@ -143,8 +156,11 @@ class TransactionServiceAsyncStub(TransactionServiceStub):
     Errors: NOT_FOUND TRANSACTION_NOT_FOUND; UNAVAILABLE PORTAL_UNREACHABLE, PORTAL_TIMEOUT.
     """
     ReprintReceipt: _aio.UnaryUnaryMultiCallable[_transactions_pb2.ReprintReceiptRequest, _transactions_pb2.ReprintReceiptResponse]  # type: ignore[assignment]
-    """Print a CONFIRMED payment's receipt again, marked DUPLICATE / प्रतिलिपि.
-    Errors: NOT_FOUND TRANSACTION_NOT_FOUND; FAILED_PRECONDITION TRANSACTION_NOT_CONFIRMED.
+    """Print a CONFIRMED payment's receipt again, marked DUPLICATE / प्रतिलिपि. The same request_id
+    for the same payment returns the same print job (request ids are scoped to the payment, kept
+    as long as the print job is).
+    Errors: NOT_FOUND TRANSACTION_NOT_FOUND; FAILED_PRECONDITION TRANSACTION_NOT_CONFIRMED;
+    INVALID_ARGUMENT request_id.
     """
     Reconcile: _aio.UnaryUnaryMultiCallable[_transactions_pb2.ReconcileRequest, _transactions_pb2.ReconcileResponse]  # type: ignore[assignment]
     """The day's journal against the portal's statement: totals on both sides and every difference.
@@ -175,8 +191,10 @@ class TransactionServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _transactions_pb2.ListServicesRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_transactions_pb2.ListServicesResponse, _abc.Awaitable[_transactions_pb2.ListServicesResponse]]:
-        """The services this kiosk may sell, with their fixed citizen rate and the kiosk's fee.
-        Errors: UNAVAILABLE PORTAL_UNREACHABLE; FAILED_PRECONDITION TRANSACTIONS_NOT_CONFIGURED.
+        """The services this kiosk may sell, with their fixed citizen rate and the kiosk's fee, by
+        service_id, a page at a time.
+        Errors: INVALID_ARGUMENT page_size, page_token; UNAVAILABLE PORTAL_UNREACHABLE;
+        FAILED_PRECONDITION TRANSACTIONS_NOT_CONFIGURED.
         """
 
     @_abc_1.abstractmethod
@@ -209,7 +227,10 @@ class TransactionServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _transactions_pb2.PayRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_transactions_pb2.PayResponse, _abc.Awaitable[_transactions_pb2.PayResponse]]:
-        """Pay: idempotent on client_txn_id (the same id and payload return the same transaction).
+        """Pay: idempotent on client_txn_id, this service's request_id (AIP-155): it is also the portal's
+        idempotency key, so it is 1-64 characters, scoped to the kiosk and remembered for ever (the
+        journal keeps every payment). The same id and payment return the same transaction; the same id
+        with another payment is ALREADY_EXISTS CLIENT_TXN_ID_REUSED (not REQUEST_ID_REUSED).
         Returns CONFIRMED, FAILED (not charged) or IN_DOUBT (settled later by verify; never re-sent).
         Errors: INVALID_ARGUMENT RATE_EXCEEDED (metadata allowedPaise), AMOUNT_MISMATCH,
         POST_DATED_INSTRUMENT, STALE_INSTRUMENT, INSTRUMENT_NOT_ACCEPTED, or a field named in
@@ -252,8 +273,11 @@ class TransactionServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _transactions_pb2.ReprintReceiptRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_transactions_pb2.ReprintReceiptResponse, _abc.Awaitable[_transactions_pb2.ReprintReceiptResponse]]:
-        """Print a CONFIRMED payment's receipt again, marked DUPLICATE / प्रतिलिपि.
-        Errors: NOT_FOUND TRANSACTION_NOT_FOUND; FAILED_PRECONDITION TRANSACTION_NOT_CONFIRMED.
+        """Print a CONFIRMED payment's receipt again, marked DUPLICATE / प्रतिलिपि. The same request_id
+        for the same payment returns the same print job (request ids are scoped to the payment, kept
+        as long as the print job is).
+        Errors: NOT_FOUND TRANSACTION_NOT_FOUND; FAILED_PRECONDITION TRANSACTION_NOT_CONFIRMED;
+        INVALID_ARGUMENT request_id.
         """
 
     @_abc_1.abstractmethod

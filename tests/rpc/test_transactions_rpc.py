@@ -209,7 +209,9 @@ async def test_an_answer_lost_after_commit_is_verified_never_resent(hub: Running
 async def test_reprint_is_a_new_job_marked_duplicate(hub: Running, portal: PortalSim, tmp_path: Path) -> None:
     txn = (await stub(hub).Pay(pb.PayRequest(client_txn_id="t-9", payment=bill_payment()))).transaction
     await printed(hub, f"emitra-receipt:{txn.portal_txn_id}")
-    job_id = (await stub(hub).ReprintReceipt(pb.ReprintReceiptRequest(client_txn_id="t-9"))).print_job_id
+    reprint = pb.ReprintReceiptRequest(client_txn_id="t-9", request_id="copy-1")
+    job_id = (await stub(hub).ReprintReceipt(reprint)).print_job_id
+    assert (await stub(hub).ReprintReceipt(reprint)).print_job_id == job_id  # a retry prints once
     await eventually(lambda: _true(bool(pages(tmp_path / "paper", job_id))), timeout=30)
     assert "DUPLICATE" in pages(tmp_path / "paper", job_id)[0]
     assert charges(portal) == [("t-9", "SUCCESS", BILL[3])]
@@ -224,6 +226,21 @@ async def test_payments_list_newest_first_a_page_at_a_time(hub: Running) -> None
     rest = await stub(hub).ListTransactions(pb.ListTransactionsRequest(page_size=2,
                                                                         page_token=first.next_page_token))
     assert [t.client_txn_id for t in rest.transactions] == ["p-0"] and not rest.next_page_token
+
+
+async def test_the_rate_list_comes_a_page_at_a_time(hub: Running, portal: PortalSim) -> None:
+    seen: list[pb.PortalService] = []
+    token = ""
+    while True:
+        got = await stub(hub).ListServices(pb.ListServicesRequest(page_size=4, page_token=token))
+        assert len(got.services) <= 4
+        seen += got.services
+        if not (token := got.next_page_token):
+            break
+    assert [s.service_id for s in seen] == sorted(s.service_id for s in portal.ledger.services())
+    kinds = {s.service_id: s.kind for s in seen}
+    assert kinds[BILL[0]] == pb.PortalService.KIND_BILL
+    assert kinds["CASTE_CERT"] == pb.PortalService.KIND_FIXED_RATE
 
 
 async def test_reconcile_agrees_with_the_portal(hub: Running) -> None:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import argparse
 import re
+import uuid
 from datetime import UTC, date, datetime, time
 
 import grpc
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from hubd.classes.transactions.money import rupees
 from hubd.cli.common import EXIT_FAILED, AddGlobals, Command, UsageError, emit
 from hubd.cli.output import table
 from kioskhub.v1 import transactions_pb2 as pb
@@ -22,11 +24,6 @@ from kioskhub.v1 import transactions_pb2_grpc
 TIMEOUT = 60.0
 MODES = {"cash": pb.PAYMENT_MODE_CASH, "cheque": pb.PAYMENT_MODE_CHEQUE, "dd": pb.PAYMENT_MODE_DD}
 _RUPEES = re.compile(r"^\d{1,9}(\.\d{1,2})?$")
-
-
-def rupees(paise: int) -> str:
-    """₹1,847.00 (Indian digit grouping is left to the receipt: this is for the terminal)."""
-    return f"₹{paise / 100:,.2f}"
 
 
 def paise(text: str) -> int:
@@ -79,7 +76,9 @@ def register(
     pay.add_argument("--quote", action="store_true", help="only show what the payment would be")
     for name in ("show", "verify", "reprint"):
         parsers[name].add_argument("client_txn_id")
-    parsers["list"].add_argument("--limit", type=int, default=20, help="payments to show (1-500)")
+    parsers["list"].add_argument("--limit", type=int, default=50, help="payments to show (default 50)")
+    parsers["reprint"].add_argument("--request-id", default="", help="your id for this reprint "
+                                    "(default: a new one); the same id again prints nothing more")
     parsers["reconcile"].add_argument("--day", default="", help="YYYY-MM-DD (default today, IST)")
     for p in (*parsers.values(), txn):
         add_globals(p)
@@ -121,13 +120,21 @@ def cmd_txn(ch: grpc.Channel, args: argparse.Namespace) -> int | None:
     """One payment command."""
     stub = transactions_pb2_grpc.TransactionServiceStub(ch)
     if args.action == "services":
-        services = stub.ListServices(pb.ListServicesRequest(), timeout=TIMEOUT).services
+        services: list[pb.PortalService] = []
+        token = ""
+        while True:  # every page, as the hub gives them
+            got = stub.ListServices(pb.ListServicesRequest(page_token=token), timeout=TIMEOUT)
+            services += got.services
+            if not (token := got.next_page_token):
+                break
         if args.json:
             for s in services:
                 emit(args, s)
         else:
-            rows = [[s.service_id, f"{s.name_hi} / {s.name_en}", "bill" if s.kind == "bill" else
-                     rupees(s.rate_paise), rupees(s.fee_paise)] for s in services]
+            bill = pb.PortalService.KIND_BILL
+            rows = [[s.service_id, f"{s.name_hi} / {s.name_en}",
+                     "bill" if s.kind == bill else rupees(s.rate_paise), rupees(s.fee_paise)]
+                    for s in services]
             print(table(["SERVICE", "NAME", "RATE", "KIOSK FEE"], rows))
         return None
     if args.action == "bill":
@@ -141,20 +148,29 @@ def cmd_txn(ch: grpc.Channel, args: argparse.Namespace) -> int | None:
     if args.action == "pay":
         return _pay(stub, args)
     if args.action == "list":
-        if not 1 <= args.limit <= 500:
-            raise UsageError("--limit must be 1-500")
-        listed = stub.ListTransactions(pb.ListTransactionsRequest(page_size=args.limit), timeout=TIMEOUT)
+        if args.limit < 1:
+            raise UsageError("--limit must be at least 1")
+        payments: list[pb.Transaction] = []
+        token = ""
+        while len(payments) < args.limit:  # pages of the hub's default size (50), up to --limit
+            got = stub.ListTransactions(pb.ListTransactionsRequest(page_token=token), timeout=TIMEOUT)
+            payments += got.transactions
+            if not (token := got.next_page_token):
+                break
+        payments = payments[: args.limit]
         if args.json:
-            for t in listed.transactions:
+            for t in payments:
                 emit(args, t)
         else:
             rows = [[t.client_txn_id, pb.Transaction.State.Name(t.state).removeprefix("STATE_"),
                      t.payment.service_id, rupees(t.payment.amount_paise), t.receipt_no or "-"]
-                    for t in listed.transactions]
+                    for t in payments]
             print(table(["PAYMENT", "STATE", "SERVICE", "AMOUNT", "RECEIPT"], rows))
         return None
     if args.action == "reprint":
-        job = stub.ReprintReceipt(pb.ReprintReceiptRequest(client_txn_id=args.client_txn_id), timeout=TIMEOUT)
+        request = pb.ReprintReceiptRequest(client_txn_id=args.client_txn_id,
+                                           request_id=args.request_id or str(uuid.uuid4()))
+        job = stub.ReprintReceipt(request, timeout=TIMEOUT)
         emit(args, job, f"receipt reprint queued: print job {job.print_job_id} (marked DUPLICATE)")
         return None
     if args.action == "reconcile":

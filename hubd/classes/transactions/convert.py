@@ -28,6 +28,10 @@ _MODES_PB = {PaymentMode.CASH: pb.PAYMENT_MODE_CASH, PaymentMode.CHEQUE: pb.PAYM
              PaymentMode.DD: pb.PAYMENT_MODE_DD}
 
 
+_LEVELS = {"OK": pb.Inactivity.LEVEL_OK, "INACTIVITY_WARNING": pb.Inactivity.LEVEL_WARNING,
+           "INACTIVITY_PENALTY": pb.Inactivity.LEVEL_PENALTY}
+
+
 def _day(when: date) -> Any:
     return timestamp(datetime.combine(when, time(), IST))
 
@@ -80,7 +84,8 @@ def transaction_to_pb(txn: Transaction) -> pb.Transaction:
 
 def service_to_pb(s: Service) -> pb.PortalService:
     """A service on the rate list."""
-    return pb.PortalService(service_id=s.service_id, kind=s.kind, department_en=s.department_en,
+    kind = pb.PortalService.KIND_BILL if s.is_bill else pb.PortalService.KIND_FIXED_RATE
+    return pb.PortalService(service_id=s.service_id, kind=kind, department_en=s.department_en,
                             department_hi=s.department_hi, name_en=s.name_en, name_hi=s.name_hi,
                             rate_paise=s.rate_paise, fee_paise=s.fee_paise)
 
@@ -109,7 +114,7 @@ def wallet_to_pb(w: WalletStatus) -> pb.WalletStatus:
 
 def inactivity_to_pb(i: Inactivity) -> pb.Inactivity:
     """Days without a transaction."""
-    return pb.Inactivity(level=i.level, idle_days=i.idle_days, message=i.message)
+    return pb.Inactivity(level=_LEVELS[i.level], idle_days=i.idle_days, message=i.message)
 
 
 def report_to_pb(r: ReconcileReport) -> pb.ReconcileReport:
@@ -119,7 +124,9 @@ def report_to_pb(r: ReconcileReport) -> pb.ReconcileReport:
         journal_confirmed_paise=r.journal_confirmed_paise, portal_success=r.portal_success,
         portal_success_paise=r.portal_success_paise, summary=r.summary(),
         differences=[pb.ReconcileDifference(
-            client_txn_id=d.client_txn_id, kind=d.kind, journal_state=d.journal_state,
+            client_txn_id=d.client_txn_id,
+            kind=pb.ReconcileDifference.Kind.Value(f"KIND_{d.kind}"),  # type: ignore[arg-type]
+            journal_state=d.journal_state,
             portal_status=d.portal_status, journal_paise=d.journal_paise, portal_paise=d.portal_paise,
             detail=d.detail) for d in r.differences],
     )

@@ -7,6 +7,7 @@ import json
 import time
 from pathlib import Path
 
+from hubd.classes.transactions.money import rupees
 from hubd.demo.session import Session
 
 TITLE = "Transactions: a bill fetched and paid on the portal, the citizen's receipt, the wallet"
@@ -18,7 +19,7 @@ def run(session: Session) -> None:
     session.hubctl("txn", "services")
     bill = json.loads(session.hubctl("txn", "bill", SERVICE, CONSUMER, "--json", show=False))
     session.say(f"$ hubctl txn bill {SERVICE} {CONSUMER}")
-    session.say(f"{bill['consumer_name']}: ₹{int(bill['amount_due_paise']) / 100:,.2f} due")
+    session.say(f"{bill['consumer_name']}: {rupees(int(bill['amount_due_paise']))} due")
     amount = f"{int(bill['amount_due_paise']) / 100:.2f}"
     txn_id = f"demo-{time.strftime('%Y%m%d-%H%M%S')}"
     paid = session.hubctl("txn", "pay", "--id", txn_id, SERVICE, CONSUMER, amount,
@@ -35,7 +36,8 @@ def run(session: Session) -> None:
     session.hubctl("wallet")
     state = shown.get("state", "STATE_UNSPECIFIED").removeprefix("STATE_")
     receipt_no = shown.get("receipt_no") or "-"
-    outcome = f"{state}, ₹{amount}, receipt {receipt_no}" if "CONFIRMED" in paid else state
+    paid_rupees = rupees(int(bill["amount_due_paise"]))
+    outcome = f"{state}, {paid_rupees}, receipt {receipt_no}" if "CONFIRMED" in paid else state
     session.record("pay an electricity bill; its receipt", outcome, page or "")
 
 

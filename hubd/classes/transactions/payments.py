@@ -12,8 +12,8 @@ the operator is a new job marked DUPLICATE / प्रतिलिपि.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING, Any
@@ -92,8 +92,9 @@ class Payments:
     async def _hand_over(self, receipt: Receipt) -> None:
         await self.print_receipt(receipt, receipt.idempotency_key)
 
-    async def reprint(self, client_txn_id: str) -> str:
-        """Print a CONFIRMED payment's receipt again, marked DUPLICATE (a new print job)."""
+    async def reprint(self, client_txn_id: str, request_id: str) -> str:
+        """Print a CONFIRMED payment's receipt again, marked DUPLICATE: one print job per
+        ``request_id`` of this payment (a retry returns it)."""
         txn = await self.coordinator.get(client_txn_id)
         if txn.state is not TxnState.CONFIRMED:
             raise FailedPrecondition(
@@ -101,7 +102,8 @@ class Payments:
                 reason="TRANSACTION_NOT_CONFIRMED", metadata={"state": txn.state.value},
             )
         receipt = self.coordinator.receipt_of(txn)
-        key = f"{receipt.idempotency_key}:reprint:{uuid.uuid4().hex[:12]}"
+        digest = hashlib.sha256(request_id.encode()).hexdigest()[:16]  # the key fits the queue's 128
+        key = f"{receipt.idempotency_key}:reprint:{digest}"
         return await self.print_receipt(receipt, key, duplicate=True)
 
     async def print_receipt(self, receipt: Receipt, key: str, *, duplicate: bool = False) -> str:

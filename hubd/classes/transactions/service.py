@@ -15,7 +15,6 @@ from kioskhub.v1 import transactions_pb2 as pb
 from kioskhub.v1 import transactions_pb2_grpc
 
 Ctx = Any
-MAX_PAGE_SIZE = 500
 TOP_LEVEL = {"client_txn_id"}
 """Request fields the rules name that sit at the top of PayRequest (the rest are in ``payment``)."""
 API_NAMES = {"instrument.date": "instrument.issue_time"}
@@ -41,9 +40,15 @@ class TransactionServicer(transactions_pb2_grpc.TransactionServiceServicer):
         return self.payments.coordinator
 
     async def ListServices(self, request: pb.ListServicesRequest, context: Ctx) -> Any:
-        """The rate list."""
-        services = await self.coordinator.list_services()
-        return pb.ListServicesResponse(services=[convert.service_to_pb(s) for s in services])
+        """The rate list by service_id, a page at a time (the token is the last service_id)."""
+        page = Page.of(request.page_size, request.page_token, ["services"])
+        after = page.after if isinstance(page.after, str) else ""
+        services = sorted((s for s in await self.coordinator.list_services() if s.service_id > after),
+                          key=lambda s: s.service_id)
+        shown = services[: page.size]
+        more = len(services) > page.size
+        return pb.ListServicesResponse(services=[convert.service_to_pb(s) for s in shown],
+                                       next_page_token=page.token(shown[-1].service_id if more else None))
 
     async def FetchBill(self, request: pb.FetchBillRequest, context: Ctx) -> Any:
         """A bill by consumer number."""
@@ -72,11 +77,10 @@ class TransactionServicer(transactions_pb2_grpc.TransactionServiceServicer):
     async def ListTransactions(self, request: pb.ListTransactionsRequest, context: Ctx) -> Any:
         """Payments newest first, a page at a time (the token is a journal position)."""
         page = Page.of(request.page_size, request.page_token, ["transactions"])
-        size = min(page.size, MAX_PAGE_SIZE)
         before = page.after if isinstance(page.after, int) else None
-        rows = await self.coordinator.history(size + 1, before)
-        more = len(rows) > size
-        rows = rows[:size]
+        rows = await self.coordinator.history(page.size + 1, before)
+        more = len(rows) > page.size
+        rows = rows[: page.size]
         return pb.ListTransactionsResponse(
             transactions=[convert.transaction_to_pb(txn) for _, txn in rows],
             next_page_token=page.token(rows[-1][0] if more else None),
@@ -89,7 +93,9 @@ class TransactionServicer(transactions_pb2_grpc.TransactionServiceServicer):
 
     async def ReprintReceipt(self, request: pb.ReprintReceiptRequest, context: Ctx) -> Any:
         """The receipt again, marked DUPLICATE."""
-        job_id = await self.payments.reprint(_txn_id(request.client_txn_id))
+        if not request.request_id or len(request.request_id) > 128 or not request.request_id.isprintable():
+            raise InvalidArgument("request_id", "required: 1-128 printable characters (a retry prints once)")
+        job_id = await self.payments.reprint(_txn_id(request.client_txn_id), request.request_id)
         return pb.ReprintReceiptResponse(print_job_id=job_id)
 
     async def Reconcile(self, request: pb.ReconcileRequest, context: Ctx) -> Any:
