@@ -131,9 +131,9 @@ def cmd_txn(ch: grpc.Channel, args: argparse.Namespace) -> int | None:
             for s in services:
                 emit(args, s)
         else:
-            bill = pb.PortalService.KIND_BILL
             rows = [[s.service_id, f"{s.name_hi} / {s.name_en}",
-                     "bill" if s.kind == bill else rupees(s.rate_paise), rupees(s.fee_paise)]
+                     "bill" if s.kind == pb.PortalService.KIND_BILL else rupees(s.rate_paise),
+                     rupees(s.fee_paise)]
                     for s in services]
             print(table(["SERVICE", "NAME", "RATE", "KIOSK FEE"], rows))
         return None
@@ -153,9 +153,9 @@ def cmd_txn(ch: grpc.Channel, args: argparse.Namespace) -> int | None:
         payments: list[pb.Transaction] = []
         token = ""
         while len(payments) < args.limit:  # pages of the hub's default size (50), up to --limit
-            got = stub.ListTransactions(pb.ListTransactionsRequest(page_token=token), timeout=TIMEOUT)
-            payments += got.transactions
-            if not (token := got.next_page_token):
+            page = stub.ListTransactions(pb.ListTransactionsRequest(page_token=token), timeout=TIMEOUT)
+            payments += page.transactions
+            if not (token := page.next_page_token):
                 break
         payments = payments[: args.limit]
         if args.json:
