@@ -33,8 +33,9 @@ DEVICE = {
     "driver": Option(str, "", "driver name (hubctl drivers lists them)"),
     "url": Option(str, "", "transport URL; empty: the driver's default"),
     "options": Option(dict, {}, "the driver's options"),
-    "poll_interval": Option(float, 1.0, "seconds between status reads", 0.05, 3600),
-    "timeout": Option(float, 2.0, "seconds a device may take to answer", 0.05, 60),
+    "poll_interval": Option(float, None, "seconds between status reads (default: the device class's)",
+                            0.05, 3600),
+    "timeout": Option(float, None, "seconds a device may take to answer (default: the driver's)", 0.05, 60),
     "stale_after": Option(int, 3, "missed polls before an observed status is unavailable", 1, 1000),
     "max_backoff": Option(float, 5.0, "longest wait between polls while failing, seconds", 0.1, 3600),
     "enabled": Option(bool, True, "false keeps the device out of the hub"),
@@ -50,8 +51,10 @@ class DeviceConfig:
     driver: str
     url: str = ""
     options: dict[str, Any] = field(default_factory=dict)
-    poll_interval: float = 1.0
-    timeout: float = 2.0
+    poll_interval: float | None = None
+    """None: the device class's ``DEFAULT_POLL_INTERVAL``."""
+    timeout: float | None = None
+    """None: the driver's ``DEFAULT_TIMEOUT``."""
     stale_after: int = 3
     max_backoff: float = 5.0
     enabled: bool = True
@@ -59,7 +62,8 @@ class DeviceConfig:
 
     def __post_init__(self) -> None:
         for key in ("poll_interval", "timeout", "stale_after", "max_backoff"):
-            DEVICE[key].check(key, getattr(self, key), f"devices.{self.id}.")
+            if getattr(self, key) is not None:
+                DEVICE[key].check(key, getattr(self, key), f"devices.{self.id}.")
 
 
 @dataclass(frozen=True)

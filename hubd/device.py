@@ -159,6 +159,9 @@ class Device(abc.ABC):
     status_source: StatusSource = StatusSource.DEVICE
     OPTIONS: ClassVar[Mapping[str, Option]] = {}
     DEFAULT_TIMEOUT: ClassVar[float] = 2.0
+    DEFAULT_POLL_INTERVAL: ClassVar[float] = 1.0
+    """Seconds between status reads when the config names none: what a status read costs the
+    device and the hub (a camera opened, an HTTP request) against how soon a change shows."""
 
     def __init__(
         self,

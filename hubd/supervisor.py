@@ -43,6 +43,8 @@ class Supervisor:
         self.clock = clock
         self.bus = bus
         self.simulated = simulated
+        self.poll_interval = (config.poll_interval if config.poll_interval is not None
+                              else device.DEFAULT_POLL_INTERVAL)
         self.status = DeviceStatus(DeviceState.UNKNOWN, "NOT_POLLED_YET", device.status_source)
         self.reason_detail = "the hub has not polled this device yet"
         self.reading: object | None = None
@@ -122,14 +124,14 @@ class Supervisor:
     def next_interval(self) -> float:
         """Seconds until the next poll."""
         if not self.missed:
-            return self.config.poll_interval
-        backoff = self.config.poll_interval * 2 ** (self.missed - 1)
-        return float(min(backoff, max(self.config.max_backoff, self.config.poll_interval)))
+            return self.poll_interval
+        backoff = self.poll_interval * 2 ** (self.missed - 1)
+        return float(min(backoff, max(self.config.max_backoff, self.poll_interval)))
 
     async def poll_once(self) -> None:
         """Poll the device once and record the outcome."""
         try:
-            reading = await asyncio.wait_for(self.device.poll(), self.config.timeout + 1.0)
+            reading = await asyncio.wait_for(self.device.poll(), self.device.timeout + 1.0)
         except (DeviceUnavailable, TimeoutError) as err:
             reason = err.reason if isinstance(err, HubError) else "TIMEOUT"
             await self._failed(reason, str(err) or "poll timed out")

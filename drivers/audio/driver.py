@@ -67,6 +67,8 @@ class Audio(AudioDevice):
         self.output_name = self._checked(self.options["output"], "output", "options.output")
         self.input_name = self._checked(self.options["input"], "input", "options.input")
         self.prompt_dir = self.options["prompt_dir"]
+        if not self.pulse:
+            portaudio.want_system_pcms()
 
     def _checked(self, name: str | None, side: str, field: str) -> str:
         if name is None:
@@ -145,11 +147,12 @@ class Audio(AudioDevice):
             raise
 
     def _open_side(self, sd: Any, device: tuple[str, str], side: str, samplerate: int) -> int:
-        """Find and open (then close) one side: proves it works, names it when it does not."""
+        """Find and open (then close) one side: proves it works, names it when it does not. A raw
+        stream: a status read needs no NumPy (an idle hub does not load it)."""
         index = self._index(sd, device, side)
-        stream = sd.OutputStream if side == "output" else sd.InputStream
+        stream = sd.RawOutputStream if side == "output" else sd.RawInputStream
         try:
-            stream(device=index, samplerate=samplerate, channels=1, dtype="float32").close()
+            stream(device=index, samplerate=samplerate, channels=1, dtype="int16").close()
         except sd.PortAudioError as err:
             raise self._failed(err, side, device) from err
         return index

@@ -48,6 +48,8 @@ class _State:
         self.path: Path | None = None
         self.generation = 0
         self.stale = False
+        self.system_pcms = False
+        """An ``alsa://`` device names PCMs of the system's configuration: keep all of it."""
         self.job: threading.Event | None = None
         """The cancel flag of the job holding the lock."""
         self.capture: Capture | None = None
@@ -68,6 +70,31 @@ def define(name: str, text: str) -> None:
         _state.definitions[name] = text
 
 
+def want_system_pcms() -> None:
+    """Keep the system's whole ALSA configuration (plugin PCMs, asound.conf, ~/.asoundrc) in
+    PortAudio's listing: an ``alsa://`` device may name any of them (call before first use)."""
+    _state.system_pcms = True
+
+
+def _base() -> str:
+    """The alsa-lib configuration our PCM file follows. With only our ``type pulse`` PCMs to
+    reach, alsa.conf without its load hooks: PortAudio then opens no distribution plugin while
+    listing devices (an idle hub ~17 MB smaller, each re-initialisation ~6x faster)."""
+    if _state.system_pcms or _BASE_PATH not in ALSA_CONF or _state.dir is None:
+        return _BASE_PATH
+    lean = _state.dir / "alsa-base.conf"
+    if not lean.exists():
+        try:
+            text = protocol.without_load_hooks(Path(_BASE_PATH).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as err:
+            log.info("audio: reading %s: %s; keeping the whole ALSA configuration", _BASE_PATH, err)
+            text = None
+        if text is None:
+            return _BASE_PATH
+        lean.write_text(text, encoding="utf-8")
+    return str(lean)
+
+
 def mark_stale() -> None:
     """Re-initialise PortAudio at the next use (after a failure: devices come and go)."""
     _state.stale = True
@@ -80,7 +107,7 @@ def _write_config(definitions: dict[str, str]) -> None:
     _state.generation += 1
     path = _state.dir / f"pcms-{_state.generation}.conf"
     path.write_text(protocol.config_text(definitions), encoding="utf-8")
-    os.environ["ALSA_CONFIG_PATH"] = f"{_BASE_PATH}:{path}"
+    os.environ["ALSA_CONFIG_PATH"] = f"{_base()}:{path}"
     if _state.path is not None:
         _state.path.unlink(missing_ok=True)
     _state.path, _state.written = path, definitions

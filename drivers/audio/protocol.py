@@ -61,3 +61,35 @@ def config_text(definitions: dict[str, str]) -> str:
     """A whole configuration file of PCM definitions (sorted by name: stable output)."""
     head = "# Written by kioskhub's audio driver: PulseAudio sinks and sources as ALSA PCMs.\n"
     return head + "".join(definitions[name] for name in sorted(definitions))
+
+
+def without_load_hooks(text: str) -> str | None:
+    """alsa-lib's ``alsa.conf`` without its top-level ``@hooks [ … ]`` block, the one that loads
+    the distribution's plugin PCMs (``conf.d``: a52, jack, upmix, lavrate…), ``asound.conf`` and
+    ``~/.asoundrc``; None when the block is not where alsa.conf puts it (a line starting
+    ``@hooks``) or its brackets do not close. Strings and ``#`` comments are skipped."""
+    start = 0 if text.startswith("@hooks") else text.find("\n@hooks") + 1
+    if start == 0 and not text.startswith("@hooks"):  # find gave -1
+        return None
+    depth, i, quoted = 0, start, False
+    while i < len(text):
+        ch = text[i]
+        if quoted:
+            if ch == "\\":
+                i += 1
+            elif ch == '"':
+                quoted = False
+        elif ch == '"':
+            quoted = True
+        elif ch == "#":
+            end = text.find("\n", i)
+            i = len(text) if end < 0 else end
+            continue
+        elif ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+            if depth == 0:
+                return text[:start] + text[i + 1:]
+        i += 1
+    return None

@@ -32,6 +32,10 @@ def mean_luma(frame: Frame) -> float:
     return float(frame.bgr()[::8, ::8].mean())
 
 
+STATUS_FRAMES = 3
+"""Frames a status read takes: the newest is described, the rate is measured between them."""
+
+
 class Camera(CameraDevice):
     """A webcam (``v4l2:///dev/video0``), an IP camera's MJPEG stream (``http://…``) or a video
     file (``file:///…``). Frames are read once, in one task, for every watcher."""
@@ -60,8 +64,14 @@ class Camera(CameraDevice):
         return self.pump.frames()
 
     async def read_status(self) -> CameraReading:
-        """Read a fresh frame and describe the picture (size, rate, frozen, brightness)."""
-        frame = await self.grab()
+        """Read a few fresh frames (the rate between them) and describe the newest: size, rate,
+        frozen, brightness. The camera closes right after unless someone else is watching."""
+        frames = self.pump.frames(linger=False)
+        try:
+            for _ in range(STATUS_FRAMES):
+                frame = await anext(frames)
+        finally:
+            await frames.aclose()
         luma = await asyncio.to_thread(mean_luma, frame)
         return CameraReading(
             width=frame.width, height=frame.height, fps=round(self.pump.fps, 2),

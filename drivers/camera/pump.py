@@ -1,7 +1,8 @@
 """One reader per camera, shared by every watcher: latest-frame fan-out, never a queue.
 
 ``FramePump`` reads the source in one task while anyone wants frames (and ``keep_open`` seconds
-longer, so a still right after a preview does not reopen the camera). Each frame read replaces
+longer, so a still right after a preview does not reopen the camera; a status read does not
+linger: an idle hub reads a few frames per poll, not seconds of video). Each frame read replaces
 the previous one; a watcher asking for a frame gets the newest, so a slow watcher skips frames and
 nothing piles up. When the source fails, every watcher of that run gets the error (the stream ends
 with UNAVAILABLE) and the run ends; the next ``grab`` or ``frames`` starts a new run (reconnects).
@@ -59,9 +60,11 @@ class FramePump:
         async with _Use(self) as run:
             return await self._newer_than(self._seq, run)
 
-    async def frames(self) -> AsyncGenerator[Frame]:
-        """The newest frame each time the watcher asks, from the next one read on."""
-        async with _Use(self) as run:
+    async def frames(self, *, linger: bool = True) -> AsyncGenerator[Frame]:
+        """The newest frame each time the watcher asks, from the next one read on. ``linger``
+        False: this watcher does not keep the camera open ``keep_open`` seconds after it (a
+        status read)."""
+        async with _Use(self, linger) as run:
             last = self._seq
             while True:
                 frame = await self._newer_than(last, run)
@@ -125,6 +128,7 @@ class FramePump:
         source = self._open_source()
         try:
             await source.open()
+            self._times.clear()  # the rate is this run's
             while self._users > 0 or time.monotonic() - self._last_use < self.keep_open:
                 self._publish(await source.read())
         except HubError as err:
@@ -161,8 +165,9 @@ class FramePump:
 class _Use:
     """``async with`` marking a watcher: keeps the pump running and gives the current run."""
 
-    def __init__(self, pump: FramePump) -> None:
+    def __init__(self, pump: FramePump, linger: bool = True) -> None:
         self.pump = pump
+        self.linger = linger
 
     async def __aenter__(self) -> _Run:
         self.pump._users += 1
@@ -170,4 +175,5 @@ class _Use:
 
     async def __aexit__(self, *exc: object) -> None:
         self.pump._users -= 1
-        self.pump._last_use = time.monotonic()
+        if self.linger:
+            self.pump._last_use = time.monotonic()

@@ -22,8 +22,12 @@ Layout of a job (protocols.md §2; command bytes in ``protocol``):
 
 from __future__ import annotations
 
+import importlib.resources
+import json
+import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from hubd.classes.printer.contract import Cut, Feed, ImageBand, PrintProgram, TextLine
 from hubd.driver_api import InvalidArgument
@@ -62,21 +66,33 @@ class EscposProfile:
     can_cut: bool = True
 
 
+def _capabilities(name: str) -> dict[str, Any]:
+    """Profile ``name`` from python-escpos' capability database (escpos-printer-db's
+    ``capabilities.json``, or ``ESCPOS_CAPABILITIES_FILE`` as python-escpos reads it), read as
+    JSON: importing ``escpos.capabilities`` instead would parse the whole file with PyYAML, keep
+    every profile in memory (~6 MB of an idle hub) and leave a temporary directory per start."""
+    custom = os.environ.get("ESCPOS_CAPABILITIES_FILE")
+    source = Path(custom) if custom else importlib.resources.files("escpos") / "capabilities.json"
+    try:
+        with source.open("rb") as f:
+            profiles = json.load(f)["profiles"]
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise InvalidArgument("options.profile", f"python-escpos' capability database: {err}") from err
+    data = profiles.get(name) if isinstance(profiles, dict) else None
+    if not isinstance(data, dict):
+        raise InvalidArgument("options.profile", f"unknown python-escpos profile {name!r}")
+    return data
+
+
 def load_profile(name: str = "default", **overrides: int | str | bool) -> EscposProfile:
     """Build a profile from python-escpos' capability database (unknown name: InvalidArgument).
 
     Media size comes from the database when it knows it (TM-T88V: 512 dots at 180 dpi), else
     80 mm paper at 203 dpi (576 dots, 48 columns) is assumed; ``overrides`` replace any field.
     """
-    from escpos.capabilities import get_profile
-
     if not isinstance(name, str) or not name:
         raise InvalidArgument("options.profile", f"{name!r} is not a profile name")
-    try:
-        caps = get_profile(name)
-    except KeyError as err:
-        raise InvalidArgument("options.profile", f"unknown python-escpos profile {name!r}") from err
-    data = caps.profile_data
+    data = _capabilities(name)
     media = data.get("media", {})
     dpi, pixels = media.get("dpi"), media.get("width", {}).get("pixels")
     fields: dict[str, object] = {"name": name}
@@ -87,7 +103,8 @@ def load_profile(name: str = "default", **overrides: int | str | bool) -> Escpos
         fields.update(code_page=pages["CP437"], encoding="cp437")
     else:  # ASCII prints the same in every table
         fields.update(code_page=0, encoding="ascii")
-    fields["can_cut"] = bool(caps.supports("paperPartCut") or caps.supports("paperFullCut"))
+    features = data.get("features", {})
+    fields["can_cut"] = bool(features.get("paperPartCut") or features.get("paperFullCut"))
     fields.update(overrides)
     try:
         return EscposProfile(**fields)  # type: ignore[arg-type]

@@ -45,7 +45,8 @@ class SimulatedDevice:
     options: Mapping[str, Any] = field(default_factory=dict)
     listen: str = "tcp://127.0.0.1:0"
     """Where the simulator listens: ``tcp://127.0.0.1:0``, ``pty``, ``http://127.0.0.1:0``…"""
-    poll_interval: float = 1.0
+    poll_interval: float | None = None
+    """None: the device class's ``DEFAULT_POLL_INTERVAL``."""
     output: bool = False
     """The simulator writes what it produces under ``<state>/printouts/<device id>``."""
     default: bool = False

@@ -87,6 +87,25 @@ async def test_status_describes_the_picture(rig: Rig) -> None:
     assert rig.cam.assess(reading)[0] is DeviceState.AVAILABLE
 
 
+async def test_status_read_closes_the_camera(rig: Rig) -> None:
+    """A status poll reads a few frames and lets the camera go at once (no ``keep_open`` tail:
+    an idle hub does not stream video between polls), measuring the rate between its frames."""
+    sim = rig.need_sim()
+    reading = await rig.cam.read_status()
+    assert reading.fps > 0
+    sent = sim.frames_sent
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 0.8  # well inside the rig's keep_open (1 s)
+    while sim.snapshot()["streams_open"] and loop.time() < deadline:
+        await asyncio.sleep(0.02)
+    assert sim.snapshot()["streams_open"] == 0
+    assert sim.frames_sent - sent <= 3  # at most what was in flight when it closed
+    frame = await rig.cam.grab()  # a still (or preview) still lingers
+    await asyncio.sleep(0.5)
+    assert sim.snapshot()["streams_open"] == 1 and rig.cam.pump.frame is not None
+    assert rig.cam.pump.frame.seq > frame.seq
+
+
 async def test_preview_size_and_rate(rig: Rig) -> None:
     fps = 8.0
     frames = []

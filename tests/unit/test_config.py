@@ -133,3 +133,21 @@ def test_receipt_time_zone_defaults_to_india():
     assert datetime(2026, 11, 25, 9, 0, tzinfo=UTC).astimezone(default).hour == 14  # +05:30
     dubai = parse_config({"printing": {"timezone": "Asia/Dubai"}})
     assert PrintingConfig.from_config(dubai).timezone == "Asia/Dubai"
+
+
+def test_unset_poll_interval_and_timeout_are_the_class_and_driver_defaults(tmp_path: Path):
+    """A camera read every second would keep it streaming; a driver's timeout must not become
+    2 s because the config named none."""
+    from hubd.app import Hub
+
+    f = tmp_path / "hubd.toml"
+    f.write_text('[devices.camera]\ndriver = "camera"\nurl = "http://127.0.0.1:9/stream.mjpg"\n'
+                 '[devices.scanner]\ndriver = "escl"\nurl = "escl://127.0.0.1:9/eSCL"\ntimeout = 1.5\n'
+                 '[devices.receipt]\ndriver = "escp"\nurl = "tcp://127.0.0.1:9"\n')
+    cfg = load_config(f, DriverRegistry())
+    assert cfg.devices["camera"].poll_interval is None and cfg.devices["camera"].timeout is None
+    hub = Hub(cfg, tmp_path / "state")
+    camera, scanner, receipt = (hub.add_device(cfg.devices[d]) for d in ("camera", "scanner", "receipt"))
+    assert (camera.poll_interval, camera.device.timeout) == (10.0, 5.0)
+    assert (scanner.poll_interval, scanner.device.timeout) == (3.0, 1.5)
+    assert (receipt.poll_interval, receipt.device.timeout) == (1.0, 2.0)

@@ -17,9 +17,8 @@ SPEC = ClassSpec(
     demo_order=80,
     # A private PulseAudio (hubd.stacks.pulseaudio.simulate) when no sound server runs: the speaker
     # is its null sink, the microphone the sink's monitor, so the loopback self-test hears itself.
-    # A poll opens (and closes) both sides; every 5 s is enough to notice a server going away.
     simulate=(SimulatedDevice("audio", "audio", options={"output": "speaker", "input": "speaker.monitor"},
-                              poll_interval=5.0, default=True),),
+                              default=True),),
     events={
         "AUDIO_SELF_TEST_PASSED": "a loopback self-test of the speaker and microphone passed",
         "AUDIO_SELF_TEST_FAILED": "a loopback self-test failed; the reason (and attribute fault) says "

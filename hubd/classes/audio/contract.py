@@ -103,6 +103,8 @@ class AudioDevice(Device):
 
     device_class = DeviceClass.AUDIO
     DEFAULT_TIMEOUT = 10.0
+    DEFAULT_POLL_INTERVAL = 5.0
+    """A status read opens the speaker and the microphone."""
     prompt_dir: str | None = None
     """A directory of recorded prompts (``NAME.LANG.wav``) preferred to synthesised ones."""
     output_name = "default"

@@ -240,6 +240,8 @@ class BiometricDevice(Device):
     """
 
     device_class = DeviceClass.BIOMETRIC
+    DEFAULT_POLL_INTERVAL = 3.0
+    """An RD service is an HTTP server shared with the kiosk's browser: asked every 3 s."""
     clock: Clock = SystemClock()
     last_capture: datetime | None = None
 

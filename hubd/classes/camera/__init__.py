@@ -18,7 +18,7 @@ SPEC = ClassSpec(
     demo_order=70,
     # An MJPEG-over-HTTP camera (the camera simulator). A poll reads a frame (a webcam's LED lights
     # at each poll), so the camera is polled every 10 s; requests read it whenever they come.
-    simulate=(SimulatedDevice("camera", "camera", poll_interval=10.0, default=True),),
+    simulate=(SimulatedDevice("camera", "camera", default=True),),
     leased=True,
     settings_section="camera",
     settings={

@@ -186,6 +186,8 @@ class CameraDevice(Device):
 
     device_class = DeviceClass.CAMERA
     DEFAULT_TIMEOUT = 5.0
+    DEFAULT_POLL_INTERVAL = 10.0
+    """A status read opens the camera for a few frames."""
     frozen_after: float = 5.0
     """A picture unchanged this many seconds is FROZEN_FRAMES."""
     BLACK_LUMA: ClassVar[float] = 8.0

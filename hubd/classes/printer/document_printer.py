@@ -225,6 +225,8 @@ class DocumentPrinterDevice(Device):
     """Base of document-printer drivers."""
 
     device_class = DeviceClass.DOCUMENT_PRINTER
+    DEFAULT_POLL_INTERVAL = 3.0
+    """A status read is an IPP request: every 3 s (a job follows its own state)."""
 
     @abc.abstractmethod
     async def capabilities(self) -> DocumentCapabilities:

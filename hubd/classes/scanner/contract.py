@@ -51,6 +51,8 @@ class ScannerDevice(Device):
     """Base of scanner drivers; one scan job at a time per scanner."""
 
     device_class = DeviceClass.SCANNER
+    DEFAULT_POLL_INTERVAL = 3.0
+    """A status read is an HTTP request or a SANE open: every 3 s (a job reads its own progress)."""
 
     def __init__(self, device_id: str, url: str, options: Mapping[str, Any] | None = None,
                  *, timeout: float | None = None) -> None:

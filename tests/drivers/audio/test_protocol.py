@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hypothesis
 import pytest
+from hypothesis import strategies as st
 
 from hubd.errors import InvalidArgument
 from kioskhub.drivers.audio import Audio, protocol
@@ -59,3 +61,52 @@ def test_good_configuration() -> None:
     assert audio.server == "unix:/run/kiosk/pulse/native" and audio.describe().startswith("PulseAudio")
     assert Audio("audio", "pulse://").server is None and Audio("audio", "alsa://").output_name == "default"
     assert Audio("audio", "pulse://").input_name == "@DEFAULT_SOURCE@"
+
+
+ALSA_CONF = """#
+#  ALSA library configuration file
+#
+
+# pre-load the configuration files
+
+@hooks [
+\t{
+\t\tfunc load
+\t\tfiles [
+\t\t\t"/etc/alsa/conf.d"
+\t\t\t"/etc/asound.conf|||/usr/etc/asound.conf"  # a ] in a comment
+\t\t\t"~/.asoundrc"
+\t\t\t"/odd/na]me"
+\t\t]
+\t\terrors false
+\t}
+]
+
+# load card-specific configuration files (on request)
+
+cards.@hooks [
+\t{ func load files [ "/usr/share/alsa/cards" ] }
+]
+pcm.hw { @args [ CARD DEV ] type hw }
+"""
+
+
+def test_load_hooks_removed() -> None:
+    lean = protocol.without_load_hooks(ALSA_CONF)
+    assert lean is not None
+    assert "conf.d" not in lean and "asoundrc" not in lean and "na]me" not in lean
+    # everything else stays, the card hooks included
+    assert lean.startswith("#\n#  ALSA library configuration file") and "cards.@hooks [" in lean
+    assert lean.rstrip().endswith("pcm.hw { @args [ CARD DEV ] type hw }")
+    assert lean.count("[") == lean.count("]") == 3
+
+
+@pytest.mark.parametrize("text", ["pcm.hw { type hw }\n", "cards.@hooks [ ]\n", "@hooks [ { files [ x ] }\n"])
+def test_load_hooks_not_found(text: str) -> None:
+    assert protocol.without_load_hooks(text) is None
+
+
+@hypothesis.given(st.text(alphabet='@hooks[]{}"#\\\n ab', max_size=200))
+def test_load_hooks_fuzz(text: str) -> None:
+    lean = protocol.without_load_hooks(text)
+    assert lean is None or (len(lean) < len(text) and text.startswith(lean[: text.find("@hooks")]))

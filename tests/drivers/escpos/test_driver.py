@@ -111,6 +111,23 @@ def test_profiles_from_python_escpos() -> None:
         load_profile("no-such-printer")
 
 
+@pytest.mark.parametrize("name", ["default", "TM-T88V", "simple", "TM-T20II"])
+def test_profile_read_as_python_escpos_reads_it(name: str) -> None:
+    """The database read as JSON gives what python-escpos' own API gives for that profile."""
+    from escpos.capabilities import get_profile
+
+    caps = get_profile(name)
+    ours = load_profile(name)
+    assert ours.can_cut == bool(caps.supports("paperPartCut") or caps.supports("paperFullCut"))
+    pages = caps.get_code_pages()
+    assert ours.code_page == (int(pages["CP437"]) if "CP437" in pages else 0)
+    dpi, pixels = caps.media["dpi"], caps.media["width"]["pixels"]  # "Unknown" when not known
+    if isinstance(dpi, int) and isinstance(pixels, int):
+        assert (ours.dpi, ours.width_dots) == (dpi, pixels)
+    else:
+        assert (ours.dpi, ours.width_dots) == (203, 576)
+
+
 def test_mixed_line_is_one_raster_with_text_and_images_on_one_baseline() -> None:
     hindi = np.zeros((48, 20), dtype=bool)
     hindi[10:30, 2:18] = True  # the "glyph": rows 10..29
