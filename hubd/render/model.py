@@ -80,6 +80,34 @@ def _char_problem(ch: str, prev: str) -> str | None:
     return "character the receipt fonts cannot print"
 
 
+def unprintable(text: str) -> str | None:
+    """Why ``text`` cannot be one printed line ("control character U+0009 at position 3"), or
+    None when it can."""
+    if is_printable_ascii(text):
+        return None
+    prev = ""
+    for index, ch in enumerate(text):
+        problem = _char_problem(ch, prev)
+        if problem is not None:
+            return f"{problem} U+{ord(ch):04X} at position {index}"
+        prev = ch
+    return None
+
+
+def printable(text: str) -> str:
+    """``text`` as one printed line: whitespace controls become spaces, every other character
+    the receipt cannot print becomes ``?`` (for text from outside, e.g. a portal's names)."""
+    if is_printable_ascii(text):
+        return text
+    out: list[str] = []
+    for ch in text:
+        if _char_problem(ch, out[-1] if out else "") is None:
+            out.append(ch)
+        else:
+            out.append(" " if ch.isspace() else "?")
+    return "".join(out)
+
+
 def check_text(name: str, value: object, *, max_len: int, required: bool = True) -> None:
     """Raise InvalidArgument(name) unless ``value`` is a printable single-line string."""
     if not isinstance(value, str):
@@ -88,14 +116,9 @@ def check_text(name: str, value: object, *, max_len: int, required: bool = True)
         raise InvalidArgument(name, "is required")
     if len(value) > max_len:
         raise InvalidArgument(name, f"is longer than {max_len} characters")
-    if is_printable_ascii(value):
-        return
-    prev = ""
-    for index, ch in enumerate(value):
-        problem = _char_problem(ch, prev)
-        if problem is not None:
-            raise InvalidArgument(name, f"{problem} U+{ord(ch):04X} at position {index}")
-        prev = ch
+    problem = unprintable(value)
+    if problem is not None:
+        raise InvalidArgument(name, problem)
 
 
 def check_paise(name: str, value: object, *, maximum: int) -> None:

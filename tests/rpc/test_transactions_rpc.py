@@ -135,6 +135,9 @@ REFUSALS = [
     ("post-dated cheque", "t-4", bill_payment(mode=pb.PAYMENT_MODE_CHEQUE, instrument=pb.Instrument(
         number="123456", bank="SBI", issue_time=_day(9))), grpc.StatusCode.INVALID_ARGUMENT,
      "POST_DATED_INSTRUMENT", "payment.instrument.issue_time"),
+    ("a name the receipt cannot print", "t-5",
+     pb.Payment(service_id=BILL[0], consumer_no=BILL[1], consumer_name="சீதா", amount_paise=BILL[3]),
+     grpc.StatusCode.INVALID_ARGUMENT, "INVALID_ARGUMENT", "payment.consumer_name"),
 ]
 
 

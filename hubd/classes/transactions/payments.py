@@ -26,6 +26,7 @@ from hubd.classes.transactions.receipt import Receipt
 from hubd.classes.ups.power import PowerPolicy
 from hubd.device import DeviceClass
 from hubd.errors import FailedPrecondition
+from hubd.render.model import printable
 
 if TYPE_CHECKING:
     from hubd.app import Hub
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+UNKNOWN = "—"
+"""What a receipt says for a name the portal's rate list gives, when it is not at hand (a receipt
+owed from before a restart while the portal is unreachable): the receipt prints all the same."""
 MODES = {PaymentMode.CASH: "नकद / Cash", PaymentMode.CHEQUE: "चेक / Cheque", PaymentMode.DD: "ड्राफ्ट / DD"}
 
 
@@ -117,28 +121,32 @@ class Payments:
 
 def receipt_fields(receipt: Receipt, duplicate: bool = False) -> dict[str, Any]:
     """The receipt printer's fields (``hubd.render.model.Receipt``) for a payment's receipt: the
-    amount to the department and the kiosk's fee add up to what the citizen paid."""
+    amount to the department and the kiosk's fee add up to what the citizen paid. What the portal
+    names (department, service, receipt and transaction numbers) is made printable, so a character
+    the receipt cannot print costs a ``?``, and a name not at hand is the kiosk id or ``UNKNOWN``:
+    never the receipt (the payment is already taken)."""
     extra = []
     if receipt.instrument is not None:
         inst = receipt.instrument
-        extra.append(f"चेक/ड्राफ्ट / Cheque/DD {inst.number}, {inst.bank[:40]}, {inst.date:%d-%m-%Y}")
+        extra.append(f"चेक/ड्राफ्ट / Cheque/DD {inst.number}, {printable(inst.bank[:40])}, {inst.date:%d-%m-%Y}")
     extra.append(f"कियोस्क लेनदेन / Kiosk txn: {receipt.client_txn_id}")
     if duplicate:
         extra.append("प्रतिलिपि / DUPLICATE COPY (reprint)")
+    kiosk_id = printable(receipt.kiosk_id[:32])
     return {
-        "kiosk_id": receipt.kiosk_id[:32],
-        "kiosk_name": _both(receipt.kiosk_name_hi, receipt.kiosk_name_en, 60),
-        "receipt_no": receipt.receipt_no[:32],
-        "transaction_id": receipt.portal_txn_id[:48],
-        "department": _both(receipt.department_hi, receipt.department_en, 60),
+        "kiosk_id": kiosk_id,
+        "kiosk_name": _both(receipt.kiosk_name_hi, receipt.kiosk_name_en, 60) or kiosk_id,
+        "receipt_no": printable(receipt.receipt_no[:32]),
+        "transaction_id": printable(receipt.portal_txn_id[:48]),
+        "department": _both(receipt.department_hi, receipt.department_en, 60) or UNKNOWN,
         "service": _both(receipt.service_hi, receipt.service_en, 80),
-        "consumer_no": receipt.consumer_no[:40],
-        "consumer_name": receipt.consumer_name[:80],
+        "consumer_no": printable(receipt.consumer_no[:40]),
+        "consumer_name": printable(receipt.consumer_name[:80]),
         "amount_paise": receipt.amount_paise - receipt.fee_paise,
         "kiosk_fee_paise": receipt.fee_paise,
         "payment_mode": MODES[receipt.payment_mode],
         "issued_at": receipt.issued_at,
-        "operator": receipt.operator[:40] or receipt.kiosk_id[:32],  # the receipt names someone
+        "operator": printable(receipt.operator[:40]) or kiosk_id,  # the receipt names someone
         "extra_lines": tuple(extra),
     }
 
@@ -146,5 +154,5 @@ def receipt_fields(receipt: Receipt, duplicate: bool = False) -> dict[str, Any]:
 def _both(hindi: str, english: str, limit: int) -> str:
     """"हिन्दी / English" when it fits in ``limit`` characters, else the Hindi (or English)."""
     if hindi and english and hindi != english and len(hindi) + len(english) + 3 <= limit:
-        return f"{hindi} / {english}"
-    return (hindi or english)[:limit]
+        return printable(f"{hindi} / {english}")
+    return printable((hindi or english)[:limit])

@@ -21,6 +21,7 @@ from hubd.classes.transactions.codec import MAX_PAISE
 from hubd.classes.transactions.model import IST, Bill, Instrument, PaymentMode, PaymentRequest, Service
 from hubd.classes.transactions.money import rupees
 from hubd.errors import FailedPrecondition, InvalidArgument, quote
+from hubd.render.model import unprintable
 
 TXN_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 SERVICE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -49,6 +50,15 @@ def _text(value: object, field: str, limit: int, pattern: re.Pattern[str] | None
         raise _invalid(field, "आवश्यक है", "required")
     if len(value) > limit or not value.isprintable() or (pattern is not None and not pattern.match(value)):
         raise _invalid(field, "अमान्य मान", f"not valid: {quote(value)}")
+    _printed(value, field)
+
+
+def _printed(value: str, field: str) -> None:
+    """A field the citizen's receipt prints: refused before charging when it cannot be printed
+    (a payment taken whose receipt cannot print breaks the one-receipt-per-citizen rule)."""
+    problem = unprintable(value)
+    if problem is not None:
+        raise _invalid(field, "रसीद पर नहीं छप सकता", f"cannot be printed on the receipt: {problem}")
 
 
 def check_request(req: PaymentRequest, now: datetime, max_age_months: int = 3) -> None:
@@ -69,6 +79,8 @@ def check_request(req: PaymentRequest, now: datetime, max_age_months: int = 3) -
         raise _invalid("mode", "अमान्य भुगतान माध्यम", "one of CASH, CHEQUE, DD")
     if req.operator and (len(req.operator) > 64 or not req.operator.isprintable()):
         raise _invalid("operator", "अमान्य मान", "not valid")
+    if req.operator:
+        _printed(req.operator, "operator")
     if req.mode is PaymentMode.CASH:
         if req.instrument is not None:
             raise _invalid("instrument", "नकद भुगतान में चैक/डी.डी. नहीं", "no cheque/DD for a cash payment")
