@@ -253,6 +253,12 @@ async def test_reconcile_agrees_with_the_portal(hub: Running) -> None:
     with pytest.raises(grpc.aio.AioRpcError) as err:
         await stub(hub).Reconcile(pb.ReconcileRequest(day="5 Dec"))
     assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    tomorrow = (datetime.now(UTC) + timedelta(hours=5, minutes=30) + timedelta(days=1)).date()  # IST
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stub(hub).Reconcile(pb.ReconcileRequest(day=tomorrow.isoformat()))
+    assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert error_info(err.value).metadata["field"] == "day"
+    assert "has not come yet" in err.value.details()
 
 
 async def test_without_a_portal_transactions_are_off_and_the_hub_runs(tmp_path: Path) -> None:

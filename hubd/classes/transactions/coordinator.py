@@ -47,7 +47,7 @@ from hubd.classes.transactions.signing import load_secret
 from hubd.classes.transactions.view import PortalView
 from hubd.classes.transactions.watch import InactivityWatch
 from hubd.clock import Clock
-from hubd.errors import HubError, NotFound
+from hubd.errors import HubError, InvalidArgument, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -276,7 +276,10 @@ class TransactionCoordinator:
     async def reconcile(self, day: date | None = None) -> ReconcileReport:
         """Compare the journal with the portal's statement of an IST day (default today), after
         verifying what is still open; publishes RECONCILE."""
-        day = day or rules.today(self.clock.now())
+        today = rules.today(self.clock.now())
+        day = day or today
+        if day > today:
+            raise InvalidArgument("day", f"{day:%Y-%m-%d} has not come yet (today, IST: {today:%Y-%m-%d})")
         await self.resolver.recover(self._busy)
         report = await reconcile_day(day, self.view, self.recorder)
         self._publish(
