@@ -184,6 +184,21 @@ async def test_the_same_id_for_another_payment_is_already_exists(hub: Running, p
     assert [c[0] for c in charges(portal)] == ["t-6"]
 
 
+async def test_an_unknown_consumer_is_not_found_and_pays_nothing(hub: Running, portal: PortalSim) -> None:
+    before = (charges(portal), portal.ledger.balance(KIOSK))
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stub(hub).FetchBill(pb.FetchBillRequest(service_id=BILL[0], consumer_no="K-404404"))
+    assert err.value.code() == grpc.StatusCode.NOT_FOUND
+    info = error_info(err.value)
+    assert (info.reason, info.metadata["consumerNo"]) == ("CONSUMER_NOT_FOUND", "K-404404")
+    assert "उपभोक्ता संख्या नहीं मिली" in err.value.details()
+    payment = pb.Payment(service_id=BILL[0], consumer_no="K-404404", consumer_name="Sita", amount_paise=100)
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stub(hub).Pay(pb.PayRequest(client_txn_id="nf-1", payment=payment))
+    assert err.value.code() == grpc.StatusCode.NOT_FOUND
+    assert (charges(portal), portal.ledger.balance(KIOSK)) == before
+
+
 async def test_with_the_portal_down_a_payment_is_refused_not_queued(hub: Running, portal: PortalSim) -> None:
     portal.unplug()
     with pytest.raises(grpc.aio.AioRpcError) as err:

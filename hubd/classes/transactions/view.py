@@ -10,8 +10,9 @@ from typing import TypeVar
 from hubd.classes.transactions import rules
 from hubd.classes.transactions.config import TransactionsConfig
 from hubd.classes.transactions.events import Publish
+from hubd.classes.transactions.messages import REASONS
 from hubd.classes.transactions.model import Bill, Service, WalletStatus
-from hubd.classes.transactions.portal import PortalClient
+from hubd.classes.transactions.portal import PortalClient, PortalRefused
 from hubd.clock import Clock
 from hubd.errors import NotFound
 
@@ -84,7 +85,15 @@ class PortalView:
                 reason="SERVICE_NOT_FOUND",
                 metadata={"serviceId": service_id},
             )
-        bill = await self.call(self.client.bill(service_id, consumer_no))
+        try:
+            bill = await self.call(self.client.bill(service_id, consumer_no))
+        except PortalRefused as err:
+            if err.reason != "CONSUMER_NOT_FOUND":
+                raise
+            hindi, english = REASONS["CONSUMER_NOT_FOUND"]
+            raise NotFound(f"{hindi}: {consumer_no} / {english}: {consumer_no} ({service.name_en})",
+                           reason="CONSUMER_NOT_FOUND",
+                           metadata={"serviceId": service_id, "consumerNo": consumer_no}) from err
         self._bills[service_id, consumer_no] = (bill, self.clock.monotonic())
         return bill
 
