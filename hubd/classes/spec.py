@@ -54,6 +54,17 @@ class SimulatedDevice:
 
 
 @dataclass(frozen=True)
+class ReportSection:
+    """A part of the technician's ``hubctl report``: a hubctl command of the class, run as is."""
+
+    title: str
+    argv: tuple[str, ...]
+    """The hubctl command line, without --target and --json (the report adds them)."""
+    selftest: bool = False
+    """It exercises the device (a tone played, the mic recorded): only with ``--selftest``."""
+
+
+@dataclass(frozen=True)
 class ClassSpec:
     """One device class (or hub capability) as a plugin unit."""
 
@@ -69,6 +80,8 @@ class ClassSpec:
     """``module:factory`` → ``factory(hub)`` returning a ``Runner``."""
     cli: str | None = None
     """A module with ``register(subparsers, add_globals) -> dict[str, command]`` (hubctl)."""
+    report: tuple[ReportSection, ...] = ()
+    """What ``hubctl report`` shows of this class, in order (its status commands)."""
     demo: str | None = None
     """A module with ``TITLE`` and ``run(session)`` (``make demo``), run in ``demo_order``."""
     demo_order: int = 50

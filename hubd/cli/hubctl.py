@@ -17,6 +17,7 @@ from google.protobuf.duration_pb2 import Duration
 
 from hubd import __version__
 from hubd.classes import resolve, specs
+from hubd.cli import report
 from hubd.cli.common import (
     EXIT_HUB_DOWN,
     TIMEOUT,
@@ -93,7 +94,11 @@ def parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     ev.add_argument("--count", type=positive_int, default=None, help="stop after N events")
     ev.add_argument("--resume", default="", metavar="BOOT_ID:SEQ", help="resume after an event")
     ev.add_argument("--device", action="append", default=[], help="only this device (repeat)")
+    rep = _sub(sub, "report", "the technician's diagnostics report: hub, devices, every class, events",
+               "hubctl report -o kiosk-report.txt")
+    report.add_arguments(rep)
     commands: dict[str, Command] = {
+        "report": report.cmd_report,
         "info": cmd_info,
         "devices": cmd_devices,
         "device": cmd_device,

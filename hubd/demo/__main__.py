@@ -1,5 +1,5 @@
 """Run the demo: the hub's own first step, then each class's demo step (``ClassSpec.demo``, in
-``demo_order``), then stop everything that was started."""
+``demo_order``), the diagnostics report, then stop everything that was started."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def steps() -> list[str]:
     """Step modules in run order: what the hub sees first, then each class's step."""
     firsts = [(s.demo_order, s.demo) for s in specs() if s.demo]
     ordered = sorted(firsts + [step for s in specs() for step in s.later_demos])
-    return ["hubd.demo.step_10_devices", *(module for _, module in ordered)]
+    return ["hubd.demo.step_10_devices", *(module for _, module in ordered), "hubd.demo.step_99_report"]
 
 
 def main() -> int:

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.e2e.conftest import wait_for
+
 
 def run(*args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -111,3 +113,38 @@ def test_events_says_so_when_the_hub_stops(hubd) -> None:
     hubd.signal(signal.SIGTERM)
     assert events.wait(20) == 3
     assert events.stderr is not None and "HUB_STOPPING" in events.stderr.read()
+
+
+def test_report_shows_what_the_hub_observed(hubd, tmp_path: Path) -> None:
+    """The technician's report: every device, the one with a fault first explained, each class's
+    status, recent events; one JSON object per section with --json."""
+    control = hubd.simulators()["receipt"]["control"]
+    ctl = [sys.executable, "-m", "kioskhub.simulators.cli", "ctl", control]
+    subprocess.run([*ctl, "paper", "out"], check=True, capture_output=True, timeout=30)
+
+    def paper_out() -> bool:
+        device = json.loads(hubd.hubctl("device", "receipt", "--json").stdout)
+        return device["state"] != "DEVICE_STATE_AVAILABLE"
+
+    wait_for(paper_out, what="the receipt printer's paper-out observed")
+    receipt = json.loads(hubd.hubctl("device", "receipt", "--json").stdout)
+    devices = [json.loads(line) for line in hubd.hubctl("devices", "--json").stdout.splitlines()]
+    out = hubd.hubctl("report", "-o", str(tmp_path / "report.txt"), timeout=60)
+    assert out.returncode == 0 and out.stdout.strip() == f"report written to {tmp_path / 'report.txt'}"
+    text = (tmp_path / "report.txt").read_text(encoding="utf-8")
+    sick = [d for d in devices if d["state"] != "DEVICE_STATE_AVAILABLE"]
+    assert f"{len(sick)} of {len(devices)} devices need attention" in text
+    assert f"receipt: {receipt['state'].removeprefix('DEVICE_STATE_').lower()} {receipt['reason']}" in text
+    assert receipt["reason_detail"] in text
+    for title in ("== Hub", "== Devices", "== UPS", "== Printers", "== Scanner", "== Smart-card readers",
+                  "== Fingerprint device", "== Wallet", "== Recent events"):
+        assert title in text, title
+    assert "self-test" not in text  # only with --selftest: it plays a tone
+    as_json = hubd.hubctl("report", "--json", "--events", "5", timeout=60)
+    assert as_json.returncode == 0
+    parts = {p["section"]: p for p in map(json.loads, as_json.stdout.splitlines())}
+    assert {d["device_id"] for d in parts["Devices"]["items"]} == {d["device_id"] for d in devices}
+    assert 0 < len(parts["Recent events"]["items"]) <= 5
+    assert parts["Hub"]["items"][0]["simulate"] is True
+    bad = hubd.hubctl("report", "--events", "-1")
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1

@@ -3,7 +3,7 @@ level meter and a loopback self-test naming the part at fault, as ``AudioService
 
 from __future__ import annotations
 
-from hubd.classes.spec import ClassSpec, SimulatedDevice
+from hubd.classes.spec import ClassSpec, ReportSection, SimulatedDevice
 from hubd.device import DeviceClass
 
 SPEC = ClassSpec(
@@ -13,6 +13,8 @@ SPEC = ClassSpec(
     services=("hubd.classes.audio.service:AudioServicer",),
     runner="hubd.classes.audio.sound:runner",
     cli="hubd.classes.audio.cli",
+    report=(ReportSection("Microphone level", ("audio", "levels"), selftest=True),
+            ReportSection("Speaker and microphone self-test", ("audio", "selftest"), selftest=True)),
     demo="hubd.classes.audio.demo",
     demo_order=80,
     # A private PulseAudio (hubd.stacks.pulseaudio.simulate) when no sound server runs: the speaker

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from hubd.classes.spec import ClassSpec, SimulatedDevice
+from hubd.classes.spec import ClassSpec, ReportSection, SimulatedDevice
 from hubd.device import DeviceClass, Duration, Option
 
 SPEC = ClassSpec(
@@ -13,6 +13,7 @@ SPEC = ClassSpec(
     services=("hubd.classes.biometric.service:BiometricServicer",),
     runner="hubd.classes.biometric.captures:runner",
     cli="hubd.classes.biometric.cli",
+    report=(ReportSection("Fingerprint device (RD Service)", ("biometric", "info")),),
     demo="hubd.classes.biometric.demo",
     demo_order=30,
     # Behind two closed ports of its range: the driver finds it by discovery, as at a kiosk.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfoNotFoundError
 
-from hubd.classes.spec import ClassSpec, SimulatedDevice
+from hubd.classes.spec import ClassSpec, ReportSection, SimulatedDevice
 from hubd.device import DeviceClass, Duration, Option
 
 
@@ -26,6 +26,8 @@ SPEC = ClassSpec(
     services=("hubd.classes.printer.service:PrinterServicer",),
     runner="hubd.classes.printer.spooler:runner",
     cli="hubd.classes.printer.cli",
+    report=(ReportSection("Printers", ("printers",)),
+            ReportSection("Print jobs, newest 20", ("jobs", "--limit", "20"))),
     demo="hubd.classes.printer.demo",
     demo_order=40,
     later_demos=((90, "hubd.classes.printer.demo_certificate"),),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hubd.classes.spec import ClassSpec, SimulatedDevice
+from hubd.classes.spec import ClassSpec, ReportSection, SimulatedDevice
 from hubd.device import DeviceClass, Duration, Option
 
 
@@ -30,6 +30,7 @@ SPEC = ClassSpec(
     services=("hubd.classes.scanner.service:ScannerServicer",),
     runner="hubd.classes.scanner.scans:runner",
     cli="hubd.classes.scanner.cli",
+    report=(ReportSection("Scanner", ("scanner",)),),
     demo="hubd.classes.scanner.demo",
     demo_order=60,
     # The eSCL simulator stands for the kiosk's scanner (a SANE scanner needs no simulator: the

@@ -3,7 +3,7 @@ lease, and ``SmartCardService`` (exclusive: the caller's lease)."""
 
 from __future__ import annotations
 
-from hubd.classes.spec import ClassSpec, SimulatedDevice
+from hubd.classes.spec import ClassSpec, ReportSection, SimulatedDevice
 from hubd.device import DeviceClass, Option
 
 SPEC = ClassSpec(
@@ -13,6 +13,7 @@ SPEC = ClassSpec(
     services=("hubd.classes.smartcard.service:SmartCardServicer",),
     runner="hubd.classes.smartcard.sessions:runner",
     cli="hubd.classes.smartcard.cli",
+    report=(ReportSection("Smart-card readers", ("card", "readers")),),
     demo="hubd.classes.smartcard.demo",
     demo_order=35,
     # A private pcscd with the vpcd reader and our virtual card (hubd.stacks.pcscd.simulate).

@@ -12,7 +12,7 @@ reconcile                            the journal against the portal's statement
 
 from __future__ import annotations
 
-from hubd.classes.spec import ClassSpec
+from hubd.classes.spec import ClassSpec, ReportSection
 from hubd.classes.transactions.config import options
 from hubd.classes.transactions.reconcile import KINDS
 
@@ -22,6 +22,8 @@ SPEC = ClassSpec(
     services=("hubd.classes.transactions.service:TransactionServicer",),
     runner="hubd.classes.transactions.payments:runner",
     cli="hubd.classes.transactions.cli",
+    report=(ReportSection("Wallet", ("wallet",)),
+            ReportSection("Payments, newest 20", ("txn", "list", "--limit", "20"))),
     demo="hubd.classes.transactions.demo",
     demo_order=45,
     simulate_config="hubd.classes.transactions.simulated:portal",

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from hubd.classes.spec import ClassSpec, SimulatedDevice
+from hubd.classes.spec import ClassSpec, ReportSection, SimulatedDevice
 from hubd.device import DeviceClass, Duration, Option
 
 SPEC = ClassSpec(
@@ -13,6 +13,7 @@ SPEC = ClassSpec(
     services=("hubd.classes.ups.service:UpsServicer",),
     runner="hubd.classes.ups.power:runner",
     cli="hubd.classes.ups.cli",
+    report=(ReportSection("UPS", ("ups",)),),
     demo="hubd.classes.ups.demo",
     demo_order=20,
     simulate=(
