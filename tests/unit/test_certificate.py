@@ -41,3 +41,26 @@ def test_the_duplicate_stamp_is_on_every_page_and_leaves_the_text(tmp_path: Path
     assert [page for page, _, _ in pdf_images(stamped)] == [1, 2, 3]
     top = render(stamped, 200, tmp_path).crop((800, 0, 1654, 200))
     assert "DUPLICATE COPY" in ocr(top, "eng", tmp_path)
+
+
+def test_the_duplicate_stamp_is_upright_at_the_top_right_of_a_turned_page(tmp_path: Path) -> None:
+    """Pages turned by /Rotate (a landscape form scanned sideways) show the stamp where and how the
+    reader sees the page: poppler renders each page turned, tesseract reads the top right corner."""
+    import pikepdf
+
+    source = text_pdf(tmp_path / "four.pdf", 4)
+    with pikepdf.open(source, allow_overwriting_input=True) as pdf:
+        for page, rotation in zip(pdf.pages, (0, 90, 180, 270), strict=True):
+            page.rotate(rotation, relative=False)
+        pdf.save(source)
+    stamped = stamp_duplicate(source, tmp_path / "stamped.pdf")
+    assert pdf_text(stamped) == [page_text(n, 4) for n in range(1, 5)]
+    for number in range(1, 5):
+        argv = [tool("pdftoppm"), "-r", "150", "-gray", "-f", str(number), "-l", str(number), "-singlefile",
+                str(stamped), str(tmp_path / f"p{number}")]
+        subprocess.run(argv, check=True, capture_output=True, timeout=60)
+        page = Image.open(tmp_path / f"p{number}.pgm")
+        width, height = page.size
+        corner = page.crop((width - 520, 0, width, 120))  # 75 x 10 mm at 6 mm from the edges, at 150 dpi
+        assert "DUPLICATE COPY" in ocr(corner, "eng", tmp_path), number
+        assert "DUPLICATE" not in ocr(page.crop((0, height - 200, width, height)), "eng", tmp_path), number

@@ -44,18 +44,38 @@ def _stamp_png() -> bytes:
     return out.getvalue()
 
 
+def stamp_box(box: tuple[float, float, float, float], rotation: int) -> tuple[float, float, float, float]:
+    """Where the stamp goes in a page's own coordinates (``box``: its MediaBox x0, y0, x1, y1) so
+    that it shows at the top right of the page as displayed, turned ``rotation`` (its /Rotate,
+    clockwise) degrees."""
+    x0, y0, x1, y1 = box
+    turned = rotation in (90, 270)
+    shown_w, shown_h = (y1 - y0, x1 - x0) if turned else (x1 - x0, y1 - y0)
+    w, h, margin = WIDTH_MM * PT_PER_MM, HEIGHT_MM * PT_PER_MM, MARGIN_MM * PT_PER_MM
+    u0, u1 = shown_w - margin - w, shown_w - margin  # the stamp as displayed: (u, v) from bottom left
+    v0, v1 = shown_h - margin - h, shown_h - margin
+    if rotation == 90:  # displayed (u, v) is page (x1 - v, y0 + u)
+        return x1 - v1, y0 + u0, x1 - v0, y0 + u1
+    if rotation == 180:  # (x1 - u, y1 - v)
+        return x1 - u1, y1 - v1, x1 - u0, y1 - v0
+    if rotation == 270:  # (x0 + v, y1 - u)
+        return x0 + v0, y1 - u1, x0 + v1, y1 - u0
+    return x0 + u0, y0 + v0, x0 + u1, y0 + v1
+
+
 def stamp_duplicate(source: Path, target: Path) -> Path:
-    """Write ``source`` with the DUPLICATE stamp at the top right of every page to ``target``."""
+    """Write ``source`` with the DUPLICATE stamp at the top right of every page (as displayed,
+    whatever its /Rotate: qpdf turns the placed stamp with the page, we choose the corner) to
+    ``target``."""
     import img2pdf
     import pikepdf
 
     stamp_pdf = img2pdf.convert(_stamp_png(), layout_fun=img2pdf.get_fixed_dpi_layout_fun((DPI, DPI)))
-    w, h, margin = WIDTH_MM * PT_PER_MM, HEIGHT_MM * PT_PER_MM, MARGIN_MM * PT_PER_MM
     with pikepdf.open(source) as pdf, pikepdf.open(io.BytesIO(stamp_pdf)) as stamp:
         for page in pdf.pages:
-            box = page.mediabox
-            right, top = float(box[2]), float(box[3])
-            rect = pikepdf.Rectangle(right - margin - w, top - margin - h, right - margin, top - margin)
+            rotation = page.rotation % 360 if page.rotation % 90 == 0 else 0
+            a, b, c, d = (float(v) for v in page.mediabox)  # any two opposite corners
+            rect = pikepdf.Rectangle(*stamp_box((min(a, c), min(b, d), max(a, c), max(b, d)), rotation))
             page.add_overlay(stamp.pages[0], rect)
         pdf.save(target)
     return target
