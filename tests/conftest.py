@@ -7,6 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No per-example deadline: a fuzz test checks what a parser does, not how fast (a first example
+# that meets a cold import or a busy CI core is not a failure; timing belongs in tests/bench).
+settings.register_profile("kioskhub", deadline=None)
+settings.load_profile("kioskhub")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

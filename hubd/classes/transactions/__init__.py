@@ -71,6 +71,7 @@ SPEC = ClassSpec(
         "WALLET_INSUFFICIENT": "the wallet cannot cover the payment",
         "CLIENT_TXN_ID_REUSED": "the client_txn_id was used before for another payment",
         "SERVICE_NOT_FOUND": "no such service on the portal's rate list",
+        "CONSUMER_NOT_FOUND": "the portal knows no consumer with this number for the service",
         "TRANSACTION_NOT_FOUND": "no payment with this client_txn_id in the journal",
         "TRANSACTION_NOT_CONFIRMED": "only a confirmed payment has a receipt",
         "TRANSACTIONS_NOT_CONFIGURED": "[transactions] names no portal: payments are off",
