@@ -2,10 +2,10 @@
 
 ``protocol`` is the sans-IO codec (command builders, column packing, text sanitizing, port
 status), ``profiles`` holds the per-model numbers (pins, columns, units, graphics mode),
-``encode`` turns a ``hubd.render.program.PrintProgram`` into one ESC/P job, ``status`` reads the
-out-of-band status channels (usblp port status, a print server's SNMP agent, a CUPS queue) and
-``driver`` is the device (``EscpPrinter``) over usblp://, usb://, tcp:// (AppSocket), serial:// or
-cups://.
+``encode`` turns a ``hubd.render.program.PrintProgram`` into one ESC/P job, ``status`` decodes
+the out-of-band status channels (usblp port status, a print server's SNMP agent, a CUPS queue),
+``status_channel`` reads them over the link and follows a job through them, and ``driver`` is
+the device (``EscpPrinter``) over usblp://, usb://, tcp:// (AppSocket), serial:// or cups://.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The ESC/P dot-matrix printer device over usblp, AppSocket (TCP 9100), a serial line, USB or CUPS.
 
 Bytes go out on the data channel; status comes out of band, by what the link can do
-(``Caps``, protocols.md §1.3):
+(``Caps``, protocols.md §1.3; read by ``status_channel.StatusChannel``):
 
 - ``usblp:///dev/usb/lp0`` / ``usb://VID:PID``: the port status byte (``PORT_STATUS``; a file
   without that ioctl, like a FIFO standing in for the device, gives ``unknown``).
@@ -30,10 +30,8 @@ import dataclasses
 import logging
 from collections.abc import Mapping
 from typing import Any, Literal, cast
-from urllib.parse import urlsplit
 
 from hubd.classes.printer.contract import (
-    JOB_LOST,
     UNCONFIRMED,
     Confirmation,
     Delivery,
@@ -45,45 +43,23 @@ from hubd.classes.printer.contract import (
 from hubd.driver_api import (
     Caps,
     DeviceState,
-    HubError,
     InvalidArgument,
     Option,
     ParsedUrl,
-    StatusSource,
     TransportError,
     TransportTimeout,
     open_transport,
 )
 from kioskhub.drivers.escp.encode import CutStyle, encode_program
 from kioskhub.drivers.escp.profiles import DEFAULT_PROFILE, PROFILES, get_profile
-from kioskhub.drivers.escp.status import (
-    NO_STATUS_CHANNEL,
-    JobCounters,
-    from_queue,
-    printer_status_from_port_byte,
-    printer_status_from_snmp,
-    snmp_target,
-    unknown,
-)
-from kioskhub.drivers.snmp import printer_mib as mib
-from kioskhub.drivers.snmp.client import SnmpValue, snmp_get
+from kioskhub.drivers.escp.status import NO_STATUS_CHANNEL, snmp_target
+from kioskhub.drivers.escp.status_channel import StatusChannel
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 2.0
-SNMP_TIMEOUT = 1.0
 CLOSE_POLL = 0.05
 """Seconds ``confirm_job`` waits for an AppSocket printer's close per look."""
-
-
-@dataclasses.dataclass
-class _Job:
-    """What ``confirm_job`` tracks for the job in flight."""
-
-    baseline: JobCounters | None = None
-    """SNMP uptime and page count before the job (None: not known)."""
-    closed: bool = False
-    """The AppSocket printer closed the connection (it read every byte)."""
 
 
 class EscpPrinter(PrinterDevice):
@@ -110,22 +86,16 @@ class EscpPrinter(PrinterDevice):
             profile = dataclasses.replace(profile, columns=cast(Literal[80, 136], columns))
         self.profile = profile
         self.cut: CutStyle = self.options["cut"]
-        self.snmp = snmp_target(ParsedUrl(url))
+        snmp = snmp_target(ParsedUrl(url))
         self._transport = open_transport(url, timeout=self.timeout)
-        caps = self._transport.caps
-        if Caps.SPOOLED in caps:
-            self.status_source = StatusSource.SPOOLER
-        elif Caps.PORT_STATUS in caps or self.snmp is not None:
-            self.status_source = StatusSource.DEVICE
-        else:
-            self.status_source = StatusSource.INFERRED
+        self._status = StatusChannel(device_id, url, self._transport, snmp, self.timeout)
+        self.status_source = self._status.source
         self.last_spooled = ""
         """The CUPS job id of the last job spooled (cups:// only)."""
         self._in_job = False
         self._interrupted = False
-        self._job = _Job()
-        self._counter_moves = False
-        """The print server's page counter has been seen to move (some never do)."""
+        self._closed = False
+        """The AppSocket printer closed the job's connection (it read every byte)."""
 
     def geometry(self) -> Geometry:
         """Columns at 10 cpi and the dots of the profile's graphics mode."""
@@ -142,12 +112,8 @@ class EscpPrinter(PrinterDevice):
 
     async def start_job(self) -> None:
         """Note the print server's uptime and page count, to tell the job through later."""
-        self._job = _Job()
-        if self.snmp is not None:
-            try:
-                self._job.baseline = JobCounters.from_snmp(await self._snmp_values())
-            except HubError as err:
-                log.debug("%s: no SNMP counters before the job: %s", self.id, err)
+        self._closed = False
+        await self._status.begin_job()
 
     async def send(self, data: bytes, timeout: float) -> None:
         """Write ``data`` (opening the link: one AppSocket connection per job).
@@ -187,26 +153,30 @@ class EscpPrinter(PrinterDevice):
         """Every byte taken, the AppSocket printer closed, and the status says done (see the module)."""
         caps = self._caps
         if Caps.SPOOLED in caps:
-            return await self._confirm_spooled()
-        if Caps.HALF_CLOSE in caps and not self._job.closed and await self._appsocket_closed(CLOSE_POLL):
-            self._job.closed = True
-        unacked = 0 if self._job.closed else self._transport.unacknowledged()
-        status, values, why = await self._status_for_job()
+            return await self._status.confirm_spooled()
+        if Caps.HALF_CLOSE in caps and not self._closed and await self._appsocket_closed(CLOSE_POLL):
+            self._closed = True
+        unacked = 0 if self._closed else self._transport.unacknowledged()
+        status, values, why = await self._status.for_job()
         if status is not None and status.blocks_printing:
             return Delivery.waiting(status.why_blocked, status.detail, status)
         if unacked:
             return Delivery.waiting(UNCONFIRMED, f"{unacked} bytes not yet taken by the printer", status)
-        if Caps.HALF_CLOSE in caps and not self._job.closed:
+        if Caps.HALF_CLOSE in caps and not self._closed:
             return Delivery.waiting(UNCONFIRMED, "the printer has not closed the job's connection", status)
         no_channel = status is not None and status.reason == NO_STATUS_CHANNEL  # a FIFO, say
-        if not self._has_status_channel() or no_channel:
+        if not self._status.exists or no_channel:
             return await self._confirmed(Confirmation.BYTES_ONLY, status)
         if status is None:
             return Delivery.waiting(UNCONFIRMED, f"printer status unknown: {why}")
         if status.state is not DeviceState.AVAILABLE:
             return Delivery.waiting(UNCONFIRMED, f"printer not ready: {status.detail}", status)
         if values is not None:
-            busy = self._snmp_busy(values)
+            try:
+                busy = self._status.snmp_busy(values)
+            except TransportError:  # JOB_LOST: the print server restarted, the job is cut off
+                self._in_job, self._interrupted = False, True
+                raise
             if busy:
                 return Delivery.waiting(UNCONFIRMED, busy, status)
         return await self._confirmed(Confirmation.PRINTER, status)
@@ -216,29 +186,6 @@ class EscpPrinter(PrinterDevice):
         if Caps.HALF_CLOSE in self._caps:
             await self._transport.close()
         return Delivery(how, status=status)
-
-    def _has_status_channel(self) -> bool:
-        return self.status_source is not StatusSource.INFERRED
-
-    def _snmp_busy(self, values: Mapping[str, SnmpValue]) -> str:
-        """Why the SNMP objects say the job is not through yet ("" when they say it is).
-
-        Raises ``TransportError`` JOB_LOST when the print server restarted since the job began.
-        """
-        if values.get(mib.HR_PRINTER_STATUS) in mib.PRINTER_BUSY:
-            return "the printer is still printing"
-        now, before = JobCounters.from_snmp(values), self._job.baseline
-        if before is None:
-            return ""
-        if now.restarted_since(before):
-            self._in_job, self._interrupted = False, True
-            raise TransportError(f"{self.url}: the printer restarted before finishing the job",
-                                 reason=JOB_LOST)
-        if now.pages != before.pages:
-            self._counter_moves = True
-        if self._counter_moves and not now.printed_since(before):  # a counter that never moves
-            return "the printer's page counter has not moved since the job began"  # is none
-        return ""
 
     async def _appsocket_closed(self, wait: float) -> bool:
         """Half-close (once) and wait up to ``wait`` s for the printer's close; a reset is
@@ -259,58 +206,9 @@ class EscpPrinter(PrinterDevice):
                                  reason="DISCONNECTED") from err
         return True
 
-    async def _confirm_spooled(self) -> Delivery:
-        """A spooled job is through once the spooler's queue is idle again."""
-        try:
-            queue = await self._transport.queue_state()
-        except HubError as err:
-            return Delivery.waiting(UNCONFIRMED, f"spooler status unknown: {err.message}")
-        status = from_queue(self._queue_name(), queue)
-        if status.state is not DeviceState.AVAILABLE:
-            return Delivery.waiting(status.reason or UNCONFIRMED, status.detail, status)
-        if queue.state != "idle":
-            return Delivery.waiting(UNCONFIRMED, f"the spooler is still printing: {status.detail}", status)
-        return Delivery(Confirmation.SPOOLER, status=status)
-
-    async def _status_for_job(self) -> tuple[PrinterStatus | None, Mapping[str, SnmpValue] | None, str]:
-        """(status, SNMP values, why there is no status): a failed read is no status, never OK."""
-        try:
-            if self.snmp is not None:
-                values = await self._snmp_values()
-                return printer_status_from_snmp(values), values, ""
-            if self._has_status_channel():
-                return await self.read_status(), None, ""
-        except HubError as err:
-            return None, None, err.message
-        return None, None, "this link carries no status back"
-
-    async def _snmp_values(self) -> Mapping[str, SnmpValue]:
-        assert self.snmp is not None
-        return await snmp_get(
-            self.snmp.host, self.snmp.port, mib.JOB_OIDS, self.snmp.community,
-            timeout=min(self.timeout, SNMP_TIMEOUT), retries=1,
-        )
-
-    def _queue_name(self) -> str:
-        return urlsplit(self.url).netloc or urlsplit(self.url).path.strip("/")
-
     async def read_status(self) -> PrinterStatus:
         """Observe the printer through the link's status channel, or say there is none."""
-        caps = self._caps
-        if Caps.PORT_STATUS in caps:
-            byte = await self._transport.port_status()
-            if byte is None:
-                return unknown(NO_STATUS_CHANNEL, f"{self._transport.parsed.path} gives no port status "
-                               "(not a usblp device)", StatusSource.DEVICE)
-            return printer_status_from_port_byte(byte)
-        if Caps.SPOOLED in caps:
-            return from_queue(self._queue_name(), await self._transport.queue_state())
-        if self.snmp is not None:
-            return printer_status_from_snmp(await self._snmp_values())
-        if Caps.HALF_CLOSE in caps:
-            return unknown(NO_STATUS_CHANNEL, "AppSocket has no return channel (add status=snmp://)")
-        await self._transport.open()  # the port exists; what the printer does is not visible
-        return unknown(NO_STATUS_CHANNEL, "a serial ESC/P printer sends no status")
+        return await self._status.read()
 
     async def close(self) -> None:
         """Release the link between jobs (a job in flight keeps it: ``abort_job`` gives it up)."""

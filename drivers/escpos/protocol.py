@@ -1,4 +1,4 @@
-"""Epson ESC/POS for thermal receipt printers: command builders, raster packing, real-time status.
+"""Epson ESC/POS for thermal receipt printers: command builders, raster packing, reply framing.
 
 Wire reference: protocols.md §2 (python-escpos 3.1 command constants and profiles) and §2.1
 (``DLE EOT n`` real-time status, from Epson's ESC/POS reference as cited by the Rust ``escpos``
@@ -29,22 +29,18 @@ header 37h, identifier 22h, the 4-byte process ID, NUL, sent "when the printing 
 for print data before it (Epson ESC/POS reference, GS ( H <Function 48>,
 https://download4.epson.biz/sec_pubs/pos/reference_en/escpos/gs_lparen_ch_fn48.html; TM-T88IV
 and later, TM-T20, TM-m30...; not on TM-T88III/TM-U220). 37h cannot be a status byte (bit 0
-set), so ``ReplyReader`` tells the two apart in one stream.
-
-``printer_status`` combines the replies into a ``hubd.classes.printer.contract.PrinterStatus``.
+set), so ``ReplyReader`` tells the two apart in one stream. The status bytes are decoded, and
+combined into a ``PrinterStatus``, by ``kioskhub.drivers.escpos.status``.
 
 Sans-IO: bytes out, values in. No sockets, no asyncio, no logging.
 """
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from hubd.classes.printer.contract import Paper, PrinterStatus
-from hubd.driver_api import DeviceState, InvalidArgument, ProtocolError, StatusSource
+from hubd.driver_api import InvalidArgument
 from kioskhub.drivers.common import text as text_codec
 
 if TYPE_CHECKING:
@@ -57,14 +53,6 @@ DLE = b"\x10"
 LF = b"\n"
 EOT = b"\x04"
 
-STATUS_PRINTER = 1
-STATUS_OFFLINE_CAUSE = 2
-STATUS_ERROR_CAUSE = 3
-STATUS_PAPER = 4
-STATUS_FIXED_MASK = 0x93
-"""Bits 0, 1, 4 and 7 of every real-time status byte ..."""
-STATUS_FIXED_VALUE = 0x12
-"""... which must read 0, 1, 1 and 0."""
 MAX_RASTER_ROWS = 960
 """Rows per ``GS v 0`` command the encoder sends (python-escpos' ``fragment_height``)."""
 PROCESS_ID_HEADER = 0x37
@@ -204,117 +192,3 @@ def sanitize_text(text: str, encoding: str = "cp437") -> bytes:
     equal to 0x7F become ``?``; 0x80-0xFF are glyphs in every ESC/POS code page and are kept.
     """
     return text_codec.sanitize_text(text, encoding, high_controls=False)
-
-
-class PaperLevel(enum.Enum):
-    """The roll-paper sensors' verdict."""
-
-    OK = "ok"
-    NEAR_END = "near_end"
-    OUT = "out"
-
-
-@dataclass(frozen=True)
-class PrinterState:
-    """``DLE EOT 1``: b2 drawer pin 3 high, b3 offline, b5 waiting for recovery, b6 feed button."""
-
-    raw: int
-    drawer_high: bool
-    offline: bool
-    waiting_recovery: bool
-    feed_button: bool
-
-
-@dataclass(frozen=True)
-class OfflineCause:
-    """``DLE EOT 2``: b2 cover open, b3 feeding by button, b5 stopped by paper end, b6 error."""
-
-    raw: int
-    cover_open: bool
-    feeding_by_button: bool
-    paper_end_stop: bool
-    error: bool
-
-
-@dataclass(frozen=True)
-class ErrorCause:
-    """``DLE EOT 3``: b2 recoverable, b3 autocutter, b5 unrecoverable, b6 auto-recoverable error."""
-
-    raw: int
-    recoverable: bool
-    autocutter: bool
-    unrecoverable: bool
-    auto_recoverable: bool
-
-
-@dataclass(frozen=True)
-class PaperSensor:
-    """``DLE EOT 4``: b2+b3 paper near end, b5+b6 paper end.
-
-    Either bit of a pair counts (Epson defines only 00 and 11; a half-set pair is taken as the
-    worse reading, never as paper OK).
-    """
-
-    raw: int
-    near_end: bool
-    out: bool
-
-    @property
-    def level(self) -> PaperLevel:
-        """OUT over NEAR_END over OK."""
-        if self.out:
-            return PaperLevel.OUT
-        return PaperLevel.NEAR_END if self.near_end else PaperLevel.OK
-
-
-Status = PrinterState | OfflineCause | ErrorCause | PaperSensor
-
-
-def parse_status(n: int, reply: bytes | int) -> Status:
-    """Decode the reply to ``DLE EOT n``: exactly one byte matching ``0xx1xx10``, else ProtocolError."""
-    if n not in (STATUS_PRINTER, STATUS_OFFLINE_CAUSE, STATUS_ERROR_CAUSE, STATUS_PAPER):
-        raise ProtocolError(f"DLE EOT {n!r}: no such status (1..4)")
-    if isinstance(reply, bytes | bytearray):
-        if len(reply) != 1:
-            raise ProtocolError(f"DLE EOT {n}: expected 1 status byte, got {len(reply)}")
-        value = reply[0]
-    elif isinstance(reply, int) and not isinstance(reply, bool) and 0 <= reply <= 0xFF:
-        value = reply
-    else:
-        raise ProtocolError(f"DLE EOT {n}: {reply!r} is not a byte")
-    if value & STATUS_FIXED_MASK != STATUS_FIXED_VALUE:
-        raise ProtocolError(f"DLE EOT {n}: 0x{value:02x} does not match the pattern 0xx1xx10")
-    b2, b3, b5, b6 = (bool(value & bit) for bit in (0x04, 0x08, 0x20, 0x40))
-    if n == STATUS_PRINTER:
-        return PrinterState(value, b2, b3, b5, b6)
-    if n == STATUS_OFFLINE_CAUSE:
-        return OfflineCause(value, b2, b3, b5, b6)
-    if n == STATUS_ERROR_CAUSE:
-        return ErrorCause(value, b2, b3, b5, b6)
-    return PaperSensor(value, near_end=b2 or b3, out=b5 or b6)
-
-
-def printer_status(got: Mapping[int, Status]) -> PrinterStatus:
-    """One PrinterStatus from the DLE EOT replies (1 and 4 always; 2 and 3 when asked)."""
-    state, cause, error, sensor = (got.get(n) for n in (1, 2, 3, 4))
-    if not (isinstance(state, PrinterState) and isinstance(sensor, PaperSensor)):
-        raise ProtocolError("a status needs the replies to DLE EOT 1 and DLE EOT 4")
-    cause = cause if isinstance(cause, OfflineCause) else None
-    paper = {PaperLevel.OK: Paper.OK, PaperLevel.NEAR_END: Paper.LOW,
-             PaperLevel.OUT: Paper.OUT}[sensor.level]
-    if cause is not None and cause.paper_end_stop:
-        paper = Paper.OUT
-    failed = bool(cause and cause.error)
-    cover = bool(cause and cause.cover_open)
-    details = [text for flag, text in (
-        (paper is Paper.LOW, "paper near end"), (paper is Paper.OUT, "paper out"),
-        (cover, "cover open"), (state.offline, "off line"),
-        (isinstance(error, ErrorCause) and error.autocutter, "autocutter error"),
-        (failed, "printer error"),
-    ) if flag]
-    ok = not state.offline and paper is not Paper.OUT and not failed
-    reason = "" if ok else ("PAPER_OUT" if paper is Paper.OUT else "COVER_OPEN" if cover
-                            else "PRINTER_ERROR" if failed else "PRINTER_OFFLINE")
-    return PrinterStatus(DeviceState.AVAILABLE if ok else DeviceState.UNAVAILABLE, reason,
-                         ", ".join(details), paper=paper, online=not state.offline, error=failed,
-                         source=StatusSource.DEVICE)

@@ -2,9 +2,10 @@
 
 ``Replies`` reads the link (``collect``), splits what comes into status bytes and process IDs
 (``protocol.ReplyReader``), keeps the process IDs answered, and asks the four-step ``DLE EOT``
-status (``status``): 1 (on line?), 2 when off line (why?), 3 on an error, 4 (paper). A missing
-or malformed reply makes the status UNKNOWN (``NO_STATUS_REPLY``), never OK. The caller holds the
-link: it must not ask while a job's bytes are still going out.
+status (``status``; each reply decoded by ``escpos.status``): 1 (on line?), 2 when off line
+(why?), 3 on an error, 4 (paper). A missing or malformed reply makes the status UNKNOWN
+(``NO_STATUS_REPLY``), never OK. The caller holds the link: it must not ask while a job's bytes
+are still going out.
 """
 
 from __future__ import annotations
@@ -17,6 +18,17 @@ from hubd.classes.printer.contract import PrinterStatus
 from hubd.driver_api import ProtocolError, Transport, TransportTimeout
 from kioskhub.drivers.common.status import unknown
 from kioskhub.drivers.escpos import protocol
+from kioskhub.drivers.escpos.status import (
+    STATUS_ERROR_CAUSE,
+    STATUS_OFFLINE_CAUSE,
+    STATUS_PAPER,
+    STATUS_PRINTER,
+    OfflineCause,
+    PrinterState,
+    Status,
+    parse_status,
+    printer_status,
+)
 
 log = logging.getLogger(__name__)
 
@@ -56,22 +68,21 @@ class Replies:
 
     async def status(self) -> PrinterStatus:
         """Ask 1 (on line?), 2 when off line (why?), 3 on an error, 4 (paper); combine them."""
-        got: dict[int, protocol.Status] = {}
-        for n in (protocol.STATUS_PRINTER, protocol.STATUS_OFFLINE_CAUSE,
-                  protocol.STATUS_ERROR_CAUSE, protocol.STATUS_PAPER):
+        got: dict[int, Status] = {}
+        for n in (STATUS_PRINTER, STATUS_OFFLINE_CAUSE, STATUS_ERROR_CAUSE, STATUS_PAPER):
             state, cause = got.get(1), got.get(2)
-            if n == 2 and not (isinstance(state, protocol.PrinterState) and state.offline):
+            if n == 2 and not (isinstance(state, PrinterState) and state.offline):
                 continue
-            if n == 3 and not (isinstance(cause, protocol.OfflineCause) and cause.error):
+            if n == 3 and not (isinstance(cause, OfflineCause) and cause.error):
                 continue
             result = await self._ask(n)
             if isinstance(result, str):
                 log.debug("%s: status unknown: %s", self.name, result)  # shown as the status
                 return unknown(NO_STATUS_REPLY, result)
             got[n] = result
-        return protocol.printer_status(got)
+        return printer_status(got)
 
-    async def _ask(self, n: int) -> protocol.Status | str:
+    async def _ask(self, n: int) -> Status | str:
         """One DLE EOT n round trip: the parsed status, or why there is none.
 
         Status bytes already in (late answers to requests that timed out) are dropped first.
@@ -87,7 +98,7 @@ class Replies:
         if reply is None:
             return f"no reply to DLE EOT {n} within {self.status_timeout:g} s"
         try:
-            return protocol.parse_status(n, reply)
+            return parse_status(n, reply)
         except ProtocolError as err:
             return f"{err} (reply {reply:02x})"
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from hubd.driver_api import InvalidArgument, ProtocolError, TransportTimeout, os_error
 from kioskhub.drivers.snmp import protocol
+from kioskhub.drivers.snmp.ber import parse_oid
 from kioskhub.drivers.snmp.protocol import Missing, SnmpValue
 
 __all__ = ["DEFAULT_PORT", "Missing", "SnmpValue", "snmp_get"]
@@ -54,7 +55,7 @@ async def snmp_get(
     if timeout <= 0 or retries < 0:
         raise InvalidArgument("timeout", "timeout must be > 0 and retries >= 0")
     for oid in oids:
-        protocol.parse_oid(oid)
+        parse_oid(oid)
     url = f"snmp://{host}:{port}"
     loop = asyncio.get_running_loop()
     try:

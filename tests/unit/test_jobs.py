@@ -376,7 +376,7 @@ def test_a_version_1_job_database_gains_the_later_columns(tmp_path: Path, clock:
     and size: a database made by version 1 opens with them at their defaults."""
     import re
 
-    from hubd.classes.printer.records import SCHEMA, SCHEMA_VERSION
+    from hubd.classes.printer.job_table import SCHEMA, SCHEMA_VERSION
 
     later = ("confirmation", "remote_id", "pages", "document_size")
     old = re.sub(rf",\n\s+({'|'.join(later)})\s[^,\n]*", "", SCHEMA)

@@ -32,7 +32,7 @@ async def test_payloads_then_jobs_are_purged_on_schedule(tmp_path: Path, caplog)
     pending = q.submit("thermal", "pending", "text", b"not printed yet\n")
     await clock.advance(2 * DAY)
     fresh = _done(q, "fresh", b"printed today\n")
-    with caplog.at_level(logging.INFO, logger="hubd.classes.printer.spooler"):
+    with caplog.at_level(logging.INFO, logger="hubd.classes.printer.spooler_runtime"):
         dropped, size, deleted = await spooler.purge()
     assert (dropped, deleted) == (1, 0) and size > 40
     assert "dropped 1 finished jobs' payloads" in caplog.text
@@ -60,7 +60,7 @@ async def _until(check, timeout: float = 5.0) -> None:
 
 async def test_purge_runs_by_itself(tmp_path: Path) -> None:
     """The spooler's retention task runs at start and then every hour, supervised."""
-    from hubd.classes.printer import spooler as module
+    from hubd.classes.printer import spooler_runtime as module
 
     clock = FakeClock()
     spooler = Spooler(tmp_path, EventBus(clock), clock, PrintingConfig(keep_payload=60.0))

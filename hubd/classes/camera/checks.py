@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from hubd.classes.camera.contract import Box, CheckOutcome, CheckResult, PhotoReport
+from hubd.classes.camera.captures import Box, CheckOutcome, CheckResult, PhotoReport
 from hubd.classes.camera.frames import Pixels
 
 DETECT_WIDTH = 320

@@ -13,16 +13,8 @@ from typing import Any
 
 from google.protobuf.duration_pb2 import Duration
 
-from hubd.classes.camera.contract import (
-    MAX_PREVIEW_FPS,
-    CameraReading,
-    CheckOutcome,
-    CheckResult,
-    FrameSize,
-    ImageFormat,
-    PreviewFrame,
-    Still,
-)
+from hubd.classes.camera.captures import CheckOutcome, CheckResult, PreviewFrame, Still
+from hubd.classes.camera.contract import MAX_PREVIEW_FPS, CameraReading, FrameSize, ImageFormat
 from hubd.classes.camera.frames import DEFAULT_QUALITY, MAX_SIDE, MIN_SIDE, check_quality, jpeg_size
 from hubd.classes.camera.portal import OutputFormat, OutputSpec
 from hubd.classes.camera.studio import ApplicantPhoto, CapturedDocument

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from hubd.classes.camera.contract import DocumentPage, Point, Quad
+from hubd.classes.camera.captures import DocumentPage, Point, Quad
 from hubd.classes.camera.frames import Pixels
 from hubd.errors import DeviceNotReady, InvalidArgument
 

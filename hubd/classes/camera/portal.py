@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from hubd.classes.camera.contract import Box, Pixels
+from hubd.classes.camera.captures import Box
+from hubd.classes.camera.contract import Pixels
 from hubd.classes.scanner.contract import ColorMode, PageFormat, ScannedPage
 from hubd.classes.scanner.output import PRESETS, Fit, OutputFile, OutputFormat, OutputSpec, render, resolve
 from hubd.errors import InvalidArgument

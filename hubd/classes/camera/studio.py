@@ -16,16 +16,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from hubd.classes.camera import portal
-from hubd.classes.camera.contract import (
-    CameraDevice,
-    DocumentPage,
-    Frame,
-    FrameSize,
-    ImageFormat,
-    PhotoReport,
-    PreviewFrame,
-    Still,
-)
+from hubd.classes.camera.captures import DocumentPage, PhotoReport, PreviewFrame, Still
+from hubd.classes.camera.contract import CameraDevice, Frame, FrameSize, ImageFormat
 from hubd.classes.camera.frames import encode
 from hubd.classes.camera.portal import OutputFile, OutputSpec
 from hubd.config import HubConfig

@@ -1,10 +1,11 @@
 """The job database under the print queue: one SQLite connection, reads, and commit plumbing.
 
-``JobDatabase`` opens ``<state_dir>/jobs.db`` (WAL, synchronous=FULL: see ``records.connect``),
+``JobDatabase`` opens ``<state_dir>/jobs.db`` (WAL, synchronous=FULL: see ``job_table.connect``),
 serializes use of the connection with a lock (the hub calls it from the queue's own thread), turns
-sqlite errors into ``HubError`` STORAGE_ERROR, tells ``on_change`` about each committed job, and
-forgets finished jobs' contents and rows ([printing] keep_payload, keep_jobs).
-The state transitions are in ``hubd.classes.printer.queue.JobQueue``.
+sqlite errors into ``HubError`` STORAGE_ERROR, commits one job's checked state change (``_move``),
+tells ``on_change`` about each committed job, and forgets finished jobs' contents and rows
+([printing] keep_payload, keep_jobs). The state transitions are in
+``hubd.classes.printer.queue.JobQueue``.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from pathlib import Path
 from typing import Any, Self
 
 from hubd import crash
-from hubd.classes.printer.records import Job, JobState, connect, marks, row_to_job, to_us
+from hubd.classes.printer.contract import Confirmation
+from hubd.classes.printer.job_table import connect, marks, row_to_job, to_us
+from hubd.classes.printer.records import Job, JobState
 from hubd.clock import Clock
-from hubd.errors import HubError, NotFound, StorageFull, quote
+from hubd.errors import FailedPrecondition, HubError, NotFound, StorageFull, quote
 
 log = logging.getLogger(__name__)
 
@@ -159,6 +162,45 @@ class JobDatabase:
             finally:
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
+
+    def _move(
+        self,
+        job_id: str,
+        allowed: set[str],
+        to: JobState,
+        reason: str,
+        detail: str,
+        duplicate: bool | None = None,
+        confirmation: Confirmation | None = None,
+        remote_id: str | None = None,
+    ) -> Job:
+        """One job's state change, committed: NotFound PRINT_JOB_NOT_FOUND, or FailedPrecondition
+        JOB_STATE when the job is not in one of the ``allowed`` states."""
+        now = to_us(self._clock.now())
+        finished = now if to.final else None
+        dup = None if duplicate is None else int(duplicate)
+        how = "" if confirmation is None else confirmation.value
+        with self._tx() as db:
+            row = db.execute("SELECT state FROM jobs WHERE job_id = ?", (job_id,)).fetchone()
+            if row is None:
+                raise NotFound(f"no print job {quote(job_id)}", reason="PRINT_JOB_NOT_FOUND",
+                               metadata={"printJobId": job_id[:64]})
+            if row["state"] not in allowed:
+                raise FailedPrecondition(
+                    f"job {job_id} is {row['state']}; cannot become {to.value}",
+                    reason="JOB_STATE",
+                    metadata={"jobId": job_id, "state": row["state"]},
+                )
+            db.execute(
+                "UPDATE jobs SET state = ?, reason = ?, detail = ?, updated_at = ?,"
+                " finished_at = ?, duplicate = COALESCE(?, duplicate), confirmation = ?,"
+                " remote_id = COALESCE(?, remote_id) WHERE job_id = ?",
+                (to.value, reason, detail, now, finished, dup, how, remote_id, job_id),
+            )
+        job = self.get(job_id)
+        log.info("job %s -> %s %s", job_id, to.value, reason)
+        self._notify([job])
+        return job
 
     def _jobs(self, ids: Iterable[str]) -> builtins.list[Job]:
         return [self.get(i) for i in ids]

@@ -45,7 +45,7 @@ from hubd.errors import FailedPrecondition, HubError, InvalidArgument, NotFound
 from hubd.supervisor import Supervisor
 
 if TYPE_CHECKING:
-    from hubd.classes.printer.spooler import Spooler
+    from hubd.classes.printer.spooler_runtime import SpoolerRuntime
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ _RESUMABLE = (PAUSED, "PRINTER_STOPPED", QUEUE_NOT_ACCEPTING)
 class DocumentWorker(QueueWorker):
     """Prints one document printer's queue in order."""
 
-    def __init__(self, printing: Spooler, sup: Supervisor, clock: Clock) -> None:
+    def __init__(self, printing: SpoolerRuntime, sup: Supervisor, clock: Clock) -> None:
         super().__init__(printing, sup, clock)
         assert isinstance(sup.device, DocumentPrinterDevice)
         self.device: DocumentPrinterDevice = sup.device

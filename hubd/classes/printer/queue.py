@@ -1,9 +1,9 @@
 """The persistent print job queue: every job is committed to SQLite before it is acknowledged.
 
-One database ``<state_dir>/jobs.db`` (WAL, synchronous=FULL: see ``records.connect``) holds
+One database ``<state_dir>/jobs.db`` (WAL, synchronous=FULL: see ``job_table.connect``) holds
 the jobs of every printer. Methods are synchronous: each is one short ``BEGIN IMMEDIATE`` …
 ``COMMIT`` (well under a millisecond plus one fsync); the hub runs them on the queue's own thread
-(``hubd.classes.printer.spooler.Printing.call``) so a commit never stalls the event loop.
+(``hubd.classes.printer.spooler.Spooler.call``) so a commit never stalls the event loop.
 
 States::
 
@@ -40,19 +40,9 @@ from typing import Literal
 from hubd import crash
 from hubd.classes.printer.contract import Confirmation
 from hubd.classes.printer.database import JobDatabase
-from hubd.classes.printer.records import (
-    Job,
-    JobState,
-    check_reason,
-    check_submit,
-    expire_rows,
-    insert,
-    new_job_id,
-    row_to_job,
-    sha256,
-    to_us,
-)
-from hubd.errors import AlreadyExists, FailedPrecondition, NotFound, quote
+from hubd.classes.printer.job_table import expire_rows, insert, new_job_id, row_to_job, to_us
+from hubd.classes.printer.records import Job, JobState, check_reason, check_submit, sha256
+from hubd.errors import AlreadyExists, quote
 
 log = logging.getLogger(__name__)
 
@@ -281,44 +271,3 @@ class JobQueue(JobDatabase):
             log.warning("job %s interrupted while printing: %s, duplicate", job.job_id, state)
         self._notify(jobs)
         return jobs
-
-    # -- internals ----------------------------------------------------------------------------
-
-    def _move(
-        self,
-        job_id: str,
-        allowed: set[str],
-        to: JobState,
-        reason: str,
-        detail: str,
-        duplicate: bool | None = None,
-        confirmation: Confirmation | None = None,
-        remote_id: str | None = None,
-    ) -> Job:
-        now = to_us(self._clock.now())
-        finished = now if to.final else None
-        dup = None if duplicate is None else int(duplicate)
-        how = "" if confirmation is None else confirmation.value
-        with self._tx() as db:
-            row = db.execute("SELECT state FROM jobs WHERE job_id = ?", (job_id,)).fetchone()
-            if row is None:
-                raise NotFound(f"no print job {quote(job_id)}", reason="PRINT_JOB_NOT_FOUND",
-                               metadata={"printJobId": job_id[:64]})
-            if row["state"] not in allowed:
-                raise FailedPrecondition(
-                    f"job {job_id} is {row['state']}; cannot become {to.value}",
-                    reason="JOB_STATE",
-                    metadata={"jobId": job_id, "state": row["state"]},
-                )
-            db.execute(
-                "UPDATE jobs SET state = ?, reason = ?, detail = ?, updated_at = ?,"
-                " finished_at = ?, duplicate = COALESCE(?, duplicate), confirmation = ?,"
-                " remote_id = COALESCE(?, remote_id) WHERE job_id = ?",
-                (to.value, reason, detail, now, finished, dup, how, remote_id, job_id),
-            )
-        job = self.get(job_id)
-        log.info("job %s -> %s %s", job_id, to.value, reason)
-        self._notify([job])
-        return job
-
-

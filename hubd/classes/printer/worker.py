@@ -32,7 +32,7 @@ from hubd.errors import DeviceUnavailable, HubError, TransportError, TransportTi
 from hubd.supervisor import Supervisor
 
 if TYPE_CHECKING:
-    from hubd.classes.printer.spooler import Spooler
+    from hubd.classes.printer.spooler_runtime import SpoolerRuntime
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -56,7 +56,7 @@ NEVER_CONNECTED = frozenset(
 class PrintWorker(QueueWorker):
     """Prints one receipt printer's queue in order."""
 
-    def __init__(self, printing: Spooler, sup: Supervisor, clock: Clock) -> None:
+    def __init__(self, printing: SpoolerRuntime, sup: Supervisor, clock: Clock) -> None:
         super().__init__(printing, sup, clock)
         assert isinstance(sup.device, PrinterDevice)
         self.device: PrinterDevice = sup.device

@@ -20,7 +20,7 @@ from hubd.supervisor import Supervisor
 from hubd.tasks import TaskHealth
 
 if TYPE_CHECKING:
-    from hubd.classes.printer.spooler import Spooler
+    from hubd.classes.printer.spooler_runtime import SpoolerRuntime
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -31,7 +31,7 @@ RETRY_MIN, RETRY_MAX = 0.5, 10.0
 class QueueWorker:
     """Base of the print workers: one per printer, driven by ``run`` (supervised by the spooler)."""
 
-    def __init__(self, printing: Spooler, sup: Supervisor, clock: Clock) -> None:
+    def __init__(self, printing: SpoolerRuntime, sup: Supervisor, clock: Clock) -> None:
         self.printing = printing
         self.queue = printing.queue
         self._q = printing.call  # queue calls run on the queue's thread

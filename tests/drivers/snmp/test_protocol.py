@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hubd.errors import InvalidArgument, ProtocolError, TransportError, TransportTimeout
+from kioskhub.drivers.snmp import ber
 from kioskhub.drivers.snmp import printer_mib as mib
 from kioskhub.drivers.snmp import protocol as p
 from kioskhub.drivers.snmp.client import snmp_get
@@ -47,25 +48,25 @@ def test_get_request_v2c_three_oids_and_a_two_octet_request_id() -> None:
 
 def test_oid_arcs_over_127_and_integers() -> None:
     # 2435 = 19 * 128 + 3 -> 0x93 0x03 (high bit = more octets follow).
-    assert p.encode_oid("1.3.6.1.4.1.2435.2") == H("06 08 2B 06 01 04 01 93 03 02")
-    assert p.encode_oid(".2.999") == H("06 02 88 37")  # 2*40 + 999 = 1079 = 8*128 + 55
-    assert p.decode_oid(H("2B 06 01 04 01 93 03 02")) == "1.3.6.1.4.1.2435.2"
-    assert p.decode_oid(H("88 37")) == "2.999"
-    assert p.encode_integer(0) == H("02 01 00")
-    assert p.encode_integer(127) == H("02 01 7F")
-    assert p.encode_integer(128) == H("02 02 00 80")
-    assert p.encode_integer(-1) == H("02 01 FF")
-    assert p.encode_integer(-128) == H("02 01 80")
-    assert p.encode_integer(-129) == H("02 02 FF 7F")
-    assert p.encode_length(0x7F) == H("7F")
-    assert p.encode_length(0x80) == H("81 80")
-    assert p.encode_length(0x1234) == H("82 12 34")
+    assert ber.encode_oid("1.3.6.1.4.1.2435.2") == H("06 08 2B 06 01 04 01 93 03 02")
+    assert ber.encode_oid(".2.999") == H("06 02 88 37")  # 2*40 + 999 = 1079 = 8*128 + 55
+    assert ber.decode_oid(H("2B 06 01 04 01 93 03 02")) == "1.3.6.1.4.1.2435.2"
+    assert ber.decode_oid(H("88 37")) == "2.999"
+    assert ber.encode_integer(0) == H("02 01 00")
+    assert ber.encode_integer(127) == H("02 01 7F")
+    assert ber.encode_integer(128) == H("02 02 00 80")
+    assert ber.encode_integer(-1) == H("02 01 FF")
+    assert ber.encode_integer(-128) == H("02 01 80")
+    assert ber.encode_integer(-129) == H("02 02 FF 7F")
+    assert ber.encode_length(0x7F) == H("7F")
+    assert ber.encode_length(0x80) == H("81 80")
+    assert ber.encode_length(0x1234) == H("82 12 34")
 
 
 @pytest.mark.parametrize("bad", ["", "1", "1.3.x", "3.1", "1.40", "1..3"])
 def test_bad_oids_are_invalid_arguments(bad: str) -> None:
     with pytest.raises(InvalidArgument):
-        p.encode_oid(bad)
+        ber.encode_oid(bad)
 
 
 def response(version: bytes, pdu_body: bytes, community: bytes = PUBLIC) -> bytes:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from hubd.classes.camera import checks
-from hubd.classes.camera.contract import CheckOutcome
+from hubd.classes.camera.captures import CheckOutcome
 from kioskhub.simulators.camera import scenes
 from tests.unit.camera.scenes import expected_failure
 
