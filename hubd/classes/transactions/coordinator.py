@@ -282,12 +282,8 @@ class TransactionCoordinator:
             raise InvalidArgument("day", f"{day:%Y-%m-%d} has not come yet (today, IST: {today:%Y-%m-%d})")
         await self.resolver.recover(self._busy)
         report = await reconcile_day(day, self.view, self.recorder)
-        self._publish(
-            "RECONCILE",
-            "RECONCILED" if report.balanced else "RECONCILE_DIFFERENCES",
-            report.summary(),
-            report,
-        )
+        reason = "RECONCILED" if report.balanced else "RECONCILE_DIFFERENCES"
+        self._publish("RECONCILE", reason, report.summary(), report)
         return report
 
     def receipt_of(self, txn: Transaction) -> Receipt:
